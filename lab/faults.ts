@@ -1,0 +1,40 @@
+/**
+ * Faults injected per lab endpoint. A fault matches a service and (optionally) a substring of the
+ * request key (HTTP path, cmdlet name, JSON-RPC model.method, DNS name, SMTP stage) and fires
+ * `times` times (default: always).
+ */
+export type LabServiceName = 'erp' | 'token' | 'graph' | 'exchange' | 'dns' | 'mx' | 'imap' | 'slack' | 'connector';
+
+export type FaultKind =
+  | { kind: 'latency'; ms: number }
+  /** Never answers (the client's timeout must fire). */
+  | { kind: 'timeout' }
+  /** HTTP status (5xx, 429 with Retry-After seconds), or an SMTP/IMAP reply for mail services. */
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; body?: string }
+  /** A 200 whose body is not what the protocol promises. */
+  | { kind: 'malformed' }
+  /** Closes the connection mid-conversation. */
+  | { kind: 'close' };
+
+export type Fault = FaultKind & { service: LabServiceName; match?: string; times?: number };
+
+export interface RequestRecord {
+  service: LabServiceName;
+  /** Method + path, cmdlet name, `model.method`, DNS question, … */
+  key: string;
+  at: number;
+}
+
+/** Returns the first matching fault and counts it down; undefined when none applies. */
+export function takeFault(faults: Fault[], service: LabServiceName, key: string): Fault | undefined {
+  const index = faults.findIndex((f) => f.service === service && (f.match === undefined || key.includes(f.match)));
+  if (index < 0) return undefined;
+  const fault = faults[index] as Fault;
+  if (fault.times !== undefined) {
+    fault.times -= 1;
+    if (fault.times <= 0) faults.splice(index, 1);
+  }
+  return fault;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

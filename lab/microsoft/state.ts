@@ -1,0 +1,299 @@
+import type { LabTenant } from '../tenant.js';
+
+/**
+ * The simulated Microsoft 365 tenant: Graph objects and Exchange Online objects, with the real
+ * property names (they are what `Get-*` returns and `Set-*` takes). The lab MX reads the same state
+ * to apply connectors, the accepted domain and transport rules.
+ */
+export interface GraphUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  mail: string | null;
+  accountEnabled: boolean;
+  createdDateTime: string;
+  assignedLicenses: { skuId: string; disabledPlans: string[] }[];
+  /** licenseDetails: per SKU, the service plans and their provisioning. */
+  licenseDetails: {
+    id: string;
+    skuId: string;
+    skuPartNumber: string;
+    servicePlans: { servicePlanId: string; servicePlanName: string; provisioningStatus: string; appliesTo: string }[];
+  }[];
+}
+
+export interface SubscribedSku {
+  id: string;
+  skuId: string;
+  skuPartNumber: string;
+  capabilityStatus: 'Enabled' | 'Warning' | 'Suspended' | 'Deleted' | 'LockedOut';
+  consumedUnits: number;
+  prepaidUnits: { enabled: number; suspended: number; warning: number };
+  servicePlans: { servicePlanId: string; servicePlanName: string; provisioningStatus: string; appliesTo: string }[];
+}
+
+export interface GraphDomain {
+  id: string;
+  isVerified: boolean;
+  isDefault: boolean;
+  isInitial: boolean;
+  authenticationType: 'Managed' | 'Federated';
+  supportedServices: string[];
+}
+
+export interface InboundConnector {
+  Identity: string;
+  Name: string;
+  Guid: string;
+  Enabled: boolean;
+  ConnectorType: 'OnPremises' | 'Partner';
+  ConnectorSource: 'Default' | 'Migrated' | 'HybridWizard';
+  SenderIPAddresses: string[];
+  SenderDomains: string[];
+  RequireTls: boolean;
+  RestrictDomainsToIPAddresses: boolean;
+  RestrictDomainsToCertificate: boolean;
+  TlsSenderCertificateName: string | null;
+  CloudServicesMailEnabled: boolean;
+  TreatMessagesAsInternal: boolean;
+  AssociatedAcceptedDomains: string[];
+}
+
+export interface TransportRule {
+  Identity: string;
+  Name: string;
+  Guid: string;
+  State: 'Enabled' | 'Disabled';
+  Mode: 'Enforce' | 'Audit' | 'AuditAndNotify';
+  Priority: number;
+  /** Conditions. An empty rule (no condition) applies to all messages. */
+  SentTo: string[] | null;
+  SentToScope: 'InOrganization' | 'NotInOrganization' | 'ExternalPartner' | 'ExternalNonPartner' | null;
+  From: string[] | null;
+  FromScope: 'InOrganization' | 'NotInOrganization' | null;
+  SubjectContainsWords: string[] | null;
+  /** Actions. */
+  RedirectMessageTo: string[] | null;
+  DeleteMessage: boolean;
+  /** Exceptions. */
+  ExceptIfSentToScope: 'InOrganization' | 'NotInOrganization' | 'ExternalPartner' | 'ExternalNonPartner' | null;
+  ExceptIfSentToMemberOf: string[] | null;
+  ExceptIfSentTo: string[] | null;
+  SetAuditSeverity: 'DoNotAudit' | 'Low' | 'Medium' | 'High' | '';
+  StopRuleProcessing: boolean;
+  Comments: string;
+}
+
+export interface AcceptedDomain {
+  Identity: string;
+  Name: string;
+  DomainName: string;
+  DomainType: 'Authoritative' | 'InternalRelay' | 'ExternalRelay';
+  Default: boolean;
+  MatchSubDomains: boolean;
+  OutboundOnly: boolean;
+}
+
+export interface DynamicDistributionGroup {
+  Identity: string;
+  Name: string;
+  DisplayName: string;
+  PrimarySmtpAddress: string;
+  Guid: string;
+  RecipientFilter: string;
+  LdapRecipientFilter: string;
+  IncludedRecipients: string | null;
+  HiddenFromAddressListsEnabled: boolean;
+  /** ISO date of the last stored-membership refresh (every 24 h since 2022). */
+  CalculatedMembershipUpdateTime: string;
+  /** The stored membership (PrimarySmtpAddress of each member). */
+  members: string[];
+}
+
+export interface Mailbox {
+  Identity: string;
+  Name: string;
+  DisplayName: string;
+  UserPrincipalName: string;
+  PrimarySmtpAddress: string;
+  ExternalDirectoryObjectId: string;
+  RecipientTypeDetails: 'UserMailbox' | 'SharedMailbox';
+  IsMailboxEnabled: boolean;
+  WhenMailboxCreated: string;
+  /** Get-CASMailbox. */
+  ImapEnabled: boolean;
+  PopEnabled: boolean;
+}
+
+export interface OrganizationConfig {
+  Identity: string;
+  Name: string;
+  RejectDirectSend: boolean;
+}
+
+export interface MicrosoftState {
+  tenantId: string;
+  /** The app registration the bot authenticates as. */
+  app: { clientId: string; clientSecret: string; certificateThumbprint?: string };
+  /** Roles granted to the app: missing `Exchange.ManageAsApp`/role → 403 on InvokeCommand. */
+  appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; graphDirectoryRead: boolean };
+  graph: { users: GraphUser[]; subscribedSkus: SubscribedSku[]; domains: GraphDomain[] };
+  exchange: {
+    inboundConnectors: InboundConnector[];
+    transportRules: TransportRule[];
+    acceptedDomains: AcceptedDomain[];
+    dynamicGroups: DynamicDistributionGroup[];
+    mailboxes: Mailbox[];
+    organizationConfig: OrganizationConfig;
+  };
+}
+
+export const EXCHANGE_STANDARD_PLAN = { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD' };
+export const BUSINESS_BASIC_SKU = { skuId: '3b555118-da6a-4418-894f-7df1e2096870', skuPartNumber: 'O365_BUSINESS_ESSENTIALS' };
+
+function user(t: LabTenant, local: string, name: string, createdDaysAgo: number, index: number): GraphUser {
+  const upn = `${local}@${t.domain}`;
+  return {
+    id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
+    userPrincipalName: upn,
+    displayName: name,
+    mail: upn,
+    accountEnabled: true,
+    createdDateTime: new Date(t.now - createdDaysAgo * 86_400_000).toISOString(),
+    assignedLicenses: [{ skuId: BUSINESS_BASIC_SKU.skuId, disabledPlans: [] }],
+    licenseDetails: [
+      {
+        id: `lic-${index}`,
+        skuId: BUSINESS_BASIC_SKU.skuId,
+        skuPartNumber: BUSINESS_BASIC_SKU.skuPartNumber,
+        servicePlans: [{ ...EXCHANGE_STANDARD_PLAN, provisioningStatus: 'Success', appliesTo: 'User' }],
+      },
+    ],
+  };
+}
+
+function mailboxOf(u: GraphUser, createdDaysAgo: number, t: LabTenant): Mailbox {
+  const local = u.userPrincipalName.split('@')[0] as string;
+  return {
+    Identity: local,
+    Name: local,
+    DisplayName: u.displayName,
+    UserPrincipalName: u.userPrincipalName,
+    PrimarySmtpAddress: u.userPrincipalName,
+    ExternalDirectoryObjectId: u.id,
+    RecipientTypeDetails: 'UserMailbox',
+    IsMailboxEnabled: true,
+    WhenMailboxCreated: new Date(t.now - createdDaysAgo * 86_400_000).toISOString(),
+    ImapEnabled: true,
+    PopEnabled: false,
+  };
+}
+
+/** A tenant set up exactly as the integration guide says. */
+export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
+  const people: [string, string, number][] = [
+    ['erp', 'ERP catch-all', 200],
+    ['alice', 'Alice Admin', 400],
+    ['bob', 'Bob Sales', 300],
+    ['carol', 'Carol Support', 120],
+  ];
+  const users = people.map(([local, name, days], i) => user(t, local, name, days, i + 1));
+  const mailboxes = users.map((u, i) => mailboxOf(u, people[i]?.[2] ?? 100, t));
+  return {
+    tenantId: t.tenantId,
+    app: { clientId: t.clientId, clientSecret: t.clientSecret },
+    appRoles: { exchangeManageAsApp: true, exchangeRole: true, graphDirectoryRead: true },
+    graph: {
+      users,
+      subscribedSkus: [
+        {
+          id: `${t.tenantId}_${BUSINESS_BASIC_SKU.skuId}`,
+          skuId: BUSINESS_BASIC_SKU.skuId,
+          skuPartNumber: BUSINESS_BASIC_SKU.skuPartNumber,
+          capabilityStatus: 'Enabled',
+          consumedUnits: users.length,
+          prepaidUnits: { enabled: 10, suspended: 0, warning: 0 },
+          servicePlans: [{ ...EXCHANGE_STANDARD_PLAN, provisioningStatus: 'Success', appliesTo: 'User' }],
+        },
+      ],
+      domains: [
+        { id: t.domain, isVerified: true, isDefault: true, isInitial: false, authenticationType: 'Managed', supportedServices: ['Email', 'OfficeCommunicationsOnline'] },
+        { id: `${t.name}.onmicrosoft.com`, isVerified: true, isDefault: false, isInitial: true, authenticationType: 'Managed', supportedServices: ['Email'] },
+      ],
+    },
+    exchange: {
+      inboundConnectors: [
+        {
+          Identity: 'Twenty20 ERP relay',
+          Name: 'Twenty20 ERP relay',
+          Guid: '6a1f2c3d-0000-4000-8000-00000000c0ff',
+          Enabled: true,
+          ConnectorType: 'OnPremises',
+          ConnectorSource: 'Default',
+          SenderIPAddresses: [...t.erpEgressIps],
+          SenderDomains: ['smtp:*;1'],
+          RequireTls: false,
+          RestrictDomainsToIPAddresses: false,
+          RestrictDomainsToCertificate: false,
+          TlsSenderCertificateName: null,
+          CloudServicesMailEnabled: false,
+          TreatMessagesAsInternal: false,
+          AssociatedAcceptedDomains: [],
+        },
+      ],
+      transportRules: [
+        {
+          Identity: 'Catchall for Twenty20',
+          Name: 'Catchall for Twenty20',
+          Guid: '7b2e3d4e-0000-4000-8000-0000000c4a11',
+          State: 'Enabled',
+          Mode: 'Enforce',
+          Priority: 0,
+          SentTo: null,
+          SentToScope: null,
+          From: null,
+          FromScope: null,
+          SubjectContainsWords: null,
+          RedirectMessageTo: [t.catchallMailbox],
+          DeleteMessage: false,
+          ExceptIfSentToScope: 'NotInOrganization',
+          ExceptIfSentToMemberOf: ['DynamicAllUsers'],
+          ExceptIfSentTo: null,
+          SetAuditSeverity: 'High',
+          StopRuleProcessing: true,
+          Comments: '',
+        },
+      ],
+      acceptedDomains: [
+        { Identity: t.domain, Name: t.domain, DomainName: t.domain, DomainType: 'InternalRelay', Default: true, MatchSubDomains: false, OutboundOnly: false },
+        {
+          Identity: `${t.name}.onmicrosoft.com`,
+          Name: `${t.name}.onmicrosoft.com`,
+          DomainName: `${t.name}.onmicrosoft.com`,
+          DomainType: 'Authoritative',
+          Default: false,
+          MatchSubDomains: false,
+          OutboundOnly: false,
+        },
+      ],
+      dynamicGroups: [
+        {
+          Identity: 'DynamicAllUsers',
+          Name: 'DynamicAllUsers',
+          DisplayName: 'DynamicAllUsers',
+          PrimarySmtpAddress: `DynamicAllUsers@${t.domain}`,
+          Guid: '8c3f4e5f-0000-4000-8000-0000000ddd01',
+          RecipientFilter:
+            "((((RecipientType -eq 'UserMailbox') -or (RecipientType -eq 'MailUniversalDistributionGroup') -or (RecipientType -eq 'MailUniversalSecurityGroup') -or (RecipientType -eq 'MailNonUniversalGroup') -or (RecipientType -eq 'DynamicDistributionGroup'))) -and (-not(Name -like 'SystemMailbox{*')) -and (-not(Name -like 'CAS_{*')))",
+          LdapRecipientFilter: '(|(objectClass=user)(objectClass=group))',
+          IncludedRecipients: 'MailboxUsers, MailGroups',
+          HiddenFromAddressListsEnabled: true,
+          CalculatedMembershipUpdateTime: new Date(t.now - 6 * 3600_000).toISOString(),
+          members: mailboxes.map((m) => m.PrimarySmtpAddress),
+        },
+      ],
+      mailboxes,
+      organizationConfig: { Identity: `${t.name}.onmicrosoft.com`, Name: `${t.name}.onmicrosoft.com`, RejectDirectSend: false },
+    },
+  };
+}

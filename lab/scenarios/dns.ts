@@ -1,0 +1,4 @@
+import type { Scenario } from './types.js';
+
+/** Scenarios of the dns area. */
+export const dnsScenarios: Scenario[] = [];

@@ -1,0 +1,4 @@
+import type { Scenario } from './types.js';
+
+/** Scenarios of the erp area. */
+export const erpScenarios: Scenario[] = [];

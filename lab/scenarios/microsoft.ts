@@ -1,0 +1,4 @@
+import type { Scenario } from './types.js';
+
+/** Scenarios of the microsoft area. */
+export const microsoftScenarios: Scenario[] = [];

@@ -1,0 +1,19 @@
+import type { LabState } from './state.js';
+
+/** The config the lab hands the bot, as plain YAML-shaped data (secrets inline). */
+export interface LabRawConfig {
+  tenants: Record<string, unknown>[];
+  services: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export interface RunningLabService {
+  name: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one area's servers on loopback over the shared state, and writes into `config` the
+ * addresses the bot must use (so the lab and the real world differ only by config).
+ */
+export type LabServiceStarter = (state: LabState, config: LabRawConfig) => Promise<RunningLabService>;

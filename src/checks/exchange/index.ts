@@ -1,0 +1,4 @@
+import type { CheckDefinition } from '../../engine/check.js';
+
+/** The exchange checks, in catalogue order. */
+export const exchangeChecks: readonly CheckDefinition[] = [];

@@ -1,0 +1,4 @@
+import type { CheckDefinition } from '../../engine/check.js';
+
+/** The mailflow checks, in catalogue order. */
+export const mailflowChecks: readonly CheckDefinition[] = [];

@@ -1,0 +1,138 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { MailsetupError } from '../errors.js';
+import { buildConfigSchema, CONFIG_EXAMPLES, type MailsetupConfig } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'mailsetup.yaml';
+
+/** The standard env names of Slack and the Bot Framework, mapped onto config keys. */
+const STANDARD_ENV: Record<string, string[]> = {
+  SLACK_BOT_TOKEN: ['slack', 'botToken'],
+  SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
+  SLACK_APP_TOKEN: ['slack', 'appToken'],
+  MicrosoftAppId: ['teams', 'appId'],
+  MicrosoftAppPassword: ['teams', 'appPassword'],
+  MicrosoftAppType: ['teams', 'appType'],
+  MicrosoftAppTenantId: ['teams', 'tenantId'],
+};
+
+/** A config problem: `tenants[0].erp.url: Invalid URL — e.g. https://erp.contoso.com`. */
+export class ConfigError extends MailsetupError {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super('ConfigInvalid', `The configuration has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}`, {
+      hint: 'Fix these keys and start again (mailsetup.example.yaml shows every key).',
+    });
+    this.problems = problems;
+  }
+}
+
+export interface LoadOptions {
+  /** Path given with --config; when absent `mailsetup.yaml` in the working directory, if it exists. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Returns the config file to use, or undefined when none was given and none exists (lab mode). */
+export function findConfigFile(options: LoadOptions = {}): string | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const explicit = options.path ?? env.MAILSETUP_CONFIG;
+  if (explicit) {
+    const full = resolve(cwd, explicit);
+    if (!existsSync(full)) {
+      throw new MailsetupError('ConfigInvalid', `The config file ${explicit} does not exist.`, {
+        hint: 'Give the path of a mailsetup.yaml (copy mailsetup.example.yaml to start).',
+      });
+    }
+    return full;
+  }
+  const fallback = resolve(cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(fallback) ? fallback : undefined;
+}
+
+/** Reads, merges env overrides, validates. Throws ConfigError listing every problem. */
+export function loadConfigFile(path: string, env: NodeJS.ProcessEnv = process.env): MailsetupConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(path, 'utf8')) ?? {};
+  } catch (error) {
+    const message = (error as Error).message.split('\n')[0];
+    throw new ConfigError([`${path}: not valid YAML (${message})`]);
+  }
+  return parseConfig(raw, { baseDir: dirname(path), env });
+}
+
+/** Validates an already-parsed config object (from YAML, or built by the lab). */
+export function parseConfig(raw: unknown, options: { baseDir?: string; env?: NodeJS.ProcessEnv } = {}): MailsetupConfig {
+  const env = options.env ?? process.env;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(['(top level): expected a mapping with a `tenants` list — e.g. tenants: [{ name: contoso, ... }]']);
+  }
+  const merged = applyEnvOverrides(structuredClone(raw) as Record<string, unknown>, env);
+  const schema = buildConfigSchema({ baseDir: options.baseDir ?? process.cwd(), env });
+  const result = schema.safeParse(merged);
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+  return result.data;
+}
+
+/**
+ * Env overrides: the standard Slack/Bot Framework names, and `MAILSETUP__a__b__0__c=value` for any
+ * key path (segments match keys case-insensitively; numbers index lists). Values that parse as
+ * YAML scalars (numbers, booleans) are converted.
+ */
+export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  for (const [name, path] of Object.entries(STANDARD_ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(config, path, `env:${name}`);
+  }
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('MAILSETUP__') || value === undefined) continue;
+    const path = name.slice('MAILSETUP__'.length).split('__').filter(Boolean);
+    if (path.length > 0) setPath(config, path, scalar(value));
+  }
+  return config;
+}
+
+function scalar(value: string): unknown {
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  if (/^-?\d+$/.test(value)) return Number(value);
+  return value;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node: Record<string, unknown> | unknown[] = target;
+  for (let i = 0; i < path.length; i++) {
+    const last = i === path.length - 1;
+    const segment = path[i] as string;
+    if (Array.isArray(node)) {
+      const index = Number(segment);
+      if (!Number.isInteger(index)) return;
+      if (last) node[index] = value;
+      else node = (node[index] ??= /^\d+$/.test(path[i + 1] ?? '') ? [] : {}) as Record<string, unknown>;
+      continue;
+    }
+    const key = Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase()) ?? segment;
+    if (last) node[key] = value;
+    else node = (node[key] ??= /^\d+$/.test(path[i + 1] ?? '') ? [] : {}) as Record<string, unknown>;
+  }
+}
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const key = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(top level)';
+    const pattern = issue.path.map((p, i) => (typeof p === 'number' ? '[]' : i === 0 ? String(p) : `.${String(p)}`)).join('');
+    const example = CONFIG_EXAMPLES[pattern];
+    const problem = describeIssue(issue);
+    return example ? `${key}: ${problem} — e.g. ${example}` : `${key}: ${problem}`;
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'is missing';
+  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
+  return issue.message;
+}

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { resolveSecret, type Secret } from './secret.js';
+
+/**
+ * The configuration, validated with zod. Every outside address lives here so that the lab and the
+ * real world differ only by config (DESIGN §7). Secrets are `env:NAME`, `file:PATH` or inline, and
+ * become `Secret` objects that never print themselves.
+ */
+
+export interface SchemaContext {
+  baseDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function secretField(ctx: SchemaContext) {
+  return z
+    .string()
+    .min(1)
+    .transform((value, issueCtx): Secret => {
+      try {
+        const secret = resolveSecret(value, ctx.baseDir, ctx.env);
+        if (secret.reveal().length < 4) {
+          issueCtx.addIssue({ code: 'custom', message: 'is shorter than 4 characters, which cannot be a real secret' });
+          return z.NEVER;
+        }
+        return secret;
+      } catch (error) {
+        issueCtx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
+}
+
+const hostPort = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
+
+export function buildConfigSchema(ctx: SchemaContext) {
+  const secret = secretField(ctx);
+
+  const microsoft = z
+    .object({
+      clientId: z.string().min(1),
+      /** A client secret, or use `certificate` (recommended). */
+      clientSecret: secret.optional(),
+      certificate: z
+        .object({
+          /** PEM private key (a secret reference). */
+          privateKey: secret,
+          /** SHA-1 (or SHA-256) thumbprint of the certificate uploaded to the app registration, hex. */
+          thumbprint: z.string().regex(/^[0-9a-fA-F:]{40,95}$/, 'must be the certificate thumbprint in hex'),
+          /** PEM certificate (public), for the x5c header. */
+          certificatePath: z.string().optional(),
+        })
+        .optional(),
+    })
+    .refine((m) => m.clientSecret !== undefined || m.certificate !== undefined, {
+      message: 'needs clientSecret or certificate',
+    });
+
+  const erp = z
+    .object({
+      url: z.url({ protocol: /^https?$/ }),
+      database: z.string().min(1),
+      login: z.string().min(1),
+      password: secret.optional(),
+      /** API key (Odoo 14+; required for JSON-2 on 19+). */
+      apiKey: secret.optional(),
+      /** The sales team whose alias receives leads. */
+      salesTeam: z.string().min(1).default('Sales'),
+      salesAlias: z.string().min(1).default('sales'),
+      /** The ERP's public URL, expected in `web.base.url`. */
+      publicUrl: z.url({ protocol: /^https?$/ }),
+      /** How often the ERP fetches mail (its cron), minutes. */
+      fetchIntervalMinutes: z.number().int().min(1).default(5),
+    })
+    .refine((e) => e.password !== undefined || e.apiKey !== undefined, { message: 'needs password or apiKey' });
+
+  const tenant = z.object({
+    /** Short name used in chat (`status contoso`). */
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and dashes'),
+    domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'must be a domain name'),
+    tenantId: z.string().min(1),
+    catchallMailbox: z.email(),
+    dynamicGroup: z.string().min(1).default('DynamicAllUsers'),
+    transportRule: z.string().min(1).default('Catchall for Twenty20'),
+    /** Name of the inbound connector; when absent, any enabled OnPremises connector counts. */
+    connector: z.string().min(1).optional(),
+    /** The ERP's public egress IPs (IPv4/IPv6, CIDR allowed). */
+    erpEgressIps: z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).min(1),
+    microsoft: microsoft.optional(),
+    erp,
+    /** How the bot itself logs into the catch-all mailbox over IMAP. */
+    imap: z
+      .discriminatedUnion('auth', [
+        z.object({ auth: z.literal('oauth') }),
+        z.object({ auth: z.literal('password'), user: z.string().min(1), password: secret }),
+      ])
+      .default({ auth: 'oauth' }),
+    /** test-email: the outside sender and the probe mailbox the bot can read. */
+    probe: z
+      .object({
+        outsideSender: z.email(),
+        mailbox: z.email().optional(),
+        imap: hostPort.extend({ user: z.string().min(1), password: secret, secure: z.boolean().default(true) }).optional(),
+      })
+      .optional(),
+  });
+
+  const services = z
+    .object({
+      /** Microsoft identity platform host (token authority). */
+      authorityHost: z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
+      graphUrl: z.url({ protocol: /^https$/ }).default('https://graph.microsoft.com/v1.0'),
+      /** Exchange admin API host (InvokeCommand) — also the IMAP token audience. */
+      exchangeAdminUrl: z.url({ protocol: /^https$/ }).default('https://outlook.office365.com'),
+      imap: hostPort.default({ host: 'outlook.office365.com', port: 993 }),
+      /** SMTP to the tenant's MX; host defaults to the domain's MX record. */
+      mx: z.object({ host: z.string().min(1).optional(), port: z.number().int().default(25) }).default({ port: 25 }),
+      /** DNS servers (`1.1.1.1`, `127.0.0.1:5353`); the system resolver when empty. */
+      dnsServers: z.array(z.string().min(1)).default([]),
+      slackApiUrl: z.url().default('https://slack.com/api/'),
+      /** A PEM CA bundle to trust in addition to the system's (the lab's CA; a corporate TLS proxy). */
+      caFile: z.string().optional(),
+      /** Local address the bot binds for its own SMTP probes (the lab maps it to an egress IP). */
+      sourceAddress: z.string().optional(),
+    })
+    .default({
+      authorityHost: 'https://login.microsoftonline.com',
+      graphUrl: 'https://graph.microsoft.com/v1.0',
+      exchangeAdminUrl: 'https://outlook.office365.com',
+      imap: { host: 'outlook.office365.com', port: 993 },
+      mx: { port: 25 },
+      dnsServers: [],
+      slackApiUrl: 'https://slack.com/api/',
+    });
+
+  const slack = z.object({
+    botToken: secret,
+    signingSecret: secret.optional(),
+    appToken: secret.optional(),
+    /** Socket Mode (outbound only, the default) or HTTP (`/slack/events`). */
+    mode: z.enum(['socket', 'http']).default('socket'),
+    port: z.number().int().default(3000),
+  });
+
+  const teams = z.object({
+    appId: z.string().min(1),
+    appPassword: secret.optional(),
+    appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+    tenantId: z.string().optional(),
+    port: z.number().int().default(3978),
+  });
+
+  return z.object({
+    tenants: z.array(tenant).min(1),
+    services,
+    slack: slack.optional(),
+    teams: teams.optional(),
+    store: z.object({ path: z.string().min(1).default('mailsetup.db') }).default({ path: 'mailsetup.db' }),
+    timeouts: z
+      .object({
+        /** Per outside fetch, ms. */
+        fetchMs: z.number().int().min(100).default(10_000),
+        /** A whole run, ms. */
+        runMs: z.number().int().min(1000).default(60_000),
+      })
+      .default({ fetchMs: 10_000, runMs: 60_000 }),
+    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
+  });
+}
+
+export type MailsetupConfig = z.output<ReturnType<typeof buildConfigSchema>>;
+export type TenantConfig = MailsetupConfig['tenants'][number];
+export type ServicesConfig = MailsetupConfig['services'];
+export type SlackConfig = NonNullable<MailsetupConfig['slack']>;
+export type TeamsConfig = NonNullable<MailsetupConfig['teams']>;
+
+/** Example values, shown next to a config error (`key: problem — e.g. value`). Keys use `[]` for any index. */
+export const CONFIG_EXAMPLES: Record<string, string> = {
+  tenants: '[{ name: contoso, domain: contoso.com, ... }] (see mailsetup.example.yaml)',
+  'tenants[].name': 'contoso',
+  'tenants[].domain': 'contoso.com',
+  'tenants[].tenantId': '00000000-0000-0000-0000-000000000000',
+  'tenants[].catchallMailbox': 'erp@contoso.com',
+  'tenants[].erpEgressIps': '[203.0.113.10]',
+  'tenants[].erpEgressIps[]': '203.0.113.10 or 203.0.113.0/28',
+  'tenants[].microsoft': '{ clientId: ..., certificate: { privateKey: file:mailsetup.key, thumbprint: ... } }',
+  'tenants[].microsoft.clientId': '11111111-2222-3333-4444-555555555555',
+  'tenants[].microsoft.clientSecret': 'env:MAILSETUP_CLIENT_SECRET',
+  'tenants[].microsoft.certificate.privateKey': 'file:/etc/mailsetup/app.key',
+  'tenants[].microsoft.certificate.thumbprint': '3A1F0C...(40 hex digits)',
+  'tenants[].erp': '{ url: https://erp.contoso.com, database: prod, login: mailsetup, apiKey: env:ERP_API_KEY, publicUrl: https://erp.contoso.com }',
+  'tenants[].erp.url': 'https://erp.contoso.com',
+  'tenants[].erp.database': 'prod',
+  'tenants[].erp.login': 'mailsetup-bot',
+  'tenants[].erp.password': 'env:ERP_PASSWORD',
+  'tenants[].erp.apiKey': 'env:ERP_API_KEY',
+  'tenants[].erp.publicUrl': 'https://erp.contoso.com',
+  'tenants[].erp.fetchIntervalMinutes': '5',
+  'tenants[].imap': '{ auth: oauth }',
+  'tenants[].imap.auth': 'oauth',
+  'tenants[].probe.outsideSender': 'probe@outside.example',
+  'services.authorityHost': 'https://login.microsoftonline.com',
+  'services.graphUrl': 'https://graph.microsoft.com/v1.0',
+  'services.exchangeAdminUrl': 'https://outlook.office365.com',
+  'services.dnsServers[]': '1.1.1.1',
+  'services.slackApiUrl': 'https://slack.com/api/',
+  'slack.botToken': 'env:SLACK_BOT_TOKEN',
+  'slack.signingSecret': 'env:SLACK_SIGNING_SECRET',
+  'slack.appToken': 'env:SLACK_APP_TOKEN',
+  'slack.mode': 'socket',
+  'teams.appId': '11111111-2222-3333-4444-555555555555',
+  'teams.appPassword': 'env:MicrosoftAppPassword',
+  'timeouts.fetchMs': '10000',
+};
