@@ -1,0 +1,22 @@
+import { createDnsAdapter } from './dns/live.js';
+import { createErpAdapter } from './erp/live.js';
+import { createExchangeAdapter } from './exchange/live.js';
+import { createGraphAdapter } from './graph/live.js';
+import { createImapAdapter } from './imap/live.js';
+import type { Adapters } from './index.js';
+import { createTokenProvider } from './microsoft/tokens.js';
+import type { AdapterFactoryOptions } from './options.js';
+import { createSmtpAdapter } from './smtp/live.js';
+
+/** The live adapters of one tenant. Called by the composition root only. */
+export function createAdapters(options: AdapterFactoryOptions): Adapters {
+  const tokens = createTokenProvider(options);
+  return {
+    erp: createErpAdapter(options),
+    exchange: createExchangeAdapter(options, tokens),
+    graph: createGraphAdapter(options, tokens),
+    dns: createDnsAdapter(options),
+    imap: createImapAdapter(options, tokens),
+    smtp: createSmtpAdapter(options),
+  };
+}
