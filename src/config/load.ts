@@ -8,14 +8,14 @@ import { buildConfigSchema, CONFIG_EXAMPLES, type MailsetupConfig } from './sche
 export const DEFAULT_CONFIG_FILE = 'mailsetup.yaml';
 
 /** The standard env names of Slack and the Bot Framework, mapped onto config keys. */
-const STANDARD_ENV: Record<string, string[]> = {
-  SLACK_BOT_TOKEN: ['slack', 'botToken'],
-  SLACK_SIGNING_SECRET: ['slack', 'signingSecret'],
-  SLACK_APP_TOKEN: ['slack', 'appToken'],
-  MicrosoftAppId: ['teams', 'appId'],
-  MicrosoftAppPassword: ['teams', 'appPassword'],
-  MicrosoftAppType: ['teams', 'appType'],
-  MicrosoftAppTenantId: ['teams', 'tenantId'],
+const STANDARD_ENV: Record<string, { path: string[]; secret: boolean }> = {
+  SLACK_BOT_TOKEN: { path: ['slack', 'botToken'], secret: true },
+  SLACK_SIGNING_SECRET: { path: ['slack', 'signingSecret'], secret: true },
+  SLACK_APP_TOKEN: { path: ['slack', 'appToken'], secret: true },
+  MicrosoftAppId: { path: ['teams', 'appId'], secret: false },
+  MicrosoftAppPassword: { path: ['teams', 'appPassword'], secret: true },
+  MicrosoftAppType: { path: ['teams', 'appType'], secret: false },
+  MicrosoftAppTenantId: { path: ['teams', 'tenantId'], secret: false },
 };
 
 /** A config problem: `tenants[0].erp.url: Invalid URL — e.g. https://erp.contoso.com`. */
@@ -26,6 +26,10 @@ export class ConfigError extends MailsetupError {
       hint: 'Fix these keys and start again (mailsetup.example.yaml shows every key).',
     });
     this.problems = problems;
+  }
+
+  override get userMessage(): string {
+    return `${this.message}\n${this.hint}`;
   }
 }
 
@@ -85,9 +89,10 @@ export function parseConfig(raw: unknown, options: { baseDir?: string; env?: Nod
  * YAML scalars (numbers, booleans) are converted.
  */
 export function applyEnvOverrides(config: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
-  for (const [name, path] of Object.entries(STANDARD_ENV)) {
+  for (const [name, { path, secret }] of Object.entries(STANDARD_ENV)) {
     const value = env[name];
-    if (value !== undefined && value !== '') setPath(config, path, `env:${name}`);
+    // Secrets stay references, so the value is only ever held inside a Secret.
+    if (value !== undefined && value !== '') setPath(config, path, secret ? `env:${name}` : value);
   }
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('MAILSETUP__') || value === undefined) continue;

@@ -1,0 +1,42 @@
+import { MailsetupError } from '../errors.js';
+import type { Message } from '../render/message.js';
+import { checkCommand } from './check.js';
+import type { CommandContext, CommandSpec } from './context.js';
+import { errorToMessage } from './error-message.js';
+import { explainCommand } from './explain.js';
+import { helpCommand, PLANNED_VERBS } from './help.js';
+import { parseCommandLine } from './parse.js';
+import { statusCommand } from './status.js';
+import { testEmailCommand } from './test-email.js';
+
+export const COMMANDS: readonly CommandSpec[] = [statusCommand, checkCommand, explainCommand, testEmailCommand, helpCommand(() => COMMANDS)];
+
+export interface DispatchOptions {
+  /** Called with a reference and the error for failures that are not the user's (to log them). */
+  onInternalError?: (reference: string, error: unknown) => void;
+}
+
+/**
+ * The one entry for every front end: a command line in, a Message out. Never throws: usage errors,
+ * bad config and outside failures all come back as a sentence.
+ */
+export async function handleCommand(text: string, ctx: CommandContext, options: DispatchOptions = {}): Promise<Message> {
+  try {
+    const { verb, args } = parseCommandLine(text);
+    const command = COMMANDS.find((c) => c.verb === verb);
+    if (!command) {
+      const planned = PLANNED_VERBS[verb];
+      if (planned) {
+        throw new MailsetupError('UsageError', `\`${verb}\` (${planned}) is not in this version yet.`, {
+          hint: 'Meanwhile `explain <id>` gives the steps by hand.',
+        });
+      }
+      throw new MailsetupError('UsageError', `"${verb.slice(0, 40)}" is not a mailsetup verb.`, {
+        hint: `Verbs: ${COMMANDS.map((c) => c.verb).join(', ')}. Try \`help\`.`,
+      });
+    }
+    return await command.run(args, ctx);
+  } catch (error) {
+    return errorToMessage(error, options.onInternalError);
+  }
+}

@@ -1,0 +1,29 @@
+import pino, { type Logger } from 'pino';
+import { redact } from './config/secret.js';
+
+/**
+ * JSON logs on stderr (stdout belongs to the CLI's output). Every string that reaches the log is
+ * scrubbed of known secret values, and the usual secret-bearing keys are censored by path.
+ */
+export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+  return pino(
+    {
+      level,
+      base: { app: 'mailsetup' },
+      redact: {
+        paths: ['*.password', '*.clientSecret', '*.apiKey', '*.token', '*.accessToken', '*.authorization', '*.Authorization', 'headers.authorization'],
+        censor: '[redacted]',
+      },
+      hooks: {
+        logMethod(args, method) {
+          const clean = args.map((a) => (typeof a === 'string' ? redact(a) : a instanceof Error ? redact(a.message) : a));
+          method.apply(this, clean as Parameters<typeof method>);
+        },
+      },
+      formatters: {
+        log: (object) => JSON.parse(redact(JSON.stringify(object))),
+      },
+    },
+    pino.destination({ dest: destination === process.stderr ? 2 : 1, sync: true }),
+  );
+}

@@ -1,0 +1,134 @@
+import type { CheckResult, CheckStatus, Report } from '../engine/result.js';
+import { type Area, AREAS } from '../engine/result.js';
+import type { Message, MessageBlock } from './message.js';
+
+export const AREA_LABEL: Record<Area, string> = {
+  exchange: 'Exchange Online',
+  entra: 'Entra ID',
+  dns: 'DNS',
+  erp: 'ERP (Twenty20)',
+  mailflow: 'Mail flow',
+};
+
+const ORDER: Record<CheckStatus, number> = { fail: 0, error: 1, warn: 2, skip: 3, pass: 4 };
+
+/**
+ * "2 failing, 1 warning, 19 passing — Connector IPs, Catch-all rule". Failing = `fail`; checks the
+ * bot could not tell (`error`) are counted apart, because "could not check" is not "broken".
+ */
+export function summaryLine(report: Pick<Report, 'checks' | 'summary'>): string {
+  const s = report.summary;
+  const parts: string[] = [];
+  if (s.fail) parts.push(`${s.fail} failing`);
+  if (s.error) parts.push(`${s.error} could not be checked`);
+  if (s.warn) parts.push(`${s.warn} warning${s.warn === 1 ? '' : 's'}`);
+  parts.push(`${s.pass} passing`);
+  if (s.skip) parts.push(`${s.skip} skipped`);
+  const named = report.checks
+    .filter((c) => c.status === 'fail' || c.status === 'error')
+    .map((c) => c.title)
+    .slice(0, 4);
+  const more = s.fail + s.error - named.length;
+  const tail = named.length > 0 ? ` — ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : s.ok && s.warn === 0 ? ' — all good' : '';
+  return `${parts.join(', ')}${tail}`;
+}
+
+export function reportTone(report: Pick<Report, 'summary'>): Message['tone'] {
+  const s = report.summary;
+  if (s.fail > 0) return 'bad';
+  if (s.error > 0) return 'error';
+  if (s.warn > 0) return 'warn';
+  return 'ok';
+}
+
+/** One check as a message block: detail, then the fix by hand and its command. */
+export function checkBlock(c: CheckResult): MessageBlock {
+  const cause = c.cause ? ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).` : '';
+  return {
+    type: 'check',
+    id: c.id,
+    title: c.title,
+    status: c.status,
+    detail: `${c.detail}${cause}`,
+    remediation: c.status === 'pass' || c.status === 'skip' ? undefined : c.remediation?.manual,
+    command: c.status === 'pass' || c.status === 'skip' ? undefined : c.remediation?.command,
+    evidence: evidence(c),
+  };
+}
+
+function evidence(c: CheckResult): { label: string; value: string }[] | undefined {
+  if (c.status === 'pass') return undefined;
+  const items: { label: string; value: string }[] = [];
+  for (const [key, value] of Object.entries(c.expected)) {
+    if (key in c.observed) items.push({ label: key, value: `seen ${short(c.observed[key])}, expected ${short(value)}` });
+  }
+  return items.length > 0 ? items.slice(0, 5) : undefined;
+}
+
+function short(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text === undefined ? 'nothing' : text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+/**
+ * The status reply: summary first; per area, failures first with cause and remediation; warnings;
+ * skips and passing checks folded; the raw evidence (observed vs expected) in `details`.
+ */
+export function reportToMessage(report: Report, options: { title?: string } = {}): Message {
+  const blocks: MessageBlock[] = [{ type: 'heading', text: options.title ?? `Mail setup of ${report.domain}` }];
+  const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
+  for (const area of AREAS) {
+    const inArea = notPassing.filter((c) => c.area === area).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
+    if (inArea.length === 0) continue;
+    blocks.push({ type: 'heading', text: AREA_LABEL[area] });
+    for (const c of inArea) blocks.push(checkBlock(c));
+  }
+  const skipped = report.checks.filter((c) => c.status === 'skip');
+  if (skipped.length > 0) {
+    blocks.push({
+      type: 'folded',
+      label: `Skipped (${skipped.length}) — they depend on a step above or are not configured`,
+      items: skipped.map((c) => ({ id: c.id, title: c.title, status: c.status })),
+    });
+  }
+  const passing = report.checks.filter((c) => c.status === 'pass');
+  if (passing.length > 0) {
+    blocks.push({
+      type: 'folded',
+      label: `Passing (${passing.length})`,
+      items: passing.map((c) => ({ id: c.id, title: c.title, status: c.status })),
+    });
+  }
+  const details: MessageBlock[] = notPassing.map((c) => ({
+    type: 'code',
+    text: `${c.id} (${c.status})\nobserved: ${JSON.stringify(c.observed, null, 1)}\nexpected: ${JSON.stringify(c.expected, null, 1)}`,
+  }));
+  return {
+    summary: summaryLine(report),
+    tone: reportTone(report),
+    blocks,
+    details: details.length > 0 ? details : undefined,
+  };
+}
+
+/** While a run is going: what is done so far, the rest pending. */
+export function progressMessage(domain: string, planned: { id: string; title: string }[], done: CheckResult[]): Message {
+  const doneIds = new Set(done.map((c) => c.id));
+  const failing = done.filter((c) => c.status === 'fail' || c.status === 'error');
+  const blocks: MessageBlock[] = [{ type: 'heading', text: `Mail setup of ${domain}` }];
+  for (const c of failing) blocks.push(checkBlock(c));
+  blocks.push({
+    type: 'folded',
+    label: `Checked ${done.length} of ${planned.length}`,
+    items: planned.map((p) => {
+      const result = done.find((c) => c.id === p.id);
+      return { id: p.id, title: p.title, status: doneIds.has(p.id) && result ? result.status : 'pending' };
+    }),
+  });
+  return {
+    summary: `Checking ${domain}… ${done.length} of ${planned.length} done${failing.length ? `, ${failing.length} failing so far` : ''}`,
+    tone: 'info',
+    blocks,
+    inProgress: true,
+  };
+}

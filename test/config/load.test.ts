@@ -1,0 +1,103 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load.js';
+import { redact } from '../../src/config/secret.js';
+
+const minimalTenant = {
+  name: 'contoso',
+  domain: 'contoso.com',
+  tenantId: 't',
+  catchallMailbox: 'erp@contoso.com',
+  erpEgressIps: ['203.0.113.10'],
+  erp: { url: 'https://erp.contoso.com', database: 'prod', login: 'bot', password: 'env:ERP_PW', publicUrl: 'https://erp.contoso.com' },
+};
+
+function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(raw, { env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('lists every problem on its own line with the key path and an example', () => {
+    const lines = problems({ tenants: [{ ...minimalTenant, domain: 'not a domain', erpEgressIps: ['999.1.1.1'], erp: { ...minimalTenant.erp, url: 'ftp:/x' } }] }, { ERP_PW: 'hunter2-secret' });
+    expect(lines).toEqual([
+      'tenants[0].domain: must be a domain name — e.g. contoso.com',
+      expect.stringMatching(/^tenants\[0\]\.erpEgressIps\[0\]: .* — e\.g\. 203\.0\.113\.10 or 203\.0\.113\.0\/28$/),
+      expect.stringMatching(/^tenants\[0\]\.erp\.url: .* — e\.g\. https:\/\/erp\.contoso\.com$/),
+    ]);
+  });
+
+  it('says which environment variable a secret reference needs', () => {
+    expect(problems({ tenants: [minimalTenant] })).toEqual([
+      'tenants[0].erp.password: environment variable ERP_PW is not set — e.g. env:ERP_PASSWORD',
+    ]);
+  });
+
+  it('resolves env: and file: secrets into values that never print themselves', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'client.secret'), 'file-secret-value-123\n');
+    const config = parseConfig(
+      { tenants: [{ ...minimalTenant, microsoft: { clientId: 'app', clientSecret: 'file:client.secret' } }] },
+      { env: { ERP_PW: 'env-secret-value-456' }, baseDir: dir },
+    );
+    const t = config.tenants[0]!;
+    expect(t.erp.password?.reveal()).toBe('env-secret-value-456');
+    expect(t.microsoft?.clientSecret?.reveal()).toBe('file-secret-value-123');
+    const printed = [JSON.stringify(config), String(t.erp.password), inspect(config, { depth: 10 })].join('\n');
+    expect(printed).not.toContain('env-secret-value-456');
+    expect(printed).not.toContain('file-secret-value-123');
+    expect(redact('token=env-secret-value-456;')).toBe('token=[redacted];');
+  });
+
+  it('takes the standard Slack and Bot Framework env names and MAILSETUP__ paths', () => {
+    const config = parseConfig(
+      { tenants: [minimalTenant] },
+      {
+        env: {
+          ERP_PW: 'pw-pw-pw',
+          SLACK_BOT_TOKEN: 'xoxb-test-token',
+          SLACK_SIGNING_SECRET: 'signing-secret-1',
+          MicrosoftAppId: 'app-id-1',
+          MicrosoftAppPassword: 'teams-password-1',
+          MAILSETUP__timeouts__fetchMs: '2500',
+          MAILSETUP__TENANTS__0__ERP__DATABASE: 'other',
+        },
+      },
+    );
+    expect(config.slack?.botToken.reveal()).toBe('xoxb-test-token');
+    expect(config.slack?.mode).toBe('socket');
+    expect(config.teams?.appId).toBe('app-id-1');
+    expect(config.timeouts.fetchMs).toBe(2500);
+    expect(config.tenants[0]!.erp.database).toBe('other');
+  });
+
+  it('reports a YAML syntax error with the file name, not a stack', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'mailsetup.yaml');
+    writeFileSync(file, 'tenants:\n  - name: [unclosed\n');
+    expect(() => loadConfigFile(file, {})).toThrow(/mailsetup\.yaml: not valid YAML/);
+  });
+
+  it('refuses an empty file with a hint about tenants', () => {
+    expect(problems(null)).toEqual([expect.stringContaining('expected a mapping with a `tenants` list')]);
+  });
+
+  it('the committed example config is valid', () => {
+    const config = loadConfigFile(new URL('../../mailsetup.example.yaml', import.meta.url).pathname, {
+      MAILSETUP_CLIENT_SECRET: 'example-secret',
+      ERP_API_KEY: 'example-api-key',
+      SLACK_BOT_TOKEN: 'xoxb-example',
+      SLACK_APP_TOKEN: 'xapp-example',
+      SLACK_SIGNING_SECRET: 'example-signing',
+    });
+    expect(config.tenants[0]!.domain).toBe('contoso.com');
+  });
+});
