@@ -7,6 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,
-    reporters: ['default'],
+    // In CI a JSON report as well, from which .ci/run prints the plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: process.env.CI ? { json: '.vitest-results.json' } : undefined,
   },
 });

@@ -63,7 +63,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   let session: Session;
   try {
-    session = await openSession({ configPath: values.config, lab: values.lab ?? (verb === 'start' ? undefined : undefined), env: io.env, verb });
+    session = await openSession({ configPath: values.config, lab: values.lab, env: io.env });
   } catch (error) {
     io.stderr.write(`${redact(isMailsetupError(error) ? error.userMessage : String(error))}\n`);
     return EXIT_USAGE;
@@ -73,6 +73,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       if (session.labBanner) io.stdout.write(session.labBanner);
       const app = await startApp({
         config: session.config,
+        logger: createLogger(session.config.log.level, io.stderr),
         input: io.stdin,
         output: io.stdout,
         interactive: io.isTty,
@@ -82,7 +83,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       else await new Promise<void>((resolve) => process.once('SIGINT', () => void app.stop().then(resolve)));
       return EXIT_OK;
     }
-    const core = createCore({ config: session.config, logger: createLogger(session.config.log.level) });
+    const core = createCore({ config: session.config, logger: createLogger(session.config.log.level, io.stderr) });
     return await runVerb(verb, positionals, values, core, io);
   } finally {
     await session.close();
@@ -142,7 +143,7 @@ interface Session {
 }
 
 /** A config file when there is one (or --config), otherwise (or with --lab) an in-process lab. */
-async function openSession(options: { configPath?: string; lab?: string; env: NodeJS.ProcessEnv; verb: string }): Promise<Session> {
+async function openSession(options: { configPath?: string; lab?: string; env: NodeJS.ProcessEnv }): Promise<Session> {
   const file = options.lab ? undefined : findConfigFile({ path: options.configPath, env: options.env });
   if (file) return { config: loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';

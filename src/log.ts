@@ -5,7 +5,7 @@ import { redact } from './config/secret.js';
  * JSON logs on stderr (stdout belongs to the CLI's output). Every string that reaches the log is
  * scrubbed of known secret values, and the usual secret-bearing keys are censored by path.
  */
-export function createLogger(level: string, destination: NodeJS.WritableStream = process.stderr): Logger {
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
       level,
@@ -24,6 +24,6 @@ export function createLogger(level: string, destination: NodeJS.WritableStream =
         log: (object) => JSON.parse(redact(JSON.stringify(object))),
       },
     },
-    pino.destination({ dest: destination === process.stderr ? 2 : 1, sync: true }),
+    destination ?? pino.destination({ dest: 2, sync: true }),
   );
 }

@@ -1,0 +1,113 @@
+import { redact } from '../../config/secret.js';
+import { type ErrorCode, MailsetupError } from '../../errors.js';
+
+/** An error the ERP reported: JSON-RPC `error.data` or a JSON-2 error body. */
+export interface OdooErrorReport {
+  /** The exception's dotted name, e.g. `odoo.exceptions.AccessError`. */
+  name: string;
+  message: string;
+  /** JSON-2: the HTTP status. */
+  httpStatus?: number;
+}
+
+export interface CallSite {
+  /** `model.method`, or `common.authenticate`. */
+  call: string;
+  login: string;
+  database: string;
+}
+
+/** The bot's own rights are the usual cause of an AccessError: say which right it needs and where. */
+const RIGHTS_HINT =
+  'Give the bot user the Settings right: Settings ▸ Users & Companies ▸ Users ▸ <login> ▸ Access Rights ▸ Administration: Settings.';
+
+/**
+ * Maps an ERP exception to a coded error, by exception name first (JSON-RPC always answers 200), then by
+ * the HTTP status JSON-2 uses (401, 403, 404, 422). The ERP's message is kept; its traceback never is.
+ */
+export function classifyOdooError(report: OdooErrorReport, site: CallSite): MailsetupError {
+  const message = firstLines(redact(report.message));
+  const details = { erpError: report.name, call: site.call, ...(report.httpStatus ? { httpStatus: report.httpStatus } : {}) };
+  const make = (code: ErrorCode, text: string, hint: string) => new MailsetupError(code, text, { hint, source: 'erp', details });
+  const name = report.name;
+
+  if (/database ".*" does not exist/.test(report.message)) {
+    return make(
+      'AuthFailed',
+      `The ERP has no database "${site.database}".`,
+      'Set tenants[].erp.database to the database name shown on the ERP login page (or in Settings ▸ About).',
+    );
+  }
+  if (name.endsWith('.AccessDenied') || name.endsWith('.Unauthorized') || name.endsWith('SessionExpiredException')) {
+    return make(
+      'AuthFailed',
+      `The ERP refused the bot's login "${site.login}" on database "${site.database}" (${message}).`,
+      credentialsHint(site.login),
+    );
+  }
+  if (name.endsWith('.AccessError') || name.endsWith('.Forbidden')) {
+    return make(
+      'InsufficientPermission',
+      `The ERP user "${site.login}" may not do ${site.call}: ${message}`,
+      RIGHTS_HINT.replace('<login>', site.login),
+    );
+  }
+  if (name.endsWith('.MissingError')) {
+    return make('NotFound', `The ERP has no such record (${site.call}): ${message}`, 'The record was deleted or never existed; check its id.');
+  }
+  if (isMissingModelOrField(report)) {
+    return make(
+      'MissingModelOrField',
+      `The ERP does not know what ${site.call} asked for: ${message}`,
+      'A module is missing or this ERP version names it differently; check the installed modules (Apps) and the version.',
+    );
+  }
+  if (isUserError(name) || report.httpStatus === 422) {
+    return make('RemoteUserError', `The ERP refused ${site.call}: ${message}`, 'Read the ERP message above; it names the setting at fault.');
+  }
+  if (report.httpStatus === 401) {
+    return make('AuthFailed', `The ERP refused the bot's API key for "${site.login}" (${message}).`, credentialsHint(site.login));
+  }
+  if (report.httpStatus === 403) {
+    return make('InsufficientPermission', `The ERP user "${site.login}" may not do ${site.call}: ${message}`, RIGHTS_HINT.replace('<login>', site.login));
+  }
+  return make(
+    'RemoteUserError',
+    `The ERP failed on ${site.call} with ${shortName(name)}: ${message}`,
+    'This is an error inside the ERP; its server log has the details.',
+  );
+}
+
+export function credentialsHint(login: string): string {
+  return (
+    `In the ERP, open Settings ▸ Users & Companies ▸ Users ▸ ${login}: set a new password, or on 14+ ` +
+    'Preferences ▸ Account Security ▸ New API Key (required on 19+); then put it in tenants[].erp.password ' +
+    '(or tenants[].erp.apiKey) and check tenants[].erp.login and tenants[].erp.database.'
+  );
+}
+
+function isMissingModelOrField(report: OdooErrorReport): boolean {
+  const m = report.message;
+  return (
+    /^Object \S+ doesn't exist/.test(m) ||
+    /Invalid field/i.test(m) ||
+    /model '[^']+' does not exist/i.test(m) ||
+    /The method '[^']+' does not exist/i.test(m) ||
+    report.name.endsWith('.NotFound') ||
+    (report.httpStatus === 404 && !report.name.endsWith('.MissingError'))
+  );
+}
+
+function isUserError(name: string): boolean {
+  return /\.(UserError|ValidationError|RedirectWarning|except_orm|Warning|UnprocessableEntity)$/.test(name);
+}
+
+function shortName(name: string): string {
+  return name.split('.').pop() ?? name;
+}
+
+/** The ERP's message without tracebacks, bounded. */
+function firstLines(text: string): string {
+  const trimmed = text.split('\nTraceback')[0]?.trim() ?? '';
+  return trimmed.length > 500 ? `${trimmed.slice(0, 500)}…` : trimmed;
+}

@@ -1,0 +1,34 @@
+/**
+ * Schema migrations, applied in order and recorded in `PRAGMA user_version`. Append only: a new
+ * table or column is a new entry, never an edit of an old one (databases in the field ran them).
+ * Each statement is written to be harmless when re-run, so a half-applied upgrade heals itself.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'key/value records and chat conversation references',
+    sql: `
+      CREATE TABLE IF NOT EXISTS kv (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS conversation_refs (
+        platform        TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        scope           TEXT,
+        tenant_id       TEXT,
+        reference       TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        PRIMARY KEY (platform, conversation_id)
+      );
+    `,
+  },
+];
