@@ -27,7 +27,12 @@ const RIGHTS_HINT =
  */
 export function classifyOdooError(report: OdooErrorReport, site: CallSite): MailsetupError {
   const message = firstLines(redact(report.message));
-  const details = { erpError: report.name, call: site.call, ...(report.httpStatus ? { httpStatus: report.httpStatus } : {}) };
+  const details = {
+    erpError: report.name,
+    erpMessage: message,
+    call: site.call,
+    ...(report.httpStatus ? { httpStatus: report.httpStatus } : {}),
+  };
   const make = (code: ErrorCode, text: string, hint: string) => new MailsetupError(code, text, { hint, source: 'erp', details });
   const name = report.name;
 
