@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import dns2 from 'dns2';
 import { sleep, takeFault } from '../faults.js';
 import type { LabServiceStarter } from '../service.js';
@@ -21,25 +22,50 @@ const MAX_CNAME_CHAIN = 8;
  * with no answers for names that exist without the asked type. Sets `services.dnsServers`.
  */
 export const startDnsLab: LabServiceStarter = async (state, config) => {
-  const server = dns2.createServer({
-    udp: true,
-    handle: (request, send) => {
-      void answer(state, request).then((response) => {
-        if (response) send(response).catch(() => {});
-      });
-    },
+  const handle: DnsHandler = (request, send) => {
+    void answer(state, request).then(async (response) => {
+      // The UDP send returns a promise, the TCP one writes synchronously; a client gone is not our error.
+      if (response) await Promise.resolve(send(response)).catch(() => {});
+    }).catch(() => {});
+  };
+  const { udp, tcp, port } = await listenUdpAndTcp(handle);
+  const connections = new Set<Socket>();
+  tcp.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.on('close', () => connections.delete(socket));
   });
-  const addresses = await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
-  const port = addresses.udp?.port;
-  if (!port) throw new Error('the lab DNS server did not get a port');
   config.services.dnsServers = [`127.0.0.1:${port}`];
   return {
     name: 'dns',
     stop: async () => {
-      await server.close();
+      for (const socket of connections) socket.destroy();
+      await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), new Promise<void>((resolve) => tcp.close(() => resolve()))]);
     },
   };
 };
+
+type DnsHandler = NonNullable<Parameters<typeof dns2.createTCPServer>[0]>;
+
+/**
+ * UDP and TCP on the same port, as a real server: resolvers retry over TCP when an answer does
+ * not fit in 512 bytes (long SPF records, DKIM keys).
+ */
+async function listenUdpAndTcp(handle: DnsHandler) {
+  for (let attempt = 0; ; attempt++) {
+    const udp = dns2.createUDPServer(handle);
+    await udp.listen(0, '127.0.0.1');
+    const port = udp.address().port;
+    const tcp = dns2.createTCPServer(handle);
+    const listening = await new Promise<boolean>((resolve) => {
+      tcp.once('error', () => resolve(false));
+      tcp.listen(port, '127.0.0.1');
+      tcp.once('listening', () => resolve(true));
+    });
+    if (listening) return { udp, tcp, port };
+    udp.close();
+    if (attempt >= 5) throw new Error('the lab DNS server found no port free for both UDP and TCP');
+  }
+}
 
 /** Builds the response, or undefined to stay silent (a timeout fault). */
 async function answer(state: LabState, request: Packet): Promise<Packet | Buffer | undefined> {

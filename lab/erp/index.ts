@@ -1,4 +1,69 @@
-import type { LabServiceStarter } from '../service.js';
+import { createServer } from 'node:net';
+import type { LabRawConfig, LabServiceStarter } from '../service.js';
+import type { LabState } from '../state.js';
+import { type ErpRuntime, runCron } from './methods.js';
+import { startErpServer } from './server.js';
 
-/** Starts the lab's erp services. (Placeholder until its issue lands.) */
-export const startErpLab: LabServiceStarter = async () => ({ name: 'erp', stop: async () => {} });
+/**
+ * Starts the lab ERP on 127.0.0.1 (a free port) and writes `tenants[0].erp` into the config: the
+ * URL, database and the bot's credentials (a password; an API key on 19+, for JSON-2). When
+ * `state.erp.reachable` is false nothing listens at the URL, so connections are refused.
+ */
+export const startErpLab: LabServiceStarter = async (state, config) => {
+  if (!state.erp.reachable) {
+    writeConfig(state, config, `http://127.0.0.1:${await unusedPort()}`);
+    return { name: 'erp', stop: async () => {} };
+  }
+  const runtime: ErpRuntime = { cronBusy: false };
+  const server = await startErpServer(state, runtime);
+  writeConfig(state, config, server.url);
+  const loop = startCronLoop(state, runtime);
+  return {
+    name: 'erp',
+    stop: async () => {
+      if (loop) clearInterval(loop);
+      await server.close();
+    },
+  };
+};
+
+function writeConfig(state: LabState, config: LabRawConfig, url: string): void {
+  const erp = state.erp;
+  const tenant = config.tenants[0] as Record<string, unknown>;
+  tenant.erp = {
+    url,
+    database: erp.database,
+    login: erp.bot.login,
+    ...(erp.version >= 19 ? { apiKey: erp.bot.apiKey } : { password: erp.bot.password }),
+    publicUrl: erp.publicUrl,
+    salesTeam: 'Sales',
+    salesAlias: state.tenant.salesAlias,
+    fetchIntervalMinutes: 5,
+  };
+}
+
+/** The ERP's own scheduler: runs the fetch cron every `cronIntervalMs` while the cron record is active. */
+function startCronLoop(state: LabState, runtime: ErpRuntime): NodeJS.Timeout | undefined {
+  const interval = state.erp.cronIntervalMs;
+  if (!interval) return undefined;
+  const timer = setInterval(() => {
+    const xmlid = state.erp.modelData.find((d) => d.name === 'ir_cron_mail_gateway_action');
+    const cron = state.erp.crons.find((c) => c.id === xmlid?.res_id);
+    if (cron?.active && !runtime.cronBusy) runCron(state, cron, runtime).catch(() => {});
+  }, interval);
+  timer.unref();
+  return timer;
+}
+
+/** A port nothing listens on: bind, read it, close. */
+function unusedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

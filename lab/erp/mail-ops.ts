@@ -39,3 +39,30 @@ export const noMailOps: ErpMailOps = {
   fetchUnseen: async () => [],
   send: async () => {},
 };
+
+/**
+ * Where a mail operation failed, so the ERP can word it as Odoo does ("The server refused the test
+ * recipient …", "No response received …"). Read from the error's shape: the mail lab's
+ * `MailTransportError` (`kind` + `stage`), or nodemailer's `code`/`command`.
+ */
+export type MailOpsStage = 'connect' | 'tls' | 'auth' | 'mail' | 'rcpt' | 'data' | 'closed' | 'reply';
+
+export function mailOpsStage(error: unknown): MailOpsStage | undefined {
+  const e = (error ?? {}) as { kind?: unknown; stage?: unknown; code?: unknown; command?: unknown };
+  const command = (typeof e.stage === 'string' ? e.stage : typeof e.command === 'string' ? e.command : '').toUpperCase();
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (e.kind === 'no-response') return 'connect';
+  if (e.kind === 'tls') return 'tls';
+  if (e.kind === 'closed') return 'closed';
+  if (command.startsWith('RCPT')) return 'rcpt';
+  if (command.startsWith('MAIL')) return 'mail';
+  if (command === 'DATA') return 'data';
+  if (command.startsWith('AUTH') || command === 'LOGIN' || code === 'EAUTH') return 'auth';
+  if (command === 'STARTTLS' || code === 'ETLS' || code.startsWith('ERR_TLS') || code.includes('CERT')) return 'tls';
+  if (['ECONNECTION', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EDNS'].includes(code) || command === 'CONN' || command === 'CONNECT') {
+    return 'connect';
+  }
+  if (code === 'ECONNRESET' || code === 'ESOCKET') return 'closed';
+  if (e.kind === 'refused') return 'reply';
+  return undefined;
+}

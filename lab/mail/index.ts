@@ -1,4 +1,69 @@
-import type { LabServiceStarter } from '../service.js';
+import { exchangeMxHost } from '../dns/state.js';
+import type { LabRawConfig, LabServiceStarter } from '../service.js';
+import type { LabState } from '../state.js';
+import { labTls } from '../tls.js';
+import { createErpMailOps } from './erp-mail-ops.js';
+import { startImapHost } from './imap.js';
+import { startMx } from './mx.js';
 
-/** Starts the lab's mail services. (Placeholder until its issue lands.) */
-export const startMailLab: LabServiceStarter = async () => ({ name: 'mail', stop: async () => {} });
+/** Exchange Online's IMAP host names (Odoo's `outlook` server type fills in `imap.outlook.com`). */
+export const EXCHANGE_IMAP_HOSTS = ['outlook.office365.com', 'imap.outlook.com'];
+/** The probe mailbox's provider. */
+export const OUTSIDE_IMAP_HOST = 'imap.outside.test';
+
+/**
+ * Starts the tenant's MX, Exchange Online's IMAP and the outside world's IMAP (the probe mailbox),
+ * registers their host names for the lab ERP (`state.hosts`, `name:port` → loopback port), gives
+ * the ERP real SMTP/IMAP (`state.mailOps`), and points the bot's config at them.
+ */
+export const startMailLab: LabServiceStarter = async (state, config) => {
+  const tls = labTls();
+  const keys = { key: tls.keyPem, cert: tls.certPem };
+  const exchangeImap = await startImapHost({ state, host: 'exchange', ...keys });
+  const outsideImap = await startImapHost({ state, host: 'outside', ...keys });
+  const imapHosts = { exchange: exchangeImap, outside: outsideImap };
+  const mx = await startMx({ state, ...keys, delivered: (box, message) => imapHosts[box.host].announce(box, message) });
+
+  const at = (port: number) => ({ host: '127.0.0.1', port });
+  for (const name of mxHostNames(state)) register(state, name, 25, at(mx.port));
+  for (const name of EXCHANGE_IMAP_HOSTS) register(state, name, 993, at(exchangeImap.port));
+  register(state, OUTSIDE_IMAP_HOST, 993, at(outsideImap.port));
+  state.mailOps = createErpMailOps(state, tls.caPem);
+  writeConfig(state, config, at(mx.port), at(exchangeImap.port), at(outsideImap.port));
+
+  return {
+    name: 'mail',
+    stop: async () => {
+      await Promise.allSettled([mx.stop(), exchangeImap.stop(), outsideImap.stop()]);
+    },
+  };
+};
+
+function register(state: LabState, name: string, port: number, endpoint: { host: string; port: number }): void {
+  state.hosts[name] = endpoint;
+  state.hosts[`${name}:${port}`] = endpoint;
+}
+
+/** The Exchange MX host of the domain, and any other `*.mail.protection.outlook.com` the lab DNS serves. */
+function mxHostNames(state: LabState): string[] {
+  const names = new Set([exchangeMxHost(state.tenant.domain)]);
+  for (const records of Object.values(state.dns.records)) {
+    for (const r of records) if (r.type === 'MX' && r.exchange.endsWith('.mail.protection.outlook.com')) names.add(r.exchange.toLowerCase());
+  }
+  return [...names];
+}
+
+type Endpoint = { host: string; port: number };
+
+function writeConfig(state: LabState, config: LabRawConfig, mx: Endpoint, imap: Endpoint, outside: Endpoint): void {
+  config.services.mx = mx;
+  config.services.imap = imap;
+  const tenant = config.tenants[0];
+  if (!tenant) return;
+  const probe = (tenant.probe ?? {}) as Record<string, unknown>;
+  tenant.probe = {
+    ...probe,
+    mailbox: state.mail.probe.address,
+    imap: { ...outside, user: state.mail.probe.address, password: state.mail.probe.password, secure: true },
+  };
+}

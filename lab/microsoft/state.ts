@@ -131,10 +131,35 @@ export interface OrganizationConfig {
   RejectDirectSend: boolean;
 }
 
+/** An access token the lab's token endpoint issued (opaque: the lab looks it up, nothing is signed). */
+export interface IssuedToken {
+  token: string;
+  /** Which lab resource it is for: Graph, or Exchange Online (admin API and IMAP XOAUTH2). */
+  audience: 'graph' | 'exchange';
+  clientId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** A `CmdletInput` exactly as the Exchange admin endpoint received it (parsed JSON, never evaluated). */
+export interface ReceivedCmdletInput {
+  CmdletName: unknown;
+  Parameters: unknown;
+}
+
 export interface MicrosoftState {
   tenantId: string;
-  /** The app registration the bot authenticates as. */
-  app: { clientId: string; clientSecret: string; certificateThumbprint?: string };
+  /**
+   * The app registration the bot authenticates as. A certificate is registered by its hex thumbprint
+   * (SHA-1 or SHA-256); with `certificatePem` the lab also verifies the assertion's signature.
+   */
+  app: { clientId: string; clientSecret: string; certificateThumbprint?: string; certificatePem?: string };
+  /** Lifetime of issued tokens (`expires_in`), seconds; the real service issues about an hour. */
+  tokenLifetimeSeconds: number;
+  /** Tokens issued so far; `validateLabToken` (lab/microsoft/tokens.ts) checks bearer tokens against them. */
+  tokens: IssuedToken[];
+  /** Every CmdletInput the Exchange admin endpoint received, in order (for injection tests). */
+  receivedCommands: ReceivedCmdletInput[];
   /** Roles granted to the app: missing `Exchange.ManageAsApp`/role → 403 on InvokeCommand. */
   appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; graphDirectoryRead: boolean };
   graph: { users: GraphUser[]; subscribedSkus: SubscribedSku[]; domains: GraphDomain[] };
@@ -151,7 +176,8 @@ export interface MicrosoftState {
 export const EXCHANGE_STANDARD_PLAN = { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD' };
 export const BUSINESS_BASIC_SKU = { skuId: '3b555118-da6a-4418-894f-7df1e2096870', skuPartNumber: 'O365_BUSINESS_ESSENTIALS' };
 
-function user(t: LabTenant, local: string, name: string, createdDaysAgo: number, index: number): GraphUser {
+/** A licensed Graph user `local@domain`, created `createdDaysAgo` days before the lab's `now`. */
+export function labUser(t: LabTenant, local: string, name: string, createdDaysAgo: number, index: number): GraphUser {
   const upn = `${local}@${t.domain}`;
   return {
     id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`,
@@ -172,7 +198,8 @@ function user(t: LabTenant, local: string, name: string, createdDaysAgo: number,
   };
 }
 
-function mailboxOf(u: GraphUser, createdDaysAgo: number, t: LabTenant): Mailbox {
+/** The Exchange mailbox of a Graph user (IMAP on, as new mailboxes are by default). */
+export function labMailbox(u: GraphUser, createdDaysAgo: number, t: LabTenant): Mailbox {
   const local = u.userPrincipalName.split('@')[0] as string;
   return {
     Identity: local,
@@ -197,11 +224,14 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
     ['bob', 'Bob Sales', 300],
     ['carol', 'Carol Support', 120],
   ];
-  const users = people.map(([local, name, days], i) => user(t, local, name, days, i + 1));
-  const mailboxes = users.map((u, i) => mailboxOf(u, people[i]?.[2] ?? 100, t));
+  const users = people.map(([local, name, days], i) => labUser(t, local, name, days, i + 1));
+  const mailboxes = users.map((u, i) => labMailbox(u, people[i]?.[2] ?? 100, t));
   return {
     tenantId: t.tenantId,
     app: { clientId: t.clientId, clientSecret: t.clientSecret },
+    tokenLifetimeSeconds: 3599,
+    tokens: [],
+    receivedCommands: [],
     appRoles: { exchangeManageAsApp: true, exchangeRole: true, graphDirectoryRead: true },
     graph: {
       users,

@@ -53,7 +53,7 @@ export interface SpfLookup {
 
 export interface SpfAnalysis {
   domain: string;
-  /** Every TXT record at the domain that is an SPF record. */
+  /** Every TXT record at the domain that is an SPF record (more than one is a permanent error, RFC 7208 §4.5). */
   records: string[];
   /** DNS-querying terms across the include/redirect tree (RFC 7208 limit: 10). */
   lookupCount: number;
@@ -62,7 +62,7 @@ export interface SpfAnalysis {
   exchangeIncludePath?: string[];
   /** The qualifier of `all` that ends the evaluation (after a redirect, the target's). */
   all?: SpfQualifier;
-  /** Problems a receiver treats as a permanent error (include without SPF, loops, several records). */
+  /** Problems below the top record a receiver treats as a permanent error (include without SPF, loops). */
   problems: string[];
 }
 
@@ -73,9 +73,6 @@ export interface SpfAnalysis {
 export async function analyzeSpf(dns: DnsPort, domain: string): Promise<SpfAnalysis> {
   const analysis: SpfAnalysis = { domain, records: await spfRecordsAt(dns, domain), lookupCount: 0, lookups: [], problems: [] };
   if (analysis.records.length === 0) return analysis;
-  if (analysis.records.length > 1) {
-    analysis.problems.push(`${domain} has ${analysis.records.length} SPF records; receivers treat more than one as a permanent error (RFC 7208 §4.5)`);
-  }
   analysis.all = await walk(dns, analysis, domain, analysis.records[0]!, [domain]);
   return analysis;
 }

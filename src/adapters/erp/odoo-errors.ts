@@ -26,7 +26,7 @@ const RIGHTS_HINT =
  * the HTTP status JSON-2 uses (401, 403, 404, 422). The ERP's message is kept; its traceback never is.
  */
 export function classifyOdooError(report: OdooErrorReport, site: CallSite): MailsetupError {
-  const message = firstLines(redact(report.message));
+  const message = oneLine(redact(report.message));
   const details = {
     erpError: report.name,
     erpMessage: message,
@@ -51,11 +51,7 @@ export function classifyOdooError(report: OdooErrorReport, site: CallSite): Mail
     );
   }
   if (name.endsWith('.AccessError') || name.endsWith('.Forbidden')) {
-    return make(
-      'InsufficientPermission',
-      `The ERP user "${site.login}" may not do ${site.call}: ${message}`,
-      RIGHTS_HINT.replace('<login>', site.login),
-    );
+    return make('InsufficientPermission', `The ERP user "${site.login}" may not call ${site.call}: ${firstParagraph(report.message)}`, RIGHTS_HINT.replace('<login>', site.login));
   }
   if (name.endsWith('.MissingError')) {
     return make('NotFound', `The ERP has no such record (${site.call}): ${message}`, 'The record was deleted or never existed; check its id.');
@@ -74,7 +70,7 @@ export function classifyOdooError(report: OdooErrorReport, site: CallSite): Mail
     return make('AuthFailed', `The ERP refused the bot's API key for "${site.login}" (${message}).`, credentialsHint(site.login));
   }
   if (report.httpStatus === 403) {
-    return make('InsufficientPermission', `The ERP user "${site.login}" may not do ${site.call}: ${message}`, RIGHTS_HINT.replace('<login>', site.login));
+    return make('InsufficientPermission', `The ERP user "${site.login}" may not call ${site.call}: ${firstParagraph(report.message)}`, RIGHTS_HINT.replace('<login>', site.login));
   }
   return make(
     'RemoteUserError',
@@ -111,8 +107,13 @@ function shortName(name: string): string {
   return name.split('.').pop() ?? name;
 }
 
-/** The ERP's message without tracebacks, bounded. */
-function firstLines(text: string): string {
-  const trimmed = text.split('\nTraceback')[0]?.trim() ?? '';
-  return trimmed.length > 500 ? `${trimmed.slice(0, 500)}…` : trimmed;
+/** The ERP's message on one line, without a traceback, bounded. */
+function oneLine(text: string): string {
+  const flat = (text.split('\nTraceback')[0] ?? '').replace(/\s+/g, ' ').trim();
+  return flat.length > 500 ? `${flat.slice(0, 500)}…` : flat;
+}
+
+/** An AccessError's first paragraph names the model; the rest ("allowed for the groups …") the hint says better. */
+function firstParagraph(text: string): string {
+  return oneLine(redact(text).split(/\n\s*\n/)[0] ?? '');
 }

@@ -1,7 +1,167 @@
+import { hostname } from 'node:os';
+import { isIP } from 'node:net';
+import { createTransport } from 'nodemailer';
+import { MailsetupError } from '../../errors.js';
+import { causeOfText, mapCause } from '../../mail/causes.js';
+import { createResolverDns } from '../dns/live.js';
+import type { DnsPort } from '../dns/port.js';
 import type { AdapterFactoryOptions } from '../options.js';
-import type { SmtpPort } from './port.js';
+import { converse } from './conversation.js';
+import type { OutgoingMail, SmtpFailure, SmtpPort, SmtpProbeResult, SmtpReply, SmtpSendResult, SmtpStageName, SmtpTarget } from './port.js';
+import { failureOf } from './wire-errors.js';
 
-/** The live smtp adapter. (Placeholder until its issue lands.) */
-export function createSmtpAdapter(_options: AdapterFactoryOptions): SmtpPort {
-  return {};
+export interface SmtpAdapterOptions {
+  domain: string;
+  /** `services.mx`: host (else the MX record) and port. */
+  mx: { host?: string; port: number };
+  sourceAddress?: string;
+  ca?: string;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+  /** The EHLO name; the host name by default. */
+  name?: string;
+  dns: DnsPort;
+}
+
+/** The live SMTP adapter of one tenant. */
+export function createSmtpAdapter(options: AdapterFactoryOptions): SmtpPort {
+  const timeout = options.timeouts.fetchMs;
+  return createSmtp({
+    domain: options.tenant.domain,
+    mx: options.services.mx,
+    sourceAddress: options.services.sourceAddress,
+    ca: options.ca,
+    connectTimeoutMs: timeout,
+    commandTimeoutMs: timeout,
+    dns: createResolverDns({ servers: options.services.dnsServers, timeoutMs: Math.max(200, Math.floor(timeout * 0.8)) }),
+  });
+}
+
+export function createSmtp(options: SmtpAdapterOptions): SmtpPort {
+  const name = options.name ?? hostname();
+
+  async function target(): Promise<SmtpTarget> {
+    if (options.mx.host) return { host: options.mx.host, port: options.mx.port, from: 'config' };
+    const answer = await options.dns.mx(options.domain);
+    const first = answer.found ? answer.records[0] : undefined;
+    if (!first) {
+      throw new MailsetupError('NotFound', `${options.domain} has no MX record, so the bot does not know where to send test mail.`, {
+        hint: 'Fix the MX record (see `check dns-mx`) or set services.mx.host in the config.',
+        source: 'smtp',
+      });
+    }
+    return { host: first.exchange, port: options.mx.port, from: 'mx-record' };
+  }
+
+  return {
+    target,
+
+    async probe(request) {
+      const started = performance.now();
+      const to = request.target ? { ...request.target, from: 'config' as const } : await target();
+      const result = await converse(
+        {
+          host: to.host,
+          port: to.port,
+          localAddress: options.sourceAddress,
+          ca: options.ca,
+          name,
+          connectTimeoutMs: options.connectTimeoutMs,
+          commandTimeoutMs: options.commandTimeoutMs,
+        },
+        request,
+      );
+      const probe: SmtpProbeResult = { target: to, durationMs: Math.round(performance.now() - started), ...result };
+      const cause = causeFor(probe.rejection?.reply, probe.failure, to.port);
+      return cause ? { ...probe, cause } : probe;
+    },
+
+    async send(mail) {
+      const started = performance.now();
+      const to = await target();
+      const transport = createTransport({
+        host: to.host,
+        port: to.port,
+        secure: false,
+        requireTLS: true,
+        name,
+        ...(options.sourceAddress ? { localAddress: options.sourceAddress } : {}),
+        tls: { ...(options.ca ? { ca: options.ca } : {}), ...(isIP(to.host) ? {} : { servername: to.host }) },
+        connectionTimeout: options.connectTimeoutMs,
+        greetingTimeout: options.connectTimeoutMs,
+        socketTimeout: options.commandTimeoutMs,
+        logger: false,
+      });
+      const base = { target: to, messageId: mail.messageId };
+      try {
+        const info = await transport.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          messageId: mail.messageId,
+          headers: mail.headers ?? {},
+        });
+        return {
+          ...base,
+          outcome: 'accepted',
+          durationMs: Math.round(performance.now() - started),
+          response: info.response,
+          accepted: info.accepted.map(String),
+          rejected: info.rejected.map(String),
+        } satisfies SmtpSendResult;
+      } catch (error) {
+        const durationMs = Math.round(performance.now() - started);
+        const seen = fromNodemailerError(error, `${to.host}:${to.port}`);
+        const cause = causeFor(seen.rejection?.reply, seen.failure, to.port);
+        return {
+          ...base,
+          durationMs,
+          accepted: [],
+          rejected: mail.to,
+          ...seen,
+          ...(cause ? { cause } : {}),
+        };
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}
+
+function causeFor(reply: SmtpReply | undefined, failure: SmtpFailure | undefined, port: number) {
+  if (reply) return causeOfText(reply.text, { protocol: 'smtp', port, seenBy: 'bot' });
+  if (failure) return mapCause({ text: failure.message, errorCode: failure.errorCode, port, protocol: 'smtp', seenBy: 'bot' });
+  return undefined;
+}
+
+const COMMAND_STAGE: Record<string, SmtpStageName> = {
+  CONN: 'connect',
+  EHLO: 'ehlo',
+  HELO: 'ehlo',
+  LHLO: 'ehlo',
+  STARTTLS: 'starttls',
+  'MAIL FROM': 'mail',
+  'RCPT TO': 'rcpt',
+  DATA: 'data',
+};
+
+type NodemailerError = Error & { code?: string; originalCode?: string; command?: string; response?: string; responseCode?: number };
+
+/** nodemailer's error: a server refusal (it has a 4xx/5xx reply) or a broken conversation. */
+function fromNodemailerError(
+  error: unknown,
+  where: string,
+): { outcome: 'rejected' | 'failed'; rejection?: { stage: SmtpStageName; reply: SmtpReply }; failure?: SmtpFailure } {
+  const e = (error ?? {}) as NodemailerError;
+  const stage = COMMAND_STAGE[e.command ?? ''] ?? (e.code === 'EMESSAGE' ? 'message' : 'connect');
+  if (typeof e.responseCode === 'number' && e.responseCode >= 400 && typeof e.response === 'string') {
+    const enhanced = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\s/.exec(e.response)?.[1];
+    const reply: SmtpReply = { code: e.responseCode, text: e.response, ...(enhanced ? { enhanced } : {}) };
+    return { outcome: 'rejected', rejection: { stage: stage === 'data' && e.code === 'EMESSAGE' ? 'message' : stage, reply } };
+  }
+  const code = e.originalCode ?? (e.code === 'ESOCKET' ? undefined : e.code);
+  const normalized = code === 'ECONNECTION' ? 'ECLOSED' : code;
+  const message = /Connection closed|socket hang up/i.test(e.message ?? '') ? 'the server closed the connection' : (e.message ?? String(error)).replace(/\.$/, '');
+  return { outcome: 'failed', failure: failureOf(Object.assign(new Error(message), { code: normalized ?? e.code }), stage, where) };
 }

@@ -1,4 +1,19 @@
 import type { CheckDefinition } from '../../engine/check.js';
+import { erpErrorNoticeTemplateCheck } from './erp-error-notice-template.js';
+import { erpIncomingServerCheck } from './erp-incoming-server.js';
+import { erpNotifyModuleCheck } from './erp-notify-module.js';
+import { erpOutgoingServerCheck } from './erp-outgoing-server.js';
+import { erpReachableCheck } from './erp-reachable.js';
+import { erpSalesAliasCheck } from './erp-sales-alias.js';
+import { erpSystemParamsCheck } from './erp-system-params.js';
 
 /** The erp checks, in catalogue order. */
-export const erpChecks: readonly CheckDefinition[] = [];
+export const erpChecks: readonly CheckDefinition[] = [
+  erpReachableCheck,
+  erpNotifyModuleCheck,
+  erpOutgoingServerCheck,
+  erpIncomingServerCheck,
+  erpErrorNoticeTemplateCheck,
+  erpSystemParamsCheck,
+  erpSalesAliasCheck,
+];

@@ -1,0 +1,173 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import type { FakeSlack } from './slack-api.js';
+
+/**
+ * What Slack and Teams send to the bot, for tests and demos: signed slash commands and
+ * interactivity payloads for the HTTP receiver, Socket Mode envelopes, and Teams activities.
+ */
+
+/** Slack's request signature: `v0=` + hex HMAC-SHA256 of `v0:<timestamp>:<raw body>` with the signing secret. */
+export function slackSignature(signingSecret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+export interface SlashCommandOptions {
+  text: string;
+  command?: string;
+  channelId?: string;
+  userId?: string;
+  userName?: string;
+}
+
+/** The form fields of a slash command as Slack posts them (and, parsed, as Socket Mode delivers them). */
+export function slashCommandPayload(slack: FakeSlack, options: SlashCommandOptions): Record<string, string> {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: slack.identity.teamId,
+    team_domain: slack.identity.teamDomain,
+    channel_id: options.channelId ?? 'C0LABOPS01',
+    channel_name: 'it-ops',
+    user_id: options.userId ?? 'U0LABADA01',
+    user_name: options.userName ?? 'ada',
+    command: options.command ?? '/mailsetup',
+    text: options.text,
+    api_app_id: slack.identity.appId,
+    is_enterprise_install: 'false',
+    response_url: slack.responseUrl(),
+    trigger_id: `${Date.now()}.${randomUUID().slice(0, 8)}`,
+  };
+}
+
+export interface SignedPostOptions {
+  /** Defaults to now; set older than 5 minutes to test the replay window. */
+  timestamp?: number;
+  /** Defaults to the lab's signing secret; give another to test a bad signature. */
+  signingSecret?: string;
+}
+
+export interface PostResult {
+  status: number;
+  body: string;
+  /** Time until the HTTP response arrived. */
+  ms: number;
+}
+
+/** Posts a signed, form-encoded slash command to the bot's HTTP receiver (`…/slack/events`). */
+export async function postSlashCommand(url: string, slack: FakeSlack, command: SlashCommandOptions, options: SignedPostOptions = {}): Promise<PostResult> {
+  const body = new URLSearchParams(slashCommandPayload(slack, command)).toString();
+  return signedPost(url, body, 'application/x-www-form-urlencoded', slack, options);
+}
+
+/** Posts a signed interactivity payload (`payload=<json>`, e.g. a block_actions click). */
+export async function postInteraction(url: string, slack: FakeSlack, payload: Record<string, unknown>, options: SignedPostOptions = {}): Promise<PostResult> {
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return signedPost(url, body, 'application/x-www-form-urlencoded', slack, options);
+}
+
+/** Posts a signed Events API callback (`{type: 'event_callback', event}`). */
+export async function postEvent(url: string, slack: FakeSlack, event: Record<string, unknown>, options: SignedPostOptions = {}): Promise<PostResult> {
+  const body = JSON.stringify({
+    token: 'deprecated-verification-token',
+    team_id: slack.identity.teamId,
+    api_app_id: slack.identity.appId,
+    event,
+    type: 'event_callback',
+    event_id: `Ev${randomUUID().slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: slack.identity.teamId, user_id: slack.identity.botUserId, is_bot: true, is_enterprise_install: false }],
+  });
+  return signedPost(url, body, 'application/json', slack, options);
+}
+
+async function signedPost(url: string, body: string, contentType: string, slack: FakeSlack, options: SignedPostOptions): Promise<PostResult> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': contentType,
+      'X-Slack-Request-Timestamp': String(timestamp),
+      'X-Slack-Signature': slackSignature(options.signingSecret ?? slack.identity.signingSecret, timestamp, body),
+    },
+    body,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text, ms: performance.now() - started };
+}
+
+/** An `app_home_opened` event for the Events API / Socket Mode. */
+export function appHomeOpenedEvent(userId = 'U0LABADA01'): Record<string, unknown> {
+  return { type: 'app_home_opened', user: userId, channel: 'D0LABHOME1', tab: 'home', event_ts: `${Date.now() / 1000}` };
+}
+
+// ---- Teams ----------------------------------------------------------------------------------
+
+export const LAB_TEAMS = {
+  tenantId: '7e1b3c52-8d2a-4f4e-9a61-0c2d5e8f9a10',
+  botId: '28:00000000-0000-0000-0000-00000000b07a',
+  botName: 'mailsetup',
+  user: { id: '29:1lab-ada-aad-user', name: 'Ada Admin', aadObjectId: '4b7f2b8e-1c1d-4e57-9a3e-0d6f7c5a1e22' },
+  personalConversation: 'a:1lab-personal-chat-with-ada',
+  channelConversation: '19:lab-it-ops-channel@thread.tacv2',
+  teamId: '19:lab-team-general@thread.tacv2',
+} as const;
+
+export interface TeamsActivityOptions {
+  serviceUrl: string;
+  text?: string;
+  /** `personal` (default) or `channel` (the bot is @mentioned, as Teams requires there). */
+  scope?: 'personal' | 'channel';
+  type?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** A Teams message activity as the Bot Connector delivers it to `/api/messages`. */
+export function teamsActivity(options: TeamsActivityOptions): Record<string, unknown> {
+  const scope = options.scope ?? 'personal';
+  const id = `1${Date.now()}${Math.floor(Math.random() * 1000)}`;
+  const mention = `<at>${LAB_TEAMS.botName}</at>`;
+  const channel = scope === 'channel';
+  const base: Record<string, unknown> = {
+    type: options.type ?? 'message',
+    id,
+    timestamp: new Date().toISOString(),
+    localTimestamp: new Date().toISOString(),
+    serviceUrl: options.serviceUrl,
+    channelId: 'msteams',
+    from: { ...LAB_TEAMS.user },
+    conversation: channel
+      ? { id: `${LAB_TEAMS.channelConversation};messageid=${id}`, conversationType: 'channel', isGroup: true, tenantId: LAB_TEAMS.tenantId }
+      : { id: LAB_TEAMS.personalConversation, conversationType: 'personal', tenantId: LAB_TEAMS.tenantId },
+    recipient: { id: LAB_TEAMS.botId, name: LAB_TEAMS.botName },
+    locale: 'en-US',
+    channelData: channel
+      ? { teamsChannelId: LAB_TEAMS.channelConversation, teamsTeamId: LAB_TEAMS.teamId, channel: { id: LAB_TEAMS.channelConversation }, team: { id: LAB_TEAMS.teamId }, tenant: { id: LAB_TEAMS.tenantId } }
+      : { tenant: { id: LAB_TEAMS.tenantId } },
+  };
+  if ((options.type ?? 'message') === 'message') {
+    base.textFormat = 'plain';
+    base.text = channel ? `${mention} ${options.text ?? ''}` : (options.text ?? '');
+    if (channel) base.entities = [{ type: 'mention', text: mention, mentioned: { id: LAB_TEAMS.botId, name: LAB_TEAMS.botName } }];
+  }
+  return { ...base, ...options.extra };
+}
+
+/** The bot's install in a team or personal scope (`installationUpdate`, action `add`). */
+export function teamsInstallActivity(serviceUrl: string, scope: 'personal' | 'channel' = 'channel'): Record<string, unknown> {
+  const activity = teamsActivity({ serviceUrl, scope, type: 'installationUpdate' });
+  const conversation = activity.conversation as Record<string, unknown>;
+  if (scope === 'channel') conversation.id = LAB_TEAMS.teamId;
+  return { ...activity, action: 'add' };
+}
+
+/** Posts an activity to the bot's `/api/messages`, with an `Authorization` header when given. */
+export async function postActivity(url: string, activity: Record<string, unknown>, authorization?: string): Promise<PostResult> {
+  const started = performance.now();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+    body: JSON.stringify(activity),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text, ms: performance.now() - started };
+}

@@ -1,0 +1,184 @@
+import type { LabState } from '../state.js';
+import { fetchMail } from './gateway.js';
+import { buttonConfirmLogin, testSmtpConnection } from './mail.js';
+import { missingMethod, OdooError, userError, valueError } from './odoo-error.js';
+import { browse, create, type Env, fieldsGet, modelFor, readRecords, search, toIds, write } from './orm.js';
+import { type CronRecord, type FetchmailServerRecord, type MailServerRecord, odooDate } from './state.js';
+
+/**
+ * `model.method(ids?, **kwargs)` for the lab ERP, whichever protocol carried it. JSON-RPC may pass
+ * arguments positionally; `params` names them in Odoo's order.
+ */
+
+export interface Call {
+  lab: LabState;
+  env: Env;
+  model: string;
+  method: string;
+  /** Record ids (record methods); undefined for `@api.model` methods. */
+  ids: number[] | undefined;
+  kwargs: Record<string, unknown>;
+  runtime: ErpRuntime;
+}
+
+/** What the running lab ERP keeps besides its records. */
+export interface ErpRuntime {
+  cronBusy: boolean;
+}
+
+interface MethodDef {
+  /** `model` methods take no ids (`@api.model`); `record` methods need them. */
+  kind: 'model' | 'record';
+  /** Positional parameter names after the ids, in Odoo's order. */
+  params: string[];
+  /** Restricted to one model; undefined for the generic ORM methods. */
+  model?: string;
+  run(call: Call): unknown;
+}
+
+const METHODS: Record<string, MethodDef[]> = {
+  search_read: [
+    {
+      kind: 'model',
+      params: ['domain', 'fields', 'offset', 'limit', 'order'],
+      run: ({ env, model, kwargs }) => {
+        const spec = modelFor(env, model);
+        return readRecords(env, spec, search(env, spec, kwargs.domain ?? [], kwargs), kwargs.fields);
+      },
+    },
+  ],
+  search: [
+    {
+      kind: 'model',
+      params: ['domain', 'offset', 'limit', 'order'],
+      run: ({ env, model, kwargs }) => search(env, modelFor(env, model), kwargs.domain ?? [], kwargs).map((r) => r.id),
+    },
+  ],
+  search_count: [{ kind: 'model', params: ['domain'], run: ({ env, model, kwargs }) => search(env, modelFor(env, model), kwargs.domain ?? []).length }],
+  read: [
+    {
+      kind: 'record',
+      params: ['fields', 'load'],
+      run: ({ env, model, ids, kwargs }) => {
+        const spec = modelFor(env, model);
+        return readRecords(env, spec, browse(env, spec, ids), kwargs.fields);
+      },
+    },
+  ],
+  fields_get: [{ kind: 'model', params: ['allfields', 'attributes'], run: ({ env, model, kwargs }) => fieldsGet(env, modelFor(env, model), kwargs.allfields, kwargs.attributes) }],
+  write: [
+    {
+      kind: 'record',
+      params: ['vals'],
+      run: ({ env, model, ids, kwargs }) => {
+        const spec = modelFor(env, model, 'write');
+        return write(env, spec, browse(env, spec, ids), kwargs.vals);
+      },
+    },
+  ],
+  create: [{ kind: 'model', params: ['vals_list'], run: ({ env, model, kwargs }) => create(env, modelFor(env, model, 'create'), kwargs.vals_list ?? kwargs.vals) }],
+  context_get: [
+    {
+      kind: 'model',
+      params: [],
+      model: 'res.users',
+      run: ({ env }) => ({ lang: 'en_US', tz: 'Europe/Brussels', uid: env.user.id }),
+    },
+  ],
+  test_smtp_connection: [
+    {
+      kind: 'record',
+      params: [],
+      model: 'ir.mail_server',
+      run: ({ lab, env, ids }) => {
+        const servers = browse(env, modelFor(env, 'ir.mail_server'), ids) as MailServerRecord[];
+        return testSmtpConnection(lab, servers, env.user);
+      },
+    },
+  ],
+  button_confirm_login: [
+    {
+      kind: 'record',
+      params: [],
+      model: 'fetchmail.server',
+      run: ({ lab, env, ids }) => buttonConfirmLogin(lab, browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[]),
+    },
+  ],
+  set_draft: [
+    {
+      kind: 'record',
+      params: [],
+      model: 'fetchmail.server',
+      run: ({ env, ids }) => {
+        for (const s of browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[]) s.state = 'draft';
+        return true;
+      },
+    },
+  ],
+  fetch_mail: [
+    {
+      kind: 'record',
+      params: [],
+      model: 'fetchmail.server',
+      run: ({ lab, env, ids }) => fetchMail(lab, browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[], 'manual'),
+    },
+  ],
+  method_direct_trigger: [
+    {
+      kind: 'record',
+      params: [],
+      model: 'ir.cron',
+      run: async ({ lab, env, ids, runtime }) => {
+        for (const cron of browse(env, modelFor(env, 'ir.cron', 'write'), ids) as CronRecord[]) await runCron(lab, cron, runtime);
+        return true;
+      },
+    },
+  ],
+};
+
+export async function dispatch(call: Call): Promise<unknown> {
+  if (call.method.startsWith('_')) {
+    throw new OdooError('odoo.exceptions.AccessError', `Private methods (such as ${call.method}) cannot be called remotely.`, 403);
+  }
+  const def = METHODS[call.method]?.find((d) => d.model === undefined || d.model === call.model);
+  if (!def) {
+    modelFor(call.env, call.model);
+    throw missingMethod(call.model, call.method);
+  }
+  if (def.kind === 'record' && call.ids === undefined) throw valueError(`${call.model}.${call.method}() missing 1 required positional argument: 'ids'`);
+  if (def.kind === 'model' && call.ids !== undefined && call.ids.length > 0) {
+    throw new OdooError('builtins.TypeError', `${call.model}.${call.method}() got an unexpected argument 'ids'`, 422);
+  }
+  return def.run(call);
+}
+
+/** JSON-RPC `execute_kw(…, args, kwargs)`: the ids (record methods) then positional parameters. */
+export function fromPositional(method: string, model: string, args: unknown[], kwargs: Record<string, unknown>) {
+  const def = METHODS[method]?.find((d) => d.model === undefined || d.model === model);
+  const isRecord = def ? def.kind === 'record' : args.length > 0;
+  const rest = isRecord ? args.slice(1) : args;
+  const named: Record<string, unknown> = { ...kwargs };
+  (def?.params ?? []).forEach((name, i) => {
+    if (i < rest.length && !(name in named)) named[name] = rest[i];
+  });
+  return { ids: isRecord && args.length > 0 ? toIds(args[0]) : undefined, kwargs: named };
+}
+
+/** The fetch cron: `_fetch_mails` over confirmed, non-local servers; errors only logged (19: kept on the server). */
+export async function runCron(lab: LabState, cron: CronRecord, runtime: ErpRuntime): Promise<void> {
+  if (runtime.cronBusy) {
+    if (lab.erp.version >= 19) throw userError(`Job '${cron.name}' already executing`);
+    return;
+  }
+  runtime.cronBusy = true;
+  try {
+    if (cron.code.includes('_fetch_mails')) {
+      const servers = lab.erp.fetchmailServers.filter((s) => s.active && s.state === 'done' && s.server_type !== 'local');
+      await fetchMail(lab, servers, 'cron');
+    }
+    cron.lastcall = odooDate(Date.now());
+    cron.nextcall = odooDate(Date.now() + cron.interval_number * 60_000);
+  } finally {
+    runtime.cronBusy = false;
+  }
+}

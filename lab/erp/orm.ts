@@ -1,0 +1,166 @@
+import { matchDomain } from './domain.js';
+import { type FieldSpec, findModel, type ModelSpec, type Rec } from './models.js';
+import { accessError, missingModel, missingRecord, valueError } from './odoo-error.js';
+import type { ErpState, ErpUser } from './state.js';
+
+/** The generic ORM calls (`search_read`, `read`, `search`, `fields_get`, `write`, `create`) over `ErpState`. */
+
+export interface Env {
+  erp: ErpState;
+  user: ErpUser;
+  context: Record<string, unknown>;
+}
+
+export function modelFor(env: Env, name: string, operation = 'read'): ModelSpec {
+  const model = findModel(env.erp, name);
+  if (!model) throw missingModel(name);
+  if (model.group && !env.user.groups.includes(model.group.xmlid)) {
+    throw accessError(model.description, model.name, model.group.label, operation);
+  }
+  return model;
+}
+
+function fieldMap(env: Env, model: ModelSpec): Map<string, FieldSpec> {
+  return new Map(model.fields(env.erp).map((f) => [f.name, f]));
+}
+
+function stored(rec: Rec, spec: FieldSpec | undefined, name: string): unknown {
+  return rec[spec?.store ?? name];
+}
+
+export function search(
+  env: Env,
+  model: ModelSpec,
+  domain: unknown,
+  options: { offset?: unknown; limit?: unknown; order?: unknown } = {},
+): Rec[] {
+  const fields = fieldMap(env, model);
+  const activeTest = fields.has('active') && env.context.active_test !== false && !mentions(domain, 'active');
+  let found = model
+    .records(env.erp)
+    .filter((r) => (!activeTest || r.active !== false) && matchDomain(domain ?? [], (f) => (f === 'id' ? r.id : stored(r, fields.get(f), f)), (f) => fields.has(f)));
+  found = sortBy(found, typeof options.order === 'string' && options.order ? options.order : model.order, fields);
+  const offset = typeof options.offset === 'number' ? options.offset : 0;
+  const limit = typeof options.limit === 'number' && options.limit > 0 ? options.limit : undefined;
+  return found.slice(offset, limit === undefined ? undefined : offset + limit);
+}
+
+function mentions(domain: unknown, field: string): boolean {
+  return Array.isArray(domain) && domain.some((t) => Array.isArray(t) && t[0] === field);
+}
+
+function sortBy(records: Rec[], order: string, fields: Map<string, FieldSpec>): Rec[] {
+  const keys = order.split(',').map((part) => {
+    const [name = 'id', direction = 'asc'] = part.trim().split(/\s+/);
+    return { name, desc: direction.toLowerCase() === 'desc' };
+  });
+  return [...records].sort((a, b) => {
+    for (const { name, desc } of keys) {
+      const x = name === 'id' ? a.id : stored(a, fields.get(name), name);
+      const y = name === 'id' ? b.id : stored(b, fields.get(name), name);
+      if (x === y) continue;
+      const cmp = typeof x === 'number' && typeof y === 'number' ? x - y : String(x ?? '').localeCompare(String(y ?? ''));
+      return desc ? -cmp : cmp;
+    }
+    return 0;
+  });
+}
+
+/** Records as `read` returns them: empty values as `false`, many2one as `[id, display_name]`. */
+export function readRecords(env: Env, model: ModelSpec, records: Rec[], wanted?: unknown): Record<string, unknown>[] {
+  const fields = fieldMap(env, model);
+  const names = Array.isArray(wanted) && wanted.length > 0 ? wanted.map(String) : [...fields.keys()];
+  for (const name of names) {
+    if (name !== 'id' && name !== 'display_name' && !fields.has(name)) throw valueError(`Invalid field '${name}' on model '${model.name}'`);
+  }
+  return records.map((r) => {
+    const out: Record<string, unknown> = { id: r.id };
+    for (const name of names) {
+      if (name === 'id') continue;
+      if (name === 'display_name') {
+        out[name] = displayName(r);
+        continue;
+      }
+      const spec = fields.get(name) as FieldSpec;
+      out[name] = toWire(env, spec, stored(r, spec, name));
+    }
+    return out;
+  });
+}
+
+function displayName(r: Rec): string {
+  return String(r.name ?? r.login ?? r.key ?? `${r.id}`);
+}
+
+function toWire(env: Env, spec: FieldSpec, value: unknown): unknown {
+  if (spec.type === 'boolean') return value === true;
+  if (spec.type === 'many2one') {
+    if (typeof value !== 'number') return false;
+    const target = spec.relation ? findModel(env.erp, spec.relation)?.records(env.erp).find((r) => r.id === value) : undefined;
+    return [value, target ? displayName(target) : ''];
+  }
+  return value === null || value === undefined || value === '' ? false : value;
+}
+
+export function browse(env: Env, model: ModelSpec, ids: unknown): Rec[] {
+  const list = toIds(ids);
+  const all = model.records(env.erp);
+  const found = list.map((id) => all.find((r) => r.id === id));
+  const missing = list.filter((_, i) => !found[i]);
+  if (missing.length > 0) throw missingRecord(model.name, missing);
+  return found as Rec[];
+}
+
+export function toIds(ids: unknown): number[] {
+  const list = Array.isArray(ids) ? ids : [ids];
+  if (!list.every((id) => Number.isInteger(id))) throw valueError(`Invalid ids ${JSON.stringify(ids)}`);
+  return list as number[];
+}
+
+export function fieldsGet(env: Env, model: ModelSpec, allfields: unknown, attributes: unknown): Record<string, Record<string, unknown>> {
+  const wantedAttrs = Array.isArray(attributes) && attributes.length > 0 ? attributes.map(String) : undefined;
+  const wantedFields = Array.isArray(allfields) && allfields.length > 0 ? new Set(allfields.map(String)) : undefined;
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const f of model.fields(env.erp)) {
+    if (wantedFields && !wantedFields.has(f.name)) continue;
+    const all: Record<string, unknown> = {
+      type: f.type,
+      string: f.string,
+      required: f.required ?? false,
+      readonly: f.readonly ?? false,
+      ...(f.selection ? { selection: f.selection } : {}),
+      ...(f.relation ? { relation: f.relation } : {}),
+    };
+    out[f.name] = wantedAttrs ? Object.fromEntries(Object.entries(all).filter(([k]) => wantedAttrs.includes(k))) : all;
+  }
+  return out;
+}
+
+export function write(env: Env, model: ModelSpec, records: Rec[], vals: unknown): true {
+  const values = fromWire(env, model, vals);
+  for (const r of records) Object.assign(r, values);
+  return true;
+}
+
+export function create(env: Env, model: ModelSpec, vals: unknown): number {
+  const id = env.erp.nextId++;
+  model.records(env.erp).push({ id, ...fromWire(env, model, vals) });
+  return id;
+}
+
+function fromWire(env: Env, model: ModelSpec, vals: unknown): Record<string, unknown> {
+  if (!vals || typeof vals !== 'object' || Array.isArray(vals)) throw valueError(`Invalid values ${JSON.stringify(vals)}`);
+  const fields = fieldMap(env, model);
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(vals)) {
+    const spec = fields.get(name);
+    if (!spec) throw valueError(`Invalid field '${name}' on model '${model.name}'`);
+    let value: unknown = raw === false && spec.type !== 'boolean' ? null : raw;
+    if (spec.type === 'many2one' && Array.isArray(value)) value = value[0];
+    if (spec.type === 'selection' && value !== null && !spec.selection?.some(([v]) => v === value)) {
+      throw valueError(`Wrong value for ${model.name}.${name}: ${JSON.stringify(value)}`);
+    }
+    out[spec.store ?? name] = value;
+  }
+  return out;
+}

@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sleep, takeFault } from '../faults.js';
+import type { LabState } from '../state.js';
+import { dispatch, type ErpRuntime, fromPositional } from './methods.js';
+import { accessDenied, OdooError } from './odoo-error.js';
+import type { Env } from './orm.js';
+import type { ErpUser } from './state.js';
+
+/**
+ * The lab ERP over HTTP, as Odoo answers: `/web/webclient/version_info`, `/jsonrpc` (common.version,
+ * common.authenticate, object.execute_kw; errors as HTTP 200 with `error.data.name`), and on 19+
+ * `/web/version` and `/json/2/<model>/<method>` (bearer API key; errors as HTTP status + body).
+ */
+export async function startErpServer(lab: LabState, runtime: ErpRuntime): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    handle(lab, runtime, req, res).catch((error) => {
+      if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+interface Routed {
+  key: string;
+  answer(): Promise<void>;
+}
+
+async function handle(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const body = await readBody(req);
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const routed = route(lab, runtime, req, res, path, body);
+  lab.requests.push({ service: 'erp', key: routed.key, at: Date.now() });
+
+  const fault = takeFault(lab.faults, 'erp', routed.key);
+  if (fault?.kind === 'latency') await sleep(fault.ms);
+  if (fault?.kind === 'timeout') return; // never answers; the connection is closed when the lab stops
+  if (fault?.kind === 'close') {
+    req.socket.destroy();
+    return;
+  }
+  if (fault?.kind === 'status') {
+    res.writeHead(fault.status, {
+      'Content-Type': 'text/html',
+      ...(fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}),
+    });
+    res.end(fault.body ?? `<html><head><title>${fault.status}</title></head><body><center><h1>${fault.status}</h1></center><hr><center>nginx</center></body></html>`);
+    return;
+  }
+  if (fault?.kind === 'malformed') {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"jsonrpc": "2.0", "id": 1, "result": [{"id": 1, "na');
+    return;
+  }
+  await routed.answer();
+}
+
+function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: ServerResponse, path: string, body: string): Routed {
+  const erp = lab.erp;
+  if (req.method === 'POST' && path === '/web/webclient/version_info') {
+    return { key: path, answer: async () => sendJson(res, 200, { jsonrpc: '2.0', id: jsonId(body), result: versionInfo(lab) }) };
+  }
+  if (req.method === 'GET' && path === '/web/version' && erp.version >= 19) {
+    return {
+      key: path,
+      answer: async () => sendJson(res, 200, { version_info: [erp.version, 0, 0, 'final', 0, ''], version: versionInfo(lab).server_version }),
+    };
+  }
+  if (req.method === 'POST' && path === '/jsonrpc') {
+    const request = parse(body) as { id?: unknown; params?: { service?: string; method?: string; args?: unknown[] } } | undefined;
+    const params = request?.params ?? {};
+    const args = Array.isArray(params.args) ? params.args : [];
+    const key = params.service === 'object' ? `${String(args[3])}.${String(args[4])}` : `${params.service}.${params.method}`;
+    return {
+      key,
+      answer: async () => {
+        try {
+          const result = await jsonRpc(lab, runtime, params.service, params.method, args);
+          sendJson(res, 200, { jsonrpc: '2.0', id: request?.id ?? null, result });
+        } catch (error) {
+          sendJson(res, 200, { jsonrpc: '2.0', id: request?.id ?? null, error: jsonRpcError(lab, error) });
+        }
+      },
+    };
+  }
+  const json2 = /^\/json\/2\/([\w.]+)\/(\w+)$/.exec(path);
+  if (json2 && erp.version >= 19) {
+    const [, model = '', method = ''] = json2;
+    return {
+      key: `${model}.${method}`,
+      answer: async () => {
+        if (req.method !== 'POST') return sendJson(res, 405, json2Error(new OdooError('werkzeug.exceptions.MethodNotAllowed', 'Method Not Allowed', 405)));
+        try {
+          const result = await jsonTwo(lab, runtime, req, model, method, body);
+          sendJson(res, 200, result ?? null);
+        } catch (error) {
+          const odoo = asOdooError(error);
+          sendJson(res, odoo.httpStatus, json2Error(odoo));
+        }
+      },
+    };
+  }
+  return {
+    key: `${req.method} ${path}`,
+    answer: async () => {
+      res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><title>404: Not Found</title><h1>Not Found</h1><p>The requested URL was not found on the server.</p>');
+    },
+  };
+}
+
+function versionInfo(lab: LabState) {
+  const v = lab.erp.version;
+  return { server_version: lab.erp.serverVersion ?? `${v}.0`, server_version_info: [v, 0, 0, 'final', 0, ''], server_serie: `${v}.0`, protocol_version: 1 };
+}
+
+async function jsonRpc(lab: LabState, runtime: ErpRuntime, service: unknown, method: unknown, args: unknown[]): Promise<unknown> {
+  const erp = lab.erp;
+  if (service === 'common' && method === 'version') return versionInfo(lab);
+  if (service === 'common' && (method === 'authenticate' || method === 'login')) {
+    const [db, login, secret] = args;
+    checkDatabase(lab, db);
+    return findUser(lab, login, secret)?.id ?? false;
+  }
+  if (service === 'object' && method === 'execute_kw') {
+    const [db, uid, secret, model, objectMethod, positional = [], kwargs = {}] = args;
+    checkDatabase(lab, db);
+    const user = erp.users.find((u) => u.id === uid);
+    if (!user || findUser(lab, user.login, secret) !== user) throw accessDenied();
+    const { context, ...rest } = (kwargs ?? {}) as Record<string, unknown>;
+    const call = fromPositional(String(objectMethod), String(model), Array.isArray(positional) ? positional : [], rest);
+    return dispatch({ lab, env: envFor(lab, user, context), model: String(model), method: String(objectMethod), ...call, runtime });
+  }
+  throw new OdooError('builtins.Exception', `No such RPC method: ${String(service)}.${String(method)}`, 500);
+}
+
+async function jsonTwo(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, model: string, method: string, body: string): Promise<unknown> {
+  const token = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+  const user = token ? lab.erp.users.find((u) => u.active && u.apiKeys.includes(token)) : undefined;
+  if (!user) throw new OdooError('werkzeug.exceptions.Unauthorized', 'Invalid apikey', 401);
+  const database = req.headers['x-odoo-database'];
+  if (typeof database === 'string' && database !== lab.erp.database) throw new OdooError('werkzeug.exceptions.NotFound', `database "${database}" does not exist`, 404);
+  const parsed = body ? parse(body) : {};
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new OdooError('werkzeug.exceptions.BadRequest', 'the body must be a JSON object', 400);
+  const { ids, context, ...kwargs } = parsed as Record<string, unknown>;
+  return dispatch({
+    lab,
+    env: envFor(lab, user, context),
+    model,
+    method,
+    ids: ids === undefined ? undefined : Array.isArray(ids) ? (ids as number[]) : [ids as number],
+    kwargs,
+    runtime,
+  });
+}
+
+function envFor(lab: LabState, user: ErpUser, context: unknown): Env {
+  return { erp: lab.erp, user, context: context && typeof context === 'object' ? (context as Record<string, unknown>) : {} };
+}
+
+/** Password, or (14+) an API key in its place. */
+function findUser(lab: LabState, login: unknown, secret: unknown): ErpUser | undefined {
+  const user = lab.erp.users.find((u) => u.active && u.login === login);
+  if (!user || typeof secret !== 'string') return undefined;
+  return user.password === secret || (lab.erp.version >= 14 && user.apiKeys.includes(secret)) ? user : undefined;
+}
+
+function checkDatabase(lab: LabState, db: unknown): void {
+  if (db !== lab.erp.database) {
+    throw new OdooError(
+      'psycopg2.OperationalError',
+      `connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: FATAL:  database "${String(db)}" does not exist`,
+      500,
+    );
+  }
+}
+
+function asOdooError(error: unknown): OdooError {
+  return error instanceof OdooError ? error : new OdooError('builtins.Exception', error instanceof Error ? error.message : String(error), 500);
+}
+
+const EXCEPTION_TYPES: Record<string, string> = {
+  'odoo.exceptions.UserError': 'user_error',
+  'odoo.exceptions.ValidationError': 'validation_error',
+  'odoo.exceptions.AccessError': 'access_error',
+  'odoo.exceptions.AccessDenied': 'access_denied',
+  'odoo.exceptions.MissingError': 'missing_error',
+};
+
+function jsonRpcError(lab: LabState, error: unknown) {
+  const odoo = asOdooError(error);
+  return {
+    code: 200,
+    message: 'Odoo Server Error',
+    data: {
+      name: odoo.odooName,
+      debug: traceback(odoo.odooName, odoo.message),
+      message: odoo.message,
+      arguments: [odoo.message],
+      context: {},
+      // 12–14 also say what kind of error it is.
+      ...(lab.erp.version <= 14 ? { exception_type: EXCEPTION_TYPES[odoo.odooName] ?? 'internal_error' } : {}),
+    },
+  };
+}
+
+function json2Error(error: OdooError) {
+  const name = error.json2?.name ?? error.odooName;
+  const message = error.json2?.message ?? error.message;
+  return { name, message, arguments: [message, error.httpStatus], context: {}, debug: traceback(name, message) };
+}
+
+function traceback(name: string, message: string): string {
+  return (
+    'Traceback (most recent call last):\n' +
+    '  File "/usr/lib/python3/dist-packages/odoo/http.py", line 1638, in _serve_db\n' +
+    '    return service_model.retrying(self._serve_ir_http, self.env)\n' +
+    `${name}: ${message}\n`
+  );
+}
+
+function jsonId(body: string): unknown {
+  return (parse(body) as { id?: unknown } | undefined)?.id ?? null;
+}
+
+function parse(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const text = JSON.stringify(value);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,236 @@
+import type { Socket } from 'node:net';
+import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { type Fault, sleep, takeFault } from '../faults.js';
+import type { LabState } from '../state.js';
+import { acceptedDomainOf, isKnownRecipient, matchingConnectors } from './directory.js';
+import { type Delivered, routeMessage } from './mx-delivery.js';
+
+/** The EOP front end that answers; real NDRs name it in brackets. */
+export const MX_FRONTEND = 'BN8NAM12FT021.eop-nam12.prod.protection.outlook.com';
+
+export const EXO_REPLIES = {
+  sendHelloFirst: '5.5.2 Send hello first',
+  relayDenied: `5.7.64 TenantAttribution; Relay Access Denied [${MX_FRONTEND}]`,
+  directSendDenied: '5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
+  recipientRejected: `5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${MX_FRONTEND}]`,
+} as const;
+
+type Connection = SMTPServer['connections'] extends Set<infer C> ? C : never;
+type Stage = 'connect' | 'ehlo' | 'mail' | 'rcpt' | 'data';
+
+const STAGE_OF: Record<string, Stage> = { EHLO: 'ehlo', HELO: 'ehlo', MAIL: 'mail', RCPT: 'rcpt', DATA: 'data' };
+const ENHANCED = /^[245]\.\d{1,3}\.\d{1,3} /;
+
+export interface LabMx {
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface LabMxOptions {
+  state: LabState;
+  key: string;
+  cert: string;
+  /** Called after each delivery into a lab mailbox (the IMAP server announces it). */
+  delivered?: Delivered;
+}
+
+/**
+ * The tenant's MX with Exchange Online's behaviour: STARTTLS, EHLO before MAIL (and again after
+ * STARTTLS), relay to outside domains only for a sender IP in an enabled OnPremises inbound
+ * connector, Direct Send refused when `RejectDirectSend` is on, Directory-Based Edge Blocking on
+ * Authoritative domains, then transport rules and delivery. It reads the Microsoft lab state live.
+ */
+export async function startMx(options: LabMxOptions): Promise<LabMx> {
+  const { state } = options;
+  const delivered = options.delivered ?? (() => {});
+  const held = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const mappedIp = (remote: string) => {
+    const plain = remote.replace(/^::ffff:/, '');
+    return state.tenant.egressMap[plain] ?? plain;
+  };
+  const record = (key: string) => state.requests.push({ service: 'mx', key, at: Date.now() });
+
+  const server = new SMTPServer({
+    name: MX_FRONTEND,
+    key: options.key,
+    cert: options.cert,
+    secure: false,
+    authOptional: true,
+    disabledCommands: ['AUTH'],
+    hideREQUIRETLS: true,
+    disableReverseLookup: true,
+    size: 157_286_400,
+    logger: false,
+    closeTimeout: 200,
+    onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      callback();
+    },
+    onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      callback(rcptVerdict(state, address.address, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', mappedIp(session.remoteAddress)));
+    },
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        const ip = mappedIp(session.remoteAddress);
+        const exchange = state.microsoft.exchange;
+        routeMessage(
+          state,
+          {
+            from,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('binary'),
+            senderIp: ip,
+            senderInOrganization: acceptedDomainOf(exchange, from) !== undefined && matchingConnectors(exchange, ip).length > 0,
+            helo: session.hostNameAppearsAs,
+            tls: session.secure,
+            mxHost: MX_FRONTEND,
+          },
+          delivered,
+        );
+        const id = `${Date.now().toString(36)}.${session.id}`;
+        callback(null, `2.6.0 <${id}@${MX_FRONTEND}> [InternalId=${Date.now()}, Hostname=${MX_FRONTEND}] Queued mail for delivery`);
+      });
+    },
+  });
+
+  const originalConnect = server.connect.bind(server);
+  server.connect = (socket, socketOptions) => {
+    record('connect');
+    socket.setNoDelay(true);
+    const proceed = () => {
+      originalConnect(socket, socketOptions);
+      const connection = [...server.connections].at(-1);
+      if (connection) exchangeQuirks(connection, { state, mappedIp, record, timers });
+    };
+    const fault = takeFault(state.faults, 'mx', 'connect');
+    if (!fault) return proceed();
+    switch (fault.kind) {
+      case 'close':
+        socket.destroy();
+        return;
+      case 'timeout':
+        held.add(socket);
+        socket.on('close', () => held.delete(socket));
+        socket.on('error', () => {});
+        return;
+      case 'status':
+        socket.end(`${fault.status} ${fault.body ?? defaultText(fault.status)}\r\n`);
+        return;
+      case 'malformed':
+        socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+        return;
+      case 'latency': {
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          proceed();
+        }, fault.ms);
+        timers.add(timer);
+        return;
+      }
+    }
+  };
+  server.on('error', () => {});
+
+  await new Promise<void>((resolve, reject) => {
+    server.server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+
+  return {
+    port,
+    stop: async () => {
+      for (const timer of timers) clearTimeout(timer);
+      for (const socket of held) socket.destroy();
+      for (const connection of server.connections) connection._socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The RCPT decision, in Exchange Online's order: attribution (relay / Direct Send), then DBEB. */
+export function rcptVerdict(state: LabState, recipient: string, sender: string, senderIp: string): Error | null {
+  const exchange = state.microsoft.exchange;
+  const connectors = matchingConnectors(exchange, senderIp);
+  const domain = acceptedDomainOf(exchange, recipient);
+  if (!domain) {
+    return connectors.some((c) => c.ConnectorType === 'OnPremises') ? null : smtpError(550, EXO_REPLIES.relayDenied);
+  }
+  if (exchange.organizationConfig.RejectDirectSend && sender !== '' && acceptedDomainOf(exchange, sender) && connectors.length === 0) {
+    return smtpError(550, EXO_REPLIES.directSendDenied);
+  }
+  if (domain.DomainType === 'Authoritative' && !isKnownRecipient(exchange, recipient)) {
+    return smtpError(550, EXO_REPLIES.recipientRejected);
+  }
+  return null;
+}
+
+function smtpError(code: number, text: string): Error {
+  return Object.assign(new Error(text), { responseCode: code });
+}
+
+function defaultText(status: number): string {
+  if (status === 421) return '4.3.2 Service not available, closing transmission channel';
+  if (status === 451) return `4.7.500 Server busy. Please try again later from [${MX_FRONTEND}]. (AS770)`;
+  return status >= 500 ? '5.0.0 Error' : '4.0.0 Error';
+}
+
+interface QuirkContext {
+  state: LabState;
+  mappedIp: (remote: string) => string;
+  record: (key: string) => void;
+  timers: Set<NodeJS.Timeout>;
+}
+
+/**
+ * smtp-server has no hook for its own reply texts or for the EHLO stage, so each connection is
+ * wrapped: Exchange's texts (`503 5.5.2 Send hello first`, its greeting and EHLO line), replies that
+ * carry their own enhanced code, request records and faults per stage.
+ */
+function exchangeQuirks(connection: Connection, ctx: QuirkContext): void {
+  const send = connection.send.bind(connection);
+  connection.send = (code, data, context) => {
+    if (code === 503 && typeof data === 'string' && /HELO\/EHLO first/.test(data)) return send(503, EXO_REPLIES.sendHelloFirst, false);
+    if (code === 220 && typeof data === 'string') {
+      const text = data === 'Ready to start TLS' ? '2.0.0 SMTP server ready' : `${MX_FRONTEND} Microsoft ESMTP MAIL Service ready at ${new Date().toUTCString()}`;
+      return send(220, text, false);
+    }
+    if (code === 250 && Array.isArray(data)) {
+      return send(250, [`${MX_FRONTEND} Hello [${ctx.mappedIp(connection.remoteAddress)}]`, ...data.slice(1)], false);
+    }
+    if (typeof data === 'string' && ENHANCED.test(data)) return send(code, data, false);
+    return send(code, data, context);
+  };
+
+  const onCommand = connection._onCommand.bind(connection);
+  connection._onCommand = (command, callback) => {
+    const name = command.toString().trim().split(/\s+/)[0]?.toUpperCase() ?? '';
+    const stage = STAGE_OF[name];
+    if (!stage) return onCommand(command, callback);
+    ctx.record(stage);
+    const fault: Fault | undefined = takeFault(ctx.state.faults, 'mx', stage);
+    if (!fault) return onCommand(command, callback);
+    switch (fault.kind) {
+      case 'close':
+        connection._socket.destroy();
+        return;
+      case 'timeout':
+        return;
+      case 'status':
+        send(fault.status, fault.body ?? defaultText(fault.status), false);
+        callback?.();
+        return;
+      case 'malformed':
+        connection._socket.write('HTTP/1.1 400 Bad Request\r\n');
+        callback?.();
+        return;
+      case 'latency':
+        void sleep(fault.ms).then(() => onCommand(command, callback));
+        return;
+    }
+  };
+}

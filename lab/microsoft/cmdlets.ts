@@ -1,0 +1,194 @@
+import type { MicrosoftState } from './state.js';
+
+/**
+ * The Get cmdlets the lab's Exchange admin endpoint answers, over the shared state, with the real
+ * property names. Parameters arrive as JSON values and are only ever compared, never evaluated.
+ */
+export type CmdletResult = { ok: true; objects: Record<string, unknown>[] } | { ok: false; error: CmdletError };
+
+export interface CmdletError {
+  status: number;
+  code: string;
+  /** The exception type Exchange names in `details[].message` (`Ex…|<type>|<text>`). */
+  exception: string;
+  text: string;
+}
+
+type Parameters = Record<string, unknown>;
+
+interface CmdletSpec {
+  /** Accepted parameter names and the JSON type each must have. */
+  parameters: Record<string, 'string' | 'number-or-string' | 'string-list'>;
+  run(ms: MicrosoftState, parameters: Parameters): CmdletResult;
+}
+
+const CMDLETS: Record<string, CmdletSpec> = {
+  'Get-InboundConnector': {
+    parameters: { Identity: 'string' },
+    run: (ms, p) => byIdentity(ms.exchange.inboundConnectors, p.Identity, (c) => [c.Identity, c.Name, c.Guid]),
+  },
+  'Get-TransportRule': {
+    parameters: { Identity: 'string' },
+    run: (ms, p) => byIdentity(ms.exchange.transportRules, p.Identity, (r) => [r.Identity, r.Name, r.Guid]),
+  },
+  'Get-AcceptedDomain': {
+    parameters: { Identity: 'string' },
+    run: (ms, p) => byIdentity(ms.exchange.acceptedDomains, p.Identity, (d) => [d.Identity, d.Name, d.DomainName]),
+  },
+  'Get-DynamicDistributionGroup': {
+    parameters: { Identity: 'string', ResultSize: 'number-or-string' },
+    run: (ms, p) => {
+      const found = byIdentity(ms.exchange.dynamicGroups, p.Identity, groupNames);
+      if (!found.ok) return found;
+      return {
+        ok: true,
+        objects: found.objects.map(({ members: _members, ...group }) => ({ ...group, RecipientType: 'DynamicDistributionGroup', RecipientTypeDetails: 'DynamicDistributionGroup' })),
+      };
+    },
+  },
+  'Get-DynamicDistributionGroupMember': {
+    parameters: { Identity: 'string', ResultSize: 'number-or-string' },
+    run: (ms, p) => {
+      if (typeof p.Identity !== 'string') return missingMandatory('Identity');
+      const found = byIdentity(ms.exchange.dynamicGroups, p.Identity, groupNames);
+      if (!found.ok) return found;
+      const group = ms.exchange.dynamicGroups.find((g) => groupNames(g).some((n) => same(n, p.Identity)));
+      return { ok: true, objects: (group?.members ?? []).map((address) => recipient(ms, address)) };
+    },
+  },
+  'Get-Mailbox': {
+    parameters: { Identity: 'string', RecipientTypeDetails: 'string-list', ResultSize: 'number-or-string' },
+    run: (ms, p) => {
+      const types = asList(p.RecipientTypeDetails);
+      const found = byIdentity(ms.exchange.mailboxes, p.Identity, mailboxNames);
+      if (!found.ok) return found;
+      const objects = found.objects
+        .filter((m) => types.length === 0 || types.some((t) => same(t, m.RecipientTypeDetails)))
+        .map(({ ImapEnabled: _imap, PopEnabled: _pop, ...m }) => ({ ...m, Alias: m.Name, RecipientType: 'UserMailbox' }));
+      return { ok: true, objects };
+    },
+  },
+  'Get-CASMailbox': {
+    parameters: { Identity: 'string', ResultSize: 'number-or-string' },
+    run: (ms, p) => {
+      const found = byIdentity(ms.exchange.mailboxes, p.Identity, mailboxNames);
+      if (!found.ok) return found;
+      return {
+        ok: true,
+        objects: found.objects.map((m) => ({
+          Identity: m.Identity,
+          Name: m.Name,
+          DisplayName: m.DisplayName,
+          PrimarySmtpAddress: m.PrimarySmtpAddress,
+          ExternalDirectoryObjectId: m.ExternalDirectoryObjectId,
+          ImapEnabled: m.ImapEnabled,
+          PopEnabled: m.PopEnabled,
+          ActiveSyncEnabled: true,
+          OWAEnabled: true,
+          MAPIEnabled: true,
+          EwsEnabled: true,
+          SmtpClientAuthenticationDisabled: null,
+        })),
+      };
+    },
+  },
+  'Get-OrganizationConfig': {
+    parameters: {},
+    run: (ms) => ({ ok: true, objects: [{ ...ms.exchange.organizationConfig, DisplayName: ms.exchange.organizationConfig.Name }] }),
+  },
+};
+
+/** Runs a cmdlet from a parsed `CmdletInput`; unknown cmdlets and parameters fail as Exchange does. */
+export function runCmdlet(ms: MicrosoftState, name: unknown, parameters: unknown): CmdletResult {
+  if (typeof name !== 'string' || !Object.hasOwn(CMDLETS, name)) {
+    return fail(
+      400,
+      'BadRequest',
+      'System.Management.Automation.CommandNotFoundException',
+      `The term '${String(name)}' is not recognized as a name of a cmdlet, function, script file, or executable program.`,
+    );
+  }
+  const spec = CMDLETS[name] as CmdletSpec;
+  const params = (parameters ?? {}) as Parameters;
+  if (typeof params !== 'object' || Array.isArray(params)) {
+    return fail(400, 'BadRequest', 'System.ArgumentException', 'Parameters must be a JSON object of parameter names and values.');
+  }
+  for (const [key, value] of Object.entries(params)) {
+    const type = spec.parameters[key];
+    if (!type) {
+      return fail(400, 'BadRequest', 'System.Management.Automation.ParameterBindingException', `A parameter cannot be found that matches parameter name '${key}'.`);
+    }
+    if (!hasType(value, type)) {
+      return fail(
+        400,
+        'BadRequest',
+        'System.Management.Automation.ParameterBindingException',
+        `Cannot bind parameter '${key}'. Cannot convert the "${JSON.stringify(value)}" value to the type the parameter expects.`,
+      );
+    }
+  }
+  return spec.run(ms, params);
+}
+
+function hasType(value: unknown, type: CmdletSpec['parameters'][string]): boolean {
+  if (type === 'string') return typeof value === 'string';
+  if (type === 'number-or-string') return typeof value === 'number' || typeof value === 'string';
+  return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+}
+
+function byIdentity<T extends object>(items: T[], identity: unknown, names: (item: T) => (string | null | undefined)[]): CmdletResult {
+  if (identity === undefined) return { ok: true, objects: items.map((i) => ({ ...i })) as Record<string, unknown>[] };
+  const match = items.filter((item) => names(item).some((n) => same(n, identity)));
+  if (match.length === 0) {
+    return fail(
+      404,
+      'NotFound',
+      'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+      `The operation couldn't be performed because object '${String(identity)}' couldn't be found on 'AM0PR01A001DC01.EURPR01A001.PROD.OUTLOOK.COM'.`,
+    );
+  }
+  return { ok: true, objects: match.map((i) => ({ ...i })) as Record<string, unknown>[] };
+}
+
+function groupNames(g: MicrosoftState['exchange']['dynamicGroups'][number]): string[] {
+  return [g.Identity, g.Name, g.DisplayName, g.PrimarySmtpAddress, g.Guid];
+}
+
+function mailboxNames(m: MicrosoftState['exchange']['mailboxes'][number]): string[] {
+  return [m.Identity, m.Name, m.UserPrincipalName, m.PrimarySmtpAddress, m.ExternalDirectoryObjectId];
+}
+
+/** A DDG member as Get-DynamicDistributionGroupMember lists it (a recipient). */
+function recipient(ms: MicrosoftState, address: string): Record<string, unknown> {
+  const mailbox = ms.exchange.mailboxes.find((m) => same(m.PrimarySmtpAddress, address));
+  if (mailbox) {
+    return {
+      Identity: mailbox.Identity,
+      Name: mailbox.Name,
+      DisplayName: mailbox.DisplayName,
+      PrimarySmtpAddress: mailbox.PrimarySmtpAddress,
+      ExternalDirectoryObjectId: mailbox.ExternalDirectoryObjectId,
+      RecipientType: 'UserMailbox',
+      RecipientTypeDetails: mailbox.RecipientTypeDetails,
+    };
+  }
+  const name = address.split('@')[0] ?? address;
+  return { Identity: name, Name: name, DisplayName: name, PrimarySmtpAddress: address, ExternalDirectoryObjectId: null, RecipientType: 'MailUniversalDistributionGroup', RecipientTypeDetails: 'MailUniversalDistributionGroup' };
+}
+
+function missingMandatory(name: string): CmdletResult {
+  return fail(400, 'BadRequest', 'System.Management.Automation.ParameterBindingException', `Cannot process command because of one or more missing mandatory parameters: ${name}.`);
+}
+
+function asList(value: unknown): string[] {
+  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return Array.isArray(value) ? (value as string[]) : [];
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
+function fail(status: number, code: string, exception: string, text: string): CmdletResult {
+  return { ok: false, error: { status, code, exception, text } };
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { LabState } from '../state.js';
+import type { LabEndpoint, LabReply, LabRequest } from './http.js';
+import type { GraphUser, MicrosoftState } from './state.js';
+import { type LabOrigins, validateLabToken } from './tokens.js';
+
+/**
+ * Server-driven page size for collections. Real Graph pages users at 100 by default (up to 999
+ * with `$top`); the lab pages earlier so that clients really follow `@odata.nextLink`.
+ */
+export const GRAPH_LAB_PAGE_SIZE = 3;
+
+/**
+ * Microsoft Graph v1.0, read side: `/users`, `/users/{id|upn}`, `/users/{id}/licenseDetails`,
+ * `/subscribedSkus`, `/domains`. Real shapes: `@odata.context`, `value`, `@odata.nextLink` with
+ * `$top`/`$skiptoken`, `$select`, and the `{error:{code,message,innerError}}` error body.
+ */
+export function graphEndpoint(state: LabState, origins: LabOrigins): LabEndpoint {
+  return {
+    service: 'graph',
+    key: (request) => `${request.method} ${decodeURIComponent(request.url.pathname)}${request.url.search}`,
+    faultBody: (status) =>
+      status === 429
+        ? graphError(status, 'TooManyRequests', 'Too many requests').body
+        : graphError(status, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.').body,
+    route: (request) => route(state.microsoft, origins, request),
+  };
+}
+
+function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): LabReply {
+  const auth = validateLabToken({ microsoft: ms }, request.bearer, 'graph');
+  if (!auth.ok) {
+    const message = {
+      missing: 'Access token is empty.',
+      unknown: 'Access token validation failure.',
+      expired: 'Lifetime validation failed, the token is expired.',
+      'wrong-audience': 'Access token validation failure. Invalid audience.',
+    }[auth.reason];
+    return { ...graphError(401, 'InvalidAuthenticationToken', message), headers: { 'WWW-Authenticate': 'Bearer realm=""' } };
+  }
+  const segments = request.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (segments[0] !== 'v1.0') return graphError(400, 'BadRequest', `Invalid version: ${segments[0] ?? ''}`);
+  if (request.method !== 'GET') return graphError(405, 'Request_BadRequest', `The HTTP method '${request.method}' is not allowed here.`);
+  if (!ms.appRoles.graphDirectoryRead) return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  const base = `${origins.graph}/v1.0`;
+  const [collection, id, navigation, ...rest] = segments.slice(1);
+  if (rest.length > 0) return notFoundSegment(rest[0] as string);
+
+  if (collection === 'users') {
+    if (id === undefined) return page(request, base, 'users', ms.graph.users.map(publicUser));
+    const user = findUser(ms, id);
+    if (!user) {
+      return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    }
+    if (navigation === undefined) return entity(request, `${base}/$metadata#users`, publicUser(user));
+    if (navigation === 'licenseDetails') {
+      return { status: 200, body: { '@odata.context': `${base}/$metadata#users('${user.id}')/licenseDetails`, value: user.licenseDetails } };
+    }
+    return notFoundSegment(navigation);
+  }
+  if (collection === 'subscribedSkus' && id === undefined) {
+    return { status: 200, body: { '@odata.context': `${base}/$metadata#subscribedSkus`, value: ms.graph.subscribedSkus.map((s) => withAccount(ms, s)) } };
+  }
+  if (collection === 'domains') {
+    if (id === undefined) return { status: 200, body: { '@odata.context': `${base}/$metadata#domains`, value: ms.graph.domains.map(publicDomain) } };
+    const domain = ms.graph.domains.find((d) => d.id.toLowerCase() === id.toLowerCase());
+    if (!domain) return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    if (navigation !== undefined) return notFoundSegment(navigation);
+    return { status: 200, body: { '@odata.context': `${base}/$metadata#domains/$entity`, ...publicDomain(domain) } };
+  }
+  return notFoundSegment(collection ?? '');
+}
+
+function findUser(ms: MicrosoftState, id: string): GraphUser | undefined {
+  const wanted = id.toLowerCase();
+  return ms.graph.users.find((u) => u.id.toLowerCase() === wanted || u.userPrincipalName.toLowerCase() === wanted);
+}
+
+/** A user as Graph returns it (the lab keeps `licenseDetails` on the user; Graph serves it separately). */
+function publicUser(user: GraphUser): Record<string, unknown> {
+  const { licenseDetails: _licenseDetails, ...rest } = user;
+  return { ...rest, givenName: null, surname: null, jobTitle: null, mobilePhone: null, officeLocation: null, preferredLanguage: null, businessPhones: [] };
+}
+
+function publicDomain(domain: MicrosoftState['graph']['domains'][number]): Record<string, unknown> {
+  return { ...domain, isAdminManaged: true, isRoot: true, availabilityStatus: null, passwordNotificationWindowInDays: null, passwordValidityPeriodInDays: null, state: null };
+}
+
+function withAccount(ms: MicrosoftState, sku: MicrosoftState['graph']['subscribedSkus'][number]): Record<string, unknown> {
+  return { accountName: ms.tenantId, accountId: ms.tenantId, appliesTo: 'User', ...sku };
+}
+
+/** `$select`: only the named properties (Graph then omits the rest, `id` included). */
+function selected(request: LabRequest, object: Record<string, unknown>): Record<string, unknown> {
+  const select = request.url.searchParams.get('$select');
+  if (!select) return object;
+  const names = select.split(',').map((s) => s.trim());
+  return Object.fromEntries(names.filter((n) => n in object).map((n) => [n, object[n]]));
+}
+
+function entity(request: LabRequest, context: string, object: Record<string, unknown>): LabReply {
+  const select = request.url.searchParams.get('$select');
+  return { status: 200, body: { '@odata.context': `${context}${select ? `(${select})` : ''}/$entity`, ...selected(request, object) } };
+}
+
+/** A collection page: `$top` (capped at the lab's page size) and an opaque `$skiptoken` offset. */
+function page(request: LabRequest, base: string, name: string, items: Record<string, unknown>[]): LabReply {
+  const params = request.url.searchParams;
+  const top = Number(params.get('$top') ?? 100);
+  if (!Number.isInteger(top) || top < 1 || top > 999) {
+    return graphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${params.get('$top')}'. Must be between 1 and 999 inclusive.`);
+  }
+  const token = params.get('$skiptoken');
+  const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
+  if (!Number.isInteger(offset) || offset < 0) return graphError(400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
+  const size = Math.min(top, GRAPH_LAB_PAGE_SIZE);
+  const select = params.get('$select');
+  const body: Record<string, unknown> = {
+    '@odata.context': `${base}/$metadata#${name}${select ? `(${select})` : ''}`,
+    value: items.slice(offset, offset + size).map((item) => selected(request, item)),
+  };
+  if (offset + size < items.length) {
+    const next = new URLSearchParams();
+    for (const [k, v] of params) if (k !== '$skiptoken') next.set(k, v);
+    next.set('$skiptoken', Buffer.from(`offset:${offset + size}`).toString('base64url'));
+    body['@odata.nextLink'] = `${base}/${name}?${decodeURIComponent(next.toString())}`;
+  }
+  return { status: 200, body };
+}
+
+function notFoundSegment(segment: string): LabReply {
+  return graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
+}
+
+/** Graph's error body, with the `innerError` every real answer carries. */
+export function graphError(status: number, code: string, message: string): LabReply & { body: unknown } {
+  const requestId = randomUUID();
+  return {
+    status,
+    body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId } } },
+  };
+}

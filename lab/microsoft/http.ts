@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Fault, type LabServiceName, sleep, takeFault } from '../faults.js';
+import type { LabState } from '../state.js';
+import { labTls } from '../tls.js';
+
+/** One request as a lab route sees it: the parsed URL, the raw body, and the bearer token if any. */
+export interface LabRequest {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: string;
+  bearer?: string;
+}
+
+export interface LabReply {
+  status: number;
+  body?: unknown;
+  /** Sent as is instead of JSON (a malformed answer). */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export type LabRoute = (request: LabRequest) => LabReply | Promise<LabReply>;
+
+/** How a service names a request (for `state.requests` and fault matching) and shapes an error body. */
+export interface LabEndpoint {
+  service: LabServiceName;
+  key(request: LabRequest): string;
+  route: LabRoute;
+  /** The service's own error body for an injected status fault. */
+  faultBody(status: number): unknown;
+}
+
+export interface LabListener {
+  origin: string;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 1_000_000;
+
+/**
+ * Serves one lab endpoint over TLS (the lab CA's certificate) on 127.0.0.1, an ephemeral port.
+ * Every request is recorded in `state.requests`, then faults apply, then the route answers.
+ */
+export async function listenTls(state: LabState, endpoint: LabEndpoint): Promise<LabListener> {
+  const tls = labTls();
+  const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
+    void handle(state, endpoint, req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `https://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        // Hanging requests (timeout faults) hold their sockets: close them so stop() returns.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(state: LabState, endpoint: LabEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const body = await readBody(req);
+    const authorization = req.headers.authorization;
+    const request: LabRequest = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'https://lab.invalid'),
+      headers: req.headers,
+      body,
+      bearer: authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined,
+    };
+    const key = endpoint.key(request);
+    state.requests.push({ service: endpoint.service, key, at: Date.now() });
+    const fault = takeFault(state.faults, endpoint.service, key);
+    if (fault) {
+      const handled = await applyFault(fault, endpoint, req, res);
+      if (handled) return;
+    }
+    send(res, await endpoint.route(request));
+  } catch (error) {
+    if (!res.headersSent) send(res, { status: 500, body: endpoint.faultBody(500) });
+    else res.destroy(error as Error);
+  }
+}
+
+/** Applies a fault. Returns true when the fault answered (or deliberately did not). */
+async function applyFault(fault: Fault, endpoint: LabEndpoint, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  switch (fault.kind) {
+    case 'latency':
+      await sleep(fault.ms);
+      return false;
+    case 'timeout':
+      return true;
+    case 'close':
+      req.socket.destroy();
+      return true;
+    case 'malformed':
+      send(res, { status: 200, raw: '{"value": [{"Identity": "trunc' });
+      return true;
+    case 'status': {
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
+      if (fault.body !== undefined) send(res, { status: fault.status, raw: fault.body, headers });
+      else send(res, { status: fault.status, body: endpoint.faultBody(fault.status), headers });
+      return true;
+    }
+  }
+}
+
+function send(res: ServerResponse, reply: LabReply): void {
+  const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'request-id': randomUUID(),
+    ...reply.headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** `2024-05-01 10:00:00Z`, the timestamp format of Entra error bodies. */
+export function entraTimestamp(date = new Date()): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}

@@ -1,0 +1,172 @@
+import { ImapFlow, type SearchObject } from 'imapflow';
+import type { Secret } from '../../config/secret.js';
+import { type ImapStage, toImapError } from './errors.js';
+import type { FoundMessage, ImapLoginInfo, InboxBacklog, UnseenMessage } from './port.js';
+
+/** How to log into one mailbox. Usable for any mailbox (the catch-all, the test-email probe). */
+export interface MailboxLogin {
+  host: string;
+  port: number;
+  /** TLS from the start (993). */
+  secure: boolean;
+  user: string;
+  /** Exactly one of these two. */
+  password?: Secret;
+  accessToken?: string;
+  /** Exchange Online (OAuth only): a refused login gets the OAuth explanation. */
+  exchange?: boolean;
+  /** The app registration, named in that explanation. */
+  clientId?: string;
+}
+
+export interface MailboxOptions {
+  /** Extra trusted CA (PEM), from services.caFile. */
+  ca?: string;
+  /** Each of connect, greeting and socket inactivity; keep it below the run's per-fetch timeout. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** An open, logged-in mailbox. Every method works on INBOX. */
+export interface MailboxSession {
+  login: ImapLoginInfo;
+  /** Read-only (EXAMINE): nothing gets flagged. */
+  backlog(): Promise<InboxBacklog>;
+  find(token: string): Promise<FoundMessage | undefined>;
+  deleteByToken(token: string): Promise<number>;
+  /** Logs out (or drops the connection if that fails). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The header test-email puts its token in. */
+export const TEST_HEADER = 'X-Mailsetup-Test';
+
+/** Opens a session, runs `use`, and always logs out — nothing left open, whatever happens. */
+export async function withMailbox<T>(login: MailboxLogin, options: MailboxOptions, use: (session: MailboxSession) => Promise<T>): Promise<T> {
+  const session = await openMailbox(login, options);
+  try {
+    return await use(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Connects and logs in. The caller must `close()` the session (prefer `withMailbox`). */
+export async function openMailbox(login: MailboxLogin, options: MailboxOptions): Promise<MailboxSession> {
+  const method = login.accessToken !== undefined ? 'xoauth2' : 'password';
+  let stage: ImapStage = 'connect';
+  const fail = (error: unknown) =>
+    toImapError(error, { host: login.host, port: login.port, user: login.user, stage, exchange: login.exchange ?? false, method, clientId: login.clientId });
+  const client = new ImapFlow({
+    host: login.host,
+    port: login.port,
+    secure: login.secure,
+    auth: login.accessToken !== undefined ? { user: login.user, accessToken: login.accessToken } : { user: login.user, pass: login.password?.reveal() ?? '' },
+    logger: false,
+    disableAutoIdle: true,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+    ...(options.ca ? { tls: { ca: options.ca } } : {}),
+  });
+  client.on('error', () => {}); // errors reach the awaiting call; this only keeps a late socket error from crashing
+  const onAbort = () => client.close();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    options.signal?.removeEventListener('abort', onAbort);
+    if (client.usable) await client.logout().catch(() => client.close());
+    else client.close();
+  };
+
+  /** Runs one step; on failure the connection is dropped and the error names the step. */
+  const step = async <T>(name: ImapStage, run: () => Promise<T>): Promise<T> => {
+    stage = name;
+    try {
+      return await run();
+    } catch (error) {
+      await close();
+      throw fail(error);
+    }
+  };
+
+  // connect() covers TCP, TLS, the greeting and the login.
+  await step('connect', () => client.connect());
+  const info: ImapLoginInfo = {
+    host: login.host,
+    port: login.port,
+    user: login.user,
+    method,
+    capabilities: [...client.capabilities.keys()],
+  };
+
+  const search = (query: SearchObject) => step('search', async () => (await client.search(query, { uid: true })) || []);
+  const byToken = (token: string): SearchObject => ({ or: [{ header: { [TEST_HEADER.toLowerCase()]: token } }, { subject: token }] });
+
+  return {
+    login: info,
+    close,
+    backlog: async () => {
+      const opened = await step('select', () => client.mailboxOpen('INBOX', { readOnly: true }));
+      const unseen = await search({ seen: false });
+      let oldest: UnseenMessage | null = null;
+      if (unseen.length > 0) {
+        oldest = await step('fetch', async () => {
+          let first: { uid: number; at: number } | undefined;
+          for await (const m of client.fetch(unseen, { uid: true, internalDate: true }, { uid: true })) {
+            const at = m.internalDate ? new Date(m.internalDate).getTime() : Number.NaN;
+            if (!first || at < first.at) first = { uid: m.uid, at };
+          }
+          if (!first) return null;
+          const message = await client.fetchOne(String(first.uid), { uid: true, envelope: true }, { uid: true });
+          return {
+            uid: first.uid,
+            receivedAt: new Date(first.at).toISOString(),
+            subject: (message && message.envelope?.subject) || null,
+            from: (message && message.envelope?.from?.[0]?.address) || null,
+          };
+        });
+      }
+      return { mailbox: login.user, total: opened.exists, unseen: unseen.length, oldestUnseen: oldest };
+    },
+    find: async (token) => {
+      await step('select', () => client.mailboxOpen('INBOX', { readOnly: true }));
+      const uids = await search(byToken(token));
+      if (uids.length === 0) return undefined;
+      const newest = Math.max(...uids);
+      return step('fetch', async () => {
+        const m = await client.fetchOne(String(newest), { uid: true, internalDate: true, envelope: true, flags: true, headers: ['received'] }, { uid: true });
+        if (!m) return undefined;
+        return {
+          uid: m.uid,
+          mailbox: login.user,
+          receivedAt: m.internalDate ? new Date(m.internalDate).toISOString() : new Date(0).toISOString(),
+          subject: m.envelope?.subject ?? null,
+          from: m.envelope?.from?.[0]?.address ?? null,
+          messageId: m.envelope?.messageId ?? null,
+          seen: m.flags?.has('\\Seen') ?? false,
+          received: headerValues(m.headers?.toString('binary') ?? '', 'received'),
+        };
+      });
+    },
+    deleteByToken: async (token) => {
+      await step('select', () => client.mailboxOpen('INBOX'));
+      const uids = await search(byToken(token));
+      if (uids.length === 0) return 0;
+      await step('delete', () => client.messageDelete(uids, { uid: true }));
+      return uids.length;
+    },
+  };
+}
+
+/** Every value of one header in a header block, unfolded, in order (top first). */
+export function headerValues(block: string, name: string): string[] {
+  const wanted = `${name.toLowerCase()}:`;
+  return block
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .split(/\r?\n/)
+    .filter((line) => line.toLowerCase().startsWith(wanted))
+    .map((line) => line.slice(wanted.length).trim());
+}

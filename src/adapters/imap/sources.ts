@@ -1,0 +1,48 @@
+import { defineSource } from '../../engine/source.js';
+import { isMailsetupError } from '../../errors.js';
+import type { CatchallInbox } from './port.js';
+
+/**
+ * The catch-all mailbox as the bot sees it over IMAP: one login, one read-only look at INBOX.
+ * A refused login is a finding (the IMAP step of the setup is not done), so it is data here; every
+ * other failure (timeout, refused connection, dropped connection) throws and makes the checks `error`.
+ */
+export type CatchallInboxResult =
+  | { ok: true; inbox: CatchallInbox }
+  | {
+      ok: false;
+      reason: 'auth-failed';
+      host: string;
+      port: number;
+      user: string;
+      method: string;
+      /** The server's answer, e.g. `AUTHENTICATE failed.`. */
+      serverResponse: string;
+      /** The adapter's sentences (what is wrong, what to do), free of secrets. */
+      message: string;
+      hint: string;
+    };
+
+export const imapCatchallInbox = defineSource<CatchallInboxResult>({
+  key: 'imap.catchall-inbox',
+  label: 'the catch-all mailbox over IMAP',
+  fetch: async (ctx) => {
+    try {
+      return { ok: true, inbox: await ctx.adapters.imap.inspectCatchall(ctx.signal) };
+    } catch (error) {
+      if (!isMailsetupError(error) || error.code !== 'AuthFailed' || error.source !== 'imap') throw error;
+      const d = error.details ?? {};
+      return {
+        ok: false,
+        reason: 'auth-failed',
+        host: String(d.host ?? ctx.services.imap.host),
+        port: Number(d.port ?? ctx.services.imap.port),
+        user: String(d.user ?? ctx.tenant.catchallMailbox),
+        method: ctx.tenant.imap.auth === 'oauth' ? 'xoauth2' : 'password',
+        serverResponse: String(d.serverResponse ?? ''),
+        message: error.message,
+        hint: error.hint ?? '',
+      };
+    }
+  },
+});

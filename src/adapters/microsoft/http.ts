@@ -1,0 +1,136 @@
+import { Agent, request as httpsRequest } from 'node:https';
+import { rootCertificates } from 'node:tls';
+import { MailsetupError } from '../../errors.js';
+
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Sends one HTTPS request; transport failures become coded MailsetupErrors. */
+export type HttpSend = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface HttpClientOptions {
+  /** Extra CA certificates (PEM) to trust on top of the system's: the lab's CA, a TLS proxy's. */
+  ca?: string;
+  /** Per request, ms. */
+  timeoutMs: number;
+  /** What the service is called in messages: "Microsoft Graph". */
+  label: string;
+  /** `source` of the errors: `graph`, `exchange`, `token`. */
+  source: string;
+}
+
+const MAX_BODY_BYTES = 50 * 1024 * 1024;
+
+/**
+ * HTTPS over `node:https` with a configurable CA. Node's global fetch cannot take a CA without
+ * undici's dispatcher (not a dependency here), so MSAL, the Graph client and the Exchange client
+ * all send through this. Certificate checks stay on: an extra CA is added, never verification removed.
+ * @example const send = createHttpSend({ ca, timeoutMs: 10_000, label: 'Microsoft Graph', source: 'graph' });
+ */
+export function createHttpSend(options: HttpClientOptions): HttpSend {
+  const agent = options.ca ? new Agent({ ca: [...rootCertificates, options.ca], keepAlive: false }) : undefined;
+  return function send(request: HttpRequest): Promise<HttpResponse> {
+    return new Promise<HttpResponse>((resolve, reject) => {
+      if (request.signal?.aborted) {
+        reject(cancelled(options));
+        return;
+      }
+      const url = new URL(request.url);
+      const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+      const req = httpsRequest(url, {
+        method: request.method,
+        agent,
+        headers: { ...request.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+      });
+      let settled = false;
+      const finish = (error: MailsetupError | undefined, response?: HttpResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        request.signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          req.destroy();
+          reject(error);
+        } else resolve(response as HttpResponse);
+      };
+      const timer = setTimeout(() => {
+        finish(
+          new MailsetupError('AdapterTimeout', `No answer from ${options.label} (${url.host}) within ${seconds(options.timeoutMs)} s.`, {
+            hint: 'The service may be down or unreachable from the bot; try again, and check the address in the config.',
+            source: options.source,
+          }),
+        );
+      }, options.timeoutMs);
+      const onAbort = () => finish(cancelled(options));
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_BODY_BYTES) {
+            finish(new MailsetupError('GarbledResponse', `${options.label} sent an answer larger than ${MAX_BODY_BYTES} bytes.`, { source: options.source }));
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.headers)) {
+            if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+          }
+          finish(undefined, { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        res.on('aborted', () => finish(connectionLost(options, url)));
+        res.on('error', () => finish(connectionLost(options, url)));
+      });
+      req.on('error', (error: NodeJS.ErrnoException) => finish(transportError(options, url, error)));
+      req.end(body);
+    });
+  };
+}
+
+function transportError(options: HttpClientOptions, url: URL, error: NodeJS.ErrnoException): MailsetupError {
+  const code = error.code ?? '';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return connectionLost(options, url);
+  if (/CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(code)) {
+    return new MailsetupError('AdapterUnavailable', `The TLS certificate of ${options.label} (${url.host}) is not trusted (${code}).`, {
+      hint: 'If a proxy or a lab inspects TLS, give its CA in services.caFile; certificate checks are never turned off.',
+      source: options.source,
+      details: { errorCode: code },
+    });
+  }
+  return new MailsetupError('AdapterUnavailable', `Cannot reach ${options.label} at ${url.host} (${code || error.message}).`, {
+    hint: 'Check the address in the config and that the bot can reach it (DNS, firewall, proxy).',
+    source: options.source,
+    details: { errorCode: code || undefined },
+  });
+}
+
+function connectionLost(options: HttpClientOptions, url: URL): MailsetupError {
+  return new MailsetupError('ConnectionLost', `${options.label} (${url.host}) closed the connection before answering.`, {
+    hint: 'This is usually passing; try again. If it keeps happening, check proxies between the bot and the service.',
+    source: options.source,
+  });
+}
+
+function cancelled(options: HttpClientOptions): MailsetupError {
+  return new MailsetupError('AdapterTimeout', `The request to ${options.label} was cancelled before it answered.`, { source: options.source });
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}

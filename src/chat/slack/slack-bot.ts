@@ -1,0 +1,230 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { errorToMessage } from '../../commands/error-message.js';
+import type { Actor } from '../../commands/context.js';
+import { redact } from '../../config/secret.js';
+import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
+import { MailsetupError } from '../../errors.js';
+import type { Message } from '../../render/message.js';
+import type { ChatStore } from '../../store/store.js';
+import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
+import { boltLogger } from './bolt-logger.js';
+import { homeView } from './home.js';
+import { replyEphemeral, SlackReply } from './slack-reply.js';
+import { slackErrorCode, slackStartError } from './slack-errors.js';
+
+export interface SlackBotOptions {
+  config: Pick<MailsetupConfig, 'slack' | 'services'>;
+  handleCommand: ChatCommandHandler;
+  store: ChatStore;
+  logger: Logger;
+  /** A receiver of your own (tests); by default Socket Mode, or HTTP when `slack.mode` is `http`. */
+  receiver?: Receiver;
+  /** The slash command (as in the Slack app manifest). */
+  command?: string;
+  /** HTTP mode: the interface to listen on (all by default). */
+  host?: string;
+  /** Least time between two versions of a reply (Slack allows about one message update a second). */
+  updateIntervalMs?: number;
+  /** When nothing was posted this long after a command, a "working on it" message is. */
+  placeholderAfterMs?: number;
+}
+
+/** The endpoint Slack posts slash commands, interactivity and events to in HTTP mode. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * The Slack front end (Bolt 5). It only translates: a `/mailsetup` command is acknowledged at once,
+ * handed to the command layer, and its reply is posted and then updated in place as checks finish;
+ * usage errors go only to the asker; the App Home tab shows the last status. Socket Mode by default
+ * (outbound connection only), HTTP (`/slack/events`) as an option. Nothing that goes wrong reaches
+ * Slack as a stack trace: the user gets a sentence, the log gets the details (secrets scrubbed).
+ */
+export class SlackBot {
+  readonly app: App;
+  readonly #options: SlackBotOptions;
+  readonly #slack: SlackConfig;
+  readonly #logger: Logger;
+  readonly #receiver: Receiver;
+  readonly #running = new Set<Promise<void>>();
+  readonly #abort = new AbortController();
+  #started = false;
+
+  constructor(options: SlackBotOptions) {
+    const slack = options.config.slack;
+    if (!slack) {
+      throw new MailsetupError('ConfigInvalid', 'Slack is not configured.', { hint: 'Add a slack section (or set SLACK_BOT_TOKEN and SLACK_APP_TOKEN).' });
+    }
+    this.#options = options;
+    this.#slack = slack;
+    this.#logger = options.logger.child({ component: 'slack' });
+    const logger = boltLogger(options.logger);
+    const clientOptions = {
+      slackApiUrl: options.config.services.slackApiUrl,
+      timeout: 10_000,
+      // Bolt's default retries for 30 minutes; a chat reply that late is worse than a sentence now.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
+    };
+    this.#receiver = options.receiver ?? buildReceiver(slack, clientOptions, logger);
+    this.app = new App({
+      token: slack.botToken.reveal(),
+      receiver: this.#receiver,
+      logger,
+      clientOptions,
+      // auth.test runs in start(), where a refused token becomes a sentence instead of an unhandled rejection.
+      deferInitialization: true,
+    });
+    this.#register(options.command ?? '/mailsetup');
+  }
+
+  /**
+   * Verifies the bot token (auth.test) and connects: Socket Mode opens its WebSocket, HTTP mode
+   * listens on `slack.port`. Returns the HTTP port in HTTP mode.
+   * @throws MailsetupError AuthFailed / AdapterUnavailable with a sentence (never the token).
+   */
+  async start(): Promise<{ port?: number }> {
+    const apiUrl = this.#options.config.services.slackApiUrl;
+    try {
+      await this.app.init();
+    } catch (error) {
+      throw slackStartError(error, 'bot token', apiUrl);
+    }
+    try {
+      if (this.#receiver instanceof HTTPReceiver) {
+        const server = await this.#receiver.start(this.#options.host ? { port: this.#slack.port, host: this.#options.host } : this.#slack.port);
+        this.#started = true;
+        const port = (server.address() as AddressInfo | null)?.port;
+        this.#logger.info({ port, path: SLACK_EVENTS_PATH }, 'Slack front end listening (HTTP mode)');
+        return { port };
+      }
+      await this.app.start();
+      this.#started = true;
+      this.#logger.info({ mode: this.#receiver instanceof SocketModeReceiver ? 'socket' : 'custom' }, 'Slack front end connected');
+      return {};
+    } catch (error) {
+      if (error instanceof MailsetupError) throw error;
+      throw slackStartError(error, this.#receiver instanceof SocketModeReceiver ? 'app-level token' : 'bot token', apiUrl);
+    }
+  }
+
+  /** Disconnects, cancels running commands and waits (briefly) for their last message. */
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    if (this.#started) {
+      this.#started = false;
+      await this.app.stop().catch((error: unknown) => this.#logger.warn({ err: redact(String(error)) }, 'Slack front end did not stop cleanly'));
+    }
+    await Promise.race([Promise.allSettled([...this.#running]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+  }
+
+  #register(command: string): void {
+    this.app.command(command, async ({ command: body, ack, respond, client }) => {
+      // Slack gives 3 s; acknowledge first, then do the slow work.
+      await ack();
+      const actor: Actor = { platform: 'slack', userId: body.user_id, displayName: body.user_name };
+      await this.#track(this.#run(body.text ?? '', { actor, channel: body.channel_id, client, respond }));
+    });
+
+    this.app.event('app_home_opened', async ({ event, client }) => {
+      if (event.tab !== 'home') return;
+      try {
+        await client.views.publish({ user_id: event.user, view: redactDeep(homeView(this.#options.store.lastStatus(), command)) });
+      } catch (error) {
+        this.#logger.warn({ code: slackErrorCode(error), err: redact(String(error)) }, 'App Home could not be published');
+      }
+    });
+
+    // Buttons arrive with approvals; until then a click is acknowledged and explained, never left spinning.
+    this.app.action(/.*/, async ({ ack, respond }) => {
+      await ack();
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'That button does nothing in this version of mailsetup yet.' }).catch(() => {});
+    });
+
+    this.app.error(async (error) => {
+      this.#logger.error({ code: (error as { code?: string }).code, err: redact(error.message) }, 'Slack listener failed');
+    });
+  }
+
+  async #track(work: Promise<void>): Promise<void> {
+    this.#running.add(work);
+    try {
+      await work;
+    } finally {
+      this.#running.delete(work);
+    }
+  }
+
+  /** One command: run it with a live reply, then the thread, the App Home record and any fallback. */
+  async #run(text: string, target: { actor: Actor; channel: string; client: webApi.WebClient; respond: RespondFn }): Promise<void> {
+    const { actor, channel, client, respond } = target;
+    const reply = new SlackReply(client, channel, respond);
+    const live = new LiveReply(reply, {
+      intervalMs: this.#options.updateIntervalMs,
+      placeholder: { afterMs: this.#options.placeholderAfterMs ?? 800, message: workingMessage(text) },
+      onError: (error) => this.#logger.warn({ code: slackErrorCode(error), err: redact(String(error)) }, 'A progress update did not reach Slack'),
+    });
+    let final: Message;
+    try {
+      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: this.#abort.signal });
+    } catch (error) {
+      final = errorToMessage(error, (reference, cause) => this.#logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
+    }
+    final = redactDeep({ ...final, inProgress: false });
+
+    try {
+      if (final.ephemeral && !live.posted) {
+        await live.abandon();
+        await replyEphemeral(final, { client, channel, user: actor.userId, respond });
+      } else {
+        await live.finish(final);
+        await reply.complete(final);
+      }
+    } catch (error) {
+      this.#logger.error({ code: slackErrorCode(error), err: redact(String(error)) }, 'The reply could not be posted to Slack');
+      const code = slackErrorCode(error);
+      const sentence: Message = {
+        summary: `mailsetup could not post its reply here${code ? ` (Slack said ${code})` : ''}. Try again in a minute; if it keeps happening, the bot's log has the details.`,
+        tone: 'error',
+        blocks: [],
+        ephemeral: true,
+      };
+      await replyEphemeral(sentence, { client, channel, user: actor.userId, respond }).catch(() => {});
+    }
+
+    if (commandVerb(text) === 'status' && !final.ephemeral && final.blocks.length > 0) {
+      try {
+        this.#options.store.saveLastStatus({ message: final, at: new Date().toISOString(), requestedBy: actor.displayName ?? actor.userId, platform: 'slack' });
+      } catch (error) {
+        this.#logger.warn({ err: redact(String(error)) }, 'The last status could not be stored');
+      }
+    }
+  }
+}
+
+function buildReceiver(slack: SlackConfig, clientOptions: { slackApiUrl: string }, logger: ReturnType<typeof boltLogger>): Receiver {
+  if (slack.mode === 'http') {
+    if (!slack.signingSecret) {
+      throw new MailsetupError('ConfigInvalid', 'Slack HTTP mode needs the signing secret.', {
+        hint: 'Set SLACK_SIGNING_SECRET (Basic Information → App Credentials), or use Socket Mode.',
+      });
+    }
+    return new HTTPReceiver({
+      signingSecret: slack.signingSecret.reveal(),
+      endpoints: SLACK_EVENTS_PATH,
+      logger,
+      processBeforeResponse: false,
+    });
+  }
+  if (!slack.appToken) {
+    throw new MailsetupError('ConfigInvalid', 'Slack Socket Mode needs an app-level token.', {
+      hint: 'Create one with the connections:write scope (Basic Information → App-Level Tokens) and set SLACK_APP_TOKEN, or set slack.mode to http.',
+    });
+  }
+  return new SocketModeReceiver({
+    appToken: slack.appToken.reveal(),
+    logger,
+    // The only way to give the Socket Mode client our API URL (apps.connections.open) — the lab's fake, or Slack.
+    installerOptions: { clientOptions },
+  });
+}

@@ -1,0 +1,33 @@
+import { redact } from '../../config/secret.js';
+import { MailsetupError } from '../../errors.js';
+
+/** The Web API's error code (`invalid_auth`, `not_in_channel`, …) of a failed call, if it has one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** Slack answered that the bot may not post in this conversation (not a member, or a DM it is not part of). */
+export function cannotPostHere(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code === 'not_in_channel' || code === 'channel_not_found' || code === 'is_archived';
+}
+
+/**
+ * A coded error with a sentence for a Slack failure at start-up (bad token, unreachable API). The
+ * token itself never appears: only Slack's error code and the API URL.
+ */
+export function slackStartError(error: unknown, what: 'bot token' | 'app-level token', apiUrl: string): MailsetupError {
+  const code = slackErrorCode(error);
+  const env = what === 'bot token' ? 'SLACK_BOT_TOKEN (xoxb-…)' : 'SLACK_APP_TOKEN (xapp-…, with the connections:write scope)';
+  if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked' || code === 'not_allowed_token_type') {
+    return new MailsetupError('AuthFailed', `Slack refused the ${what} (${code}).`, { hint: `Check ${env} or the slack section of the config.`, source: 'slack' });
+  }
+  if (code) return new MailsetupError('AdapterUnavailable', `Slack answered ${code} when the bot started.`, { hint: 'Check the Slack app settings and try again.', source: 'slack' });
+  const reason = redact(error instanceof Error ? error.message : String(error));
+  return new MailsetupError('AdapterUnavailable', `The Slack API at ${apiUrl} cannot be reached (${reason.split('\n')[0]}).`, {
+    hint: 'Check the network path to Slack (a proxy or firewall) and services.slackApiUrl.',
+    source: 'slack',
+    cause: error,
+  });
+}

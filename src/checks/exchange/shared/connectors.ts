@@ -1,0 +1,56 @@
+import type { InboundConnector } from '../../../adapters/exchange/types.js';
+import { addressCount, isCovered, type IpRange, parseAll } from './ip-ranges.js';
+
+export function sameText(a: string | null | undefined, b: string | null | undefined): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The connector the config names (by Name or Identity), if it names one. */
+export function namedConnector(connectors: readonly InboundConnector[], name: string): InboundConnector | undefined {
+  return connectors.find((c) => sameText(c.Name, name) || sameText(c.Identity, name));
+}
+
+/**
+ * The connectors the ERP's relay can match: the named one when the config names one, otherwise
+ * every enabled connector "from your organization's email server" (`OnPremises`).
+ */
+export function relayConnectors(connectors: readonly InboundConnector[], name: string | undefined): InboundConnector[] {
+  const pool = name ? connectors.filter((c) => sameText(c.Name, name) || sameText(c.Identity, name)) : connectors;
+  return pool.filter((c) => c.Enabled && c.ConnectorType === 'OnPremises');
+}
+
+export interface ExtraRange {
+  connector: string;
+  entry: string;
+  /** How many addresses it admits beyond the configured egress IPs (whole range when unrelated). */
+  addresses: string;
+}
+
+export interface IpCoverage {
+  /** Configured egress IPs/ranges no connector admits. */
+  missing: string[];
+  /** Connector entries the config does not know. */
+  extra: ExtraRange[];
+  /** Config or connector entries that are not addresses. */
+  invalid: string[];
+}
+
+/** Compares the ERP's egress IPs with the connectors' `SenderIPAddresses`, CIDR- and range-aware. */
+export function ipCoverage(egressIps: readonly string[], connectors: readonly InboundConnector[]): IpCoverage {
+  const configured = parseAll(egressIps);
+  const admitted: IpRange[] = [];
+  const invalid = [...configured.invalid];
+  const extra: ExtraRange[] = [];
+  for (const connector of connectors) {
+    const parsed = parseAll(connector.SenderIPAddresses);
+    invalid.push(...parsed.invalid.map((entry) => `${entry} (in ${connector.Name})`));
+    admitted.push(...parsed.ranges);
+    for (const range of parsed.ranges) {
+      if (!isCovered(range, configured.ranges)) {
+        extra.push({ connector: connector.Name, entry: range.text, addresses: String(addressCount(range)) });
+      }
+    }
+  }
+  const missing = configured.ranges.filter((range) => !isCovered(range, admitted)).map((r) => r.text);
+  return { missing, extra, invalid };
+}

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { appHomeOpenedEvent, postEvent, postSlashCommand } from '../../lab/chat/clients.js';
+import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
+import { SlackBot } from '../../src/chat/slack/slack-bot.js';
+import { Secret } from '../../src/config/secret.js';
+import type { ServicesConfig } from '../../src/config/schema.js';
+import { Store } from '../../src/store/store.js';
+import { connectorIpMissingReport } from './fixtures/reports.js';
+import { captureLogger, slackText, statusHandler, waitFor } from './helpers.js';
+import { reportToMessage } from '../../src/render/report-message.js';
+
+describe('Slack over HTTP (signed requests to /slack/events)', () => {
+  let slack: FakeSlack;
+  let bot: SlackBot | undefined;
+  let store: Store;
+  let url: string;
+  const report = connectorIpMissingReport();
+  const final = reportToMessage(report);
+
+  async function startBot(handler: ReturnType<typeof statusHandler>) {
+    const { logger } = captureLogger();
+    bot = new SlackBot({
+      config: {
+        slack: {
+          botToken: new Secret(slack.identity.botToken, 'inline'),
+          signingSecret: new Secret(slack.identity.signingSecret, 'inline'),
+          mode: 'http',
+          port: 0,
+        },
+        services: { slackApiUrl: slack.apiUrl } as ServicesConfig,
+      },
+      handleCommand: handler,
+      store,
+      logger,
+      host: '127.0.0.1',
+    });
+    const { port } = await bot.start();
+    url = `http://127.0.0.1:${port}/slack/events`;
+  }
+
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    store = Store.open(':memory:');
+  });
+  afterEach(async () => {
+    await bot?.stop();
+    bot = undefined;
+    store.close();
+    await slack.stop();
+  });
+
+  it('acknowledges /mailsetup status at once, then posts one message and updates it until the final summary', async () => {
+    const handler = statusHandler(report, 1000);
+    await startBot(handler);
+
+    const response = await postSlashCommand(url, slack, { text: 'status' });
+    expect(response.status).toBe(200);
+    expect(response.ms).toBeLessThan(300);
+    // The command is still running when Slack has its acknowledgement.
+    expect(slack.messages.length === 0 || slack.messages[0]?.text !== final.summary).toBe(true);
+
+    const message = await waitFor(() => slack.messages.find((m) => !m.threadTs && m.text === final.summary), 5000, 'the final version');
+    const posts = slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.thread_ts === undefined);
+    expect(posts).toHaveLength(1);
+    const updates = slack.calls.filter((c) => c.method === 'chat.update');
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.every((u) => u.args.ts === message.ts && u.args.channel === 'C0LABOPS01')).toBe(true);
+    // Throttled: 22 progress versions in ~1 s became at most a few sends, about a second apart.
+    expect(message.versions.length).toBeLessThanOrEqual(4);
+    for (let i = 1; i < message.versions.length; i++) {
+      expect((message.versions[i]?.at ?? 0) - (message.versions[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    }
+    // The final version leads with the summary and shows the failure's fix.
+    const text = slackText(message.blocks);
+    expect(text.split('\n')[0]).toContain('2 failing, 1 warning, 18 passing');
+    expect(text).toContain('Set-InboundConnector -Identity "From Twenty20 ERP"');
+    // The evidence went to the thread of that message.
+    const thread = await waitFor(() => {
+      const replies = slack.messages.filter((m) => m.threadTs === message.ts);
+      return replies.length > 0 && replies;
+    }, 3000, 'the evidence in the thread');
+    expect(slackText(thread.flatMap((m) => m.blocks))).toContain('198.51.100.20');
+    expect(handler.calls[0]?.ctx.actor).toEqual({ platform: 'slack', userId: 'U0LABADA01', displayName: 'ada' });
+  });
+
+  it('shows the last status on the App Home tab', async () => {
+    await startBot(statusHandler(report, 50));
+    await postSlashCommand(url, slack, { text: 'status' });
+    await waitFor(() => slack.messages.find((m) => m.text === final.summary), 5000, 'the final version');
+    await waitFor(() => store.lastStatus(), 2000, 'the stored status');
+
+    const response = await postEvent(url, slack, appHomeOpenedEvent('U0LABBOB01'));
+    expect(response.status).toBe(200);
+    const view = await waitFor(() => slack.views[0], 3000, 'views.publish');
+    expect(view.userId).toBe('U0LABBOB01');
+    const text = slackText(view.view.blocks as unknown[]);
+    expect(text).toContain('Last status');
+    expect(text).toContain('asked by ada');
+    expect(text).toContain('2 failing, 1 warning, 18 passing');
+  });
+
+  it('refuses a bad signature and a stale timestamp with 401, and runs nothing', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler);
+
+    const forged = await postSlashCommand(url, slack, { text: 'status' }, { signingSecret: 'not-the-signing-secret' });
+    expect(forged.status).toBe(401);
+    const stale = await postSlashCommand(url, slack, { text: 'status' }, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.status).toBe(401);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.calls).toHaveLength(0);
+    expect(slack.calls.filter((c) => c.method.startsWith('chat.'))).toHaveLength(0);
+  });
+});

@@ -1,0 +1,126 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LAB_TEAMS, postActivity, teamsActivity, teamsInstallActivity } from '../../lab/chat/clients.js';
+import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
+import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
+import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
+import { Secret } from '../../src/config/secret.js';
+import { reportToMessage } from '../../src/render/report-message.js';
+import { Store } from '../../src/store/store.js';
+import { connectorIpMissingReport } from './fixtures/reports.js';
+import { captureLogger, cardText, statusHandler, waitFor } from './helpers.js';
+
+describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () => {
+  let connector: FakeConnector;
+  let bot: TeamsBot | undefined;
+  let store: Store;
+  let url: string;
+  const report = connectorIpMissingReport();
+  const final = reportToMessage(report);
+
+  async function startBot(handler: ReturnType<typeof statusHandler>, secured = false) {
+    const { logger } = captureLogger();
+    bot = new TeamsBot({
+      config: secured
+        ? { teams: { appId: '0d9c6a4e-3f1b-4c55-8a7e-5b2f1e9d7c31', appPassword: new Secret('lab-app-password-5f3c', 'inline'), appType: 'MultiTenant', port: 0 } }
+        : {},
+      authentication: secured ? undefined : anonymousTeamsAuthentication(),
+      handleCommand: handler,
+      store,
+      logger,
+      port: 0,
+      host: '127.0.0.1',
+    });
+    const { port } = await bot.start();
+    url = `http://127.0.0.1:${port}/api/messages`;
+  }
+
+  beforeEach(async () => {
+    connector = await startFakeConnector();
+    store = Store.open(':memory:');
+  });
+  afterEach(async () => {
+    await bot?.stop();
+    bot = undefined;
+    store.close();
+    await connector.stop();
+  });
+
+  it('answers Teams at once, sends the status card, then updates it until the final summary', async () => {
+    const handler = statusHandler(report, 1000);
+    await startBot(handler);
+
+    const response = await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'status' }));
+    expect(response.status).toBe(200);
+    expect(response.ms).toBeLessThan(300);
+
+    const record = await waitFor(
+      () => connector.activities.find((a) => (a.activity.summary as string | undefined) === final.summary),
+      5000,
+      'the final card',
+    );
+    const sends = connector.calls.filter((c) => c.kind !== 'update');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]?.conversationId).toBe(LAB_TEAMS.personalConversation);
+    const updates = connector.calls.filter((c) => c.kind === 'update');
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.every((u) => u.targetId === record.id)).toBe(true);
+    for (let i = 1; i < record.versions.length; i++) {
+      expect((record.versions[i]?.at ?? 0) - (record.versions[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(900);
+    }
+    // What the person reads on the final card: the summary first, the failures with their fix.
+    const card = (record.activity.attachments as { contentType: string; content: unknown }[])[0];
+    expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    const text = cardText(card?.content);
+    expect(text.split('\n')[0]).toContain('2 failing, 1 warning, 18 passing');
+    expect(text).toContain('Fix: Exchange admin center → Mail flow → Connectors');
+    // Asked by the person, with their Entra object id.
+    expect(handler.calls[0]?.ctx.actor).toEqual({ platform: 'teams', userId: LAB_TEAMS.user.aadObjectId, displayName: 'Ada Admin' });
+  });
+
+  it('takes a command after an @mention in a channel and replies in that thread', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler);
+    const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text: '/mailsetup status', scope: 'channel' });
+    await postActivity(url, activity);
+    await waitFor(() => connector.activities.find((a) => a.activity.summary === final.summary), 5000, 'the final card');
+    expect(handler.calls[0]?.text).toBe('/mailsetup status');
+    const send = connector.calls.find((c) => c.kind !== 'update');
+    expect(send?.conversationId).toBe((activity.conversation as { id: string }).id);
+    expect(send?.kind).toBe('reply');
+    expect(send?.targetId).toBe(activity.id);
+  });
+
+  it('stores the conversation reference on install and on the first message', async () => {
+    await startBot(statusHandler(report, 10));
+    const install = await postActivity(url, teamsInstallActivity(connector.serviceUrl, 'channel'));
+    expect(install.status).toBe(200);
+    const team = store.conversationRef('teams', LAB_TEAMS.teamId);
+    expect(team?.scope).toBe('channel');
+    expect(team?.tenantId).toBe(LAB_TEAMS.tenantId);
+    expect((team?.reference.serviceUrl as string) ?? '').toBe(connector.serviceUrl);
+
+    await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'help' }));
+    const personal = store.conversationRef('teams', LAB_TEAMS.personalConversation);
+    expect(personal?.scope).toBe('personal');
+    expect((personal?.reference.bot as { id: string }).id).toBe(LAB_TEAMS.botId);
+    expect((personal?.reference.user as { aadObjectId: string }).aadObjectId).toBe(LAB_TEAMS.user.aadObjectId);
+  });
+
+  it('with an app id configured, refuses a request without a valid token (401) and runs nothing', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler, true);
+    const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text: 'status' });
+
+    const anonymous = await postActivity(url, activity);
+    expect(anonymous.status).toBe(401);
+    // A token the bot did not get from the Bot Framework (unsigned, wrong issuer).
+    const forged = `Bearer ${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"iss":"https://evil.example","aud":"x"}').toString('base64url')}.`;
+    const refused = await postActivity(url, activity, forged);
+    expect(refused.status).toBe(401);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.calls).toHaveLength(0);
+    expect(connector.calls).toHaveLength(0);
+    expect(store.conversationRefs()).toHaveLength(0);
+  });
+});
