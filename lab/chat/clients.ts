@@ -53,19 +53,34 @@ export interface PostResult {
 }
 
 /** Posts a signed, form-encoded slash command to the bot's HTTP receiver (`…/slack/events`). */
-export async function postSlashCommand(url: string, slack: FakeSlack, command: SlashCommandOptions, options: SignedPostOptions = {}): Promise<PostResult> {
+export async function postSlashCommand(
+  url: string,
+  slack: FakeSlack,
+  command: SlashCommandOptions,
+  options: SignedPostOptions = {},
+): Promise<PostResult> {
   const body = new URLSearchParams(slashCommandPayload(slack, command)).toString();
   return signedPost(url, body, 'application/x-www-form-urlencoded', slack, options);
 }
 
 /** Posts a signed interactivity payload (`payload=<json>`, e.g. a block_actions click). */
-export async function postInteraction(url: string, slack: FakeSlack, payload: Record<string, unknown>, options: SignedPostOptions = {}): Promise<PostResult> {
+export async function postInteraction(
+  url: string,
+  slack: FakeSlack,
+  payload: Record<string, unknown>,
+  options: SignedPostOptions = {},
+): Promise<PostResult> {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return signedPost(url, body, 'application/x-www-form-urlencoded', slack, options);
 }
 
 /** Posts a signed Events API callback (`{type: 'event_callback', event}`). */
-export async function postEvent(url: string, slack: FakeSlack, event: Record<string, unknown>, options: SignedPostOptions = {}): Promise<PostResult> {
+export async function postEvent(
+  url: string,
+  slack: FakeSlack,
+  event: Record<string, unknown>,
+  options: SignedPostOptions = {},
+): Promise<PostResult> {
   const body = JSON.stringify({
     token: 'deprecated-verification-token',
     team_id: slack.identity.teamId,
@@ -79,7 +94,13 @@ export async function postEvent(url: string, slack: FakeSlack, event: Record<str
   return signedPost(url, body, 'application/json', slack, options);
 }
 
-async function signedPost(url: string, body: string, contentType: string, slack: FakeSlack, options: SignedPostOptions): Promise<PostResult> {
+async function signedPost(
+  url: string,
+  body: string,
+  contentType: string,
+  slack: FakeSlack,
+  options: SignedPostOptions,
+): Promise<PostResult> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const started = performance.now();
   const response = await fetch(url, {
@@ -141,7 +162,13 @@ export function teamsActivity(options: TeamsActivityOptions): Record<string, unk
     recipient: { id: LAB_TEAMS.botId, name: LAB_TEAMS.botName },
     locale: 'en-US',
     channelData: channel
-      ? { teamsChannelId: LAB_TEAMS.channelConversation, teamsTeamId: LAB_TEAMS.teamId, channel: { id: LAB_TEAMS.channelConversation }, team: { id: LAB_TEAMS.teamId }, tenant: { id: LAB_TEAMS.tenantId } }
+      ? {
+          teamsChannelId: LAB_TEAMS.channelConversation,
+          teamsTeamId: LAB_TEAMS.teamId,
+          channel: { id: LAB_TEAMS.channelConversation },
+          team: { id: LAB_TEAMS.teamId },
+          tenant: { id: LAB_TEAMS.tenantId },
+        }
       : { tenant: { id: LAB_TEAMS.tenantId } },
   };
   if ((options.type ?? 'message') === 'message') {

@@ -56,7 +56,12 @@ export async function startFakeConnector(shared: ChatLabShared = { faults: [], r
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(url.pathname);
     const method = req.method ?? 'GET';
     const key = `${method} ${match ? `/v3/conversations/{id}/activities${match[2] ? '/{activityId}' : ''}` : url.pathname}`;
-    if (await recordAndFault(shared, 'connector', key, req, res, (status) => ({ error: { code: status === 429 ? 'TooManyRequests' : 'ServiceError', message: 'Injected by the lab' } }))) return;
+    if (
+      await recordAndFault(shared, 'connector', key, req, res, (status) => ({
+        error: { code: status === 429 ? 'TooManyRequests' : 'ServiceError', message: 'Injected by the lab' },
+      }))
+    )
+      return;
     if (!match) return sendJson(res, 404, { error: { code: 'NotFound', message: `No route for ${method} ${url.pathname}` } });
     const body = await readBody(req, 4 * CONNECTOR_MAX_ACTIVITY_BYTES);
     if (Buffer.byteLength(body) > CONNECTOR_MAX_ACTIVITY_BYTES) {
@@ -75,7 +80,10 @@ export async function startFakeConnector(shared: ChatLabShared = { faults: [], r
 
     if (method === 'PUT' && targetId) {
       const record = activities.find((a) => a.id === targetId && a.conversationId === baseConversation(conversationId));
-      if (!record) return sendJson(res, 404, { error: { code: 'ActivityNotFoundInConversation', message: 'The activity was not found in the conversation.' } });
+      if (!record)
+        return sendJson(res, 404, {
+          error: { code: 'ActivityNotFoundInConversation', message: 'The activity was not found in the conversation.' },
+        });
       record.activity = activity;
       record.versions.push({ activity, at });
       calls.push({ kind: 'update', conversationId, targetId, activityId: targetId, activity, authorized, at });

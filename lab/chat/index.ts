@@ -56,6 +56,6 @@ export function slackConfigFor(slack: FakeSlack, mode: 'socket' | 'http' = 'sock
   };
 }
 
+export * from './clients.js';
 export { type FakeConnector, startFakeConnector } from './connector.js';
 export { type FakeSlack, startFakeSlack } from './slack-api.js';
-export * from './clients.js';

@@ -164,7 +164,13 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
       record.text = String(args.text ?? '');
       record.blocks = (args.blocks as unknown[]) ?? [];
       record.versions.push({ text: record.text, blocks: record.blocks, at: Date.now() });
-      return { ok: true, channel, ts: record.ts, text: record.text, message: botMessage(record.ts, record.text, record.blocks, record.threadTs) };
+      return {
+        ok: true,
+        channel,
+        ts: record.ts,
+        text: record.text,
+        message: botMessage(record.ts, record.text, record.blocks, record.threadTs),
+      };
     },
     'chat.postEphemeral': (args) => {
       const channel = String(args.channel ?? '');
@@ -173,18 +179,37 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
       if (channelsWithoutBot.has(channel)) return { ok: false, error: 'not_in_channel' };
       const invalid = checkMessage(args);
       if (invalid) return invalid;
-      ephemerals.push({ channel, user: String(args.user), text: String(args.text ?? ''), blocks: (args.blocks as unknown[]) ?? [], at: Date.now() });
+      ephemerals.push({
+        channel,
+        user: String(args.user),
+        text: String(args.text ?? ''),
+        blocks: (args.blocks as unknown[]) ?? [],
+        at: Date.now(),
+      });
       return { ok: true, message_ts: nextTs() };
     },
     'views.publish': (args) => {
       const view = args.view as Record<string, unknown> | undefined;
-      if (!args.user_id) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: user_id'] } };
-      if (!view || view.type !== 'home') return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] view.type must be home'] } };
+      if (!args.user_id)
+        return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: user_id'] } };
+      if (view?.type !== 'home')
+        return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] view.type must be home'] } };
       const blocks = (view.blocks as unknown[]) ?? [];
       const problems = blockProblems(blocks, VIEW_BLOCKS);
-      if (problems.length > 0) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+      if (problems.length > 0)
+        return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
       views.push({ userId: String(args.user_id), view, at: Date.now() });
-      return { ok: true, view: { id: `V${randomUUID().slice(0, 8).toUpperCase()}`, team_id: identity.teamId, type: 'home', blocks, app_id: identity.appId, bot_id: identity.botId } };
+      return {
+        ok: true,
+        view: {
+          id: `V${randomUUID().slice(0, 8).toUpperCase()}`,
+          team_id: identity.teamId,
+          type: 'home',
+          blocks,
+          app_id: identity.appId,
+          bot_id: identity.botId,
+        },
+      };
     },
     'apps.connections.open': () => {
       const ticket = randomUUID();
@@ -206,7 +231,13 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     if (url.pathname.startsWith('/response/')) return responseUrlPost(url.pathname.slice('/response/'.length), body, req, res);
     if (!url.pathname.startsWith('/api/')) return sendJson(res, 404, { ok: false, error: 'unknown_method' });
     const method = url.pathname.slice('/api/'.length);
-    if (await recordAndFault(shared, 'slack', `POST /api/${method}`, req, res, (status) => ({ ok: false, error: status === 429 ? 'ratelimited' : 'internal_error' }))) return;
+    if (
+      await recordAndFault(shared, 'slack', `POST /api/${method}`, req, res, (status) => ({
+        ok: false,
+        error: status === 429 ? 'ratelimited' : 'internal_error',
+      }))
+    )
+      return;
     const args = parseArgs(req.headers['content-type'] ?? '', body);
     const bearer = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined;
     const token = bearer ?? (typeof args.token === 'string' ? args.token : undefined);
@@ -263,7 +294,14 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
           // Slack ignores what it cannot parse; so does the lab.
         }
       });
-      ws.send(JSON.stringify({ type: 'hello', num_connections: sockets.size, debug_info: { host: 'applink-lab', approximate_connection_time: 18060 }, connection_info: { app_id: identity.appId } }));
+      ws.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: sockets.size,
+          debug_info: { host: 'applink-lab', approximate_connection_time: 18060 },
+          connection_info: { app_id: identity.appId },
+        }),
+      );
       for (const waiter of connectWaiters.splice(0)) waiter();
     });
   });
@@ -383,7 +421,9 @@ function checkMessage(args: Record<string, unknown>): Record<string, unknown> | 
   if (blocks === undefined) return undefined;
   if (!Array.isArray(blocks)) return { ok: false, error: 'invalid_blocks_format' };
   const problems = blockProblems(blocks, MESSAGE_BLOCKS);
-  return problems.length > 0 ? { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } } : undefined;
+  return problems.length > 0
+    ? { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } }
+    : undefined;
 }
 
 function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
@@ -396,11 +436,13 @@ function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
     if (!known.includes(String(block.type))) problems.push(`unknown block type [json-pointer:/blocks/${i}/type]`);
     if (block.type === 'header') {
       if (text?.type !== 'plain_text') problems.push(`must be plain_text [json-pointer:/blocks/${i}/text/type]`);
-      if ((text?.text?.length ?? 0) > HEADER_TEXT) problems.push(`must be less than ${HEADER_TEXT + 1} characters [json-pointer:/blocks/${i}/text]`);
+      if ((text?.text?.length ?? 0) > HEADER_TEXT)
+        problems.push(`must be less than ${HEADER_TEXT + 1} characters [json-pointer:/blocks/${i}/text]`);
     }
     if (block.type === 'section') {
       if (!text && !Array.isArray(block.fields)) problems.push(`must provide text or fields [json-pointer:/blocks/${i}]`);
-      if ((text?.text?.length ?? 0) > SECTION_TEXT) problems.push(`must be less than ${SECTION_TEXT + 1} characters [json-pointer:/blocks/${i}/text]`);
+      if ((text?.text?.length ?? 0) > SECTION_TEXT)
+        problems.push(`must be less than ${SECTION_TEXT + 1} characters [json-pointer:/blocks/${i}/text]`);
       if (text && (text.text ?? '').length === 0) problems.push(`must be more than 0 characters [json-pointer:/blocks/${i}/text/text]`);
       const fields = (block.fields as { text?: string }[] | undefined) ?? [];
       if (fields.length > 10) problems.push(`no more than 10 items allowed [json-pointer:/blocks/${i}/fields]`);
@@ -412,7 +454,8 @@ function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
       const elements = (block.elements as { text?: string }[] | undefined) ?? [];
       if (elements.length === 0 || elements.length > 10) problems.push(`must have 1 to 10 elements [json-pointer:/blocks/${i}/elements]`);
       elements.forEach((e, j) => {
-        if ((e.text?.length ?? 0) > SECTION_TEXT) problems.push(`must be less than ${SECTION_TEXT + 1} characters [json-pointer:/blocks/${i}/elements/${j}/text]`);
+        if ((e.text?.length ?? 0) > SECTION_TEXT)
+          problems.push(`must be less than ${SECTION_TEXT + 1} characters [json-pointer:/blocks/${i}/elements/${j}/text]`);
       });
     }
   });

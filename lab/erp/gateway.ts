@@ -59,13 +59,16 @@ async function route(lab: LabState, server: FetchmailServerRecord, mail: ParsedM
   const erp = lab.erp;
   const messageId = mail.messageId ? bracket(mail.messageId) : `<${Date.now()}.${erp.nextId}@lab.erp>`;
   if (erp.messages.some((m) => m.message_id === messageId)) {
-    logLine(erp, `Ignored mail from ${mail.from?.text ?? '?'} to ${addresses(mail.to).join(', ')} with Message-Id ${messageId}: found duplicated Message-Id during processing`);
+    logLine(
+      erp,
+      `Ignored mail from ${formatted(mail.from)} to ${addresses(mail.to).join(', ')} with Message-Id ${messageId}: found duplicated Message-Id during processing`,
+    );
     return;
   }
-  const from = mail.from?.text ?? '';
+  const from = formatted(mail.from);
   const subject = mail.subject ?? '';
 
-  const parents = [...toList(mail.inReplyTo), ...toList(mail.references)].map(bracket);
+  const parents = [...idList(mail.inReplyTo), ...idList(mail.references)].map(bracket);
   const parent = erp.messages.find((m) => parents.includes(m.message_id) && m.model && m.res_id);
   if (parent) {
     addMessage(erp, messageId, parent.model, parent.res_id, mail);
@@ -82,7 +85,11 @@ async function route(lab: LabState, server: FetchmailServerRecord, mail: ParsedM
   const team = recipients.map((r) => teamForAddress(erp, r)).find((t) => t !== undefined);
   if (team) {
     if (!senderAllowed(erp, team, mail)) {
-      await bounce(lab, mail, `The message below could not be accepted by the address ${team.alias_name}@${aliasDomainOf(erp, team)}. Only allowed people can contact us at this address.`);
+      await bounce(
+        lab,
+        mail,
+        `The message below could not be accepted by the address ${team.alias_name}@${aliasDomainOf(erp, team)}. Only allowed people can contact us at this address.`,
+      );
       return;
     }
     const leadId = erp.nextId++;
@@ -102,7 +109,11 @@ async function route(lab: LabState, server: FetchmailServerRecord, mail: ParsedM
 
   const catchall = catchallAddress(erp);
   if (erp.version >= 16 && catchall && recipients.length > 0 && recipients.every((r) => r === catchall)) {
-    await bounce(lab, mail, `The email sent to ${catchall} cannot be processed. This address is used to collect replies and should not be directly contacted.`);
+    await bounce(
+      lab,
+      mail,
+      `The email sent to ${catchall} cannot be processed. This address is used to collect replies and should not be directly contacted.`,
+    );
     return;
   }
 
@@ -122,7 +133,7 @@ function addMessage(erp: ErpState, messageId: string, model: string | null, resI
     model,
     res_id: resId,
     subject: mail.subject ?? null,
-    email_from: mail.from?.text ?? null,
+    email_from: formatted(mail.from) || null,
     date: odooDate((mail.date ?? new Date()).getTime()),
     body: mail.html || mail.textAsHtml || '',
     message_type: 'email',
@@ -164,8 +175,8 @@ function senderAllowed(erp: ErpState, team: TeamRecord, mail: ParsedMail): boole
 async function sendErrorNotice(lab: LabState, templateId: number, mail: ParsedMail, routeError: string): Promise<void> {
   const erp = lab.erp;
   if (!erp.templates.some((t) => t.id === templateId)) return;
-  const originalTo = mail.to ? toList(mail.to).map((a) => a.text).join(', ') : '';
-  const originalFrom = mail.from?.text ?? '';
+  const originalTo = formatted(mail.to);
+  const originalFrom = formatted(mail.from);
   const subject = `Receiving error with: ${mail.subject ?? ''}`;
   const body =
     `<p>Hello ${escapeHtml(originalFrom)},</p><p>we got a problem with your email: <i>${escapeHtml(mail.subject ?? '')}</i></p>` +
@@ -179,7 +190,7 @@ async function bounce(lab: LabState, mail: ParsedMail, text: string): Promise<vo
   const bounceAlias = erp.version >= 17 ? erp.aliasDomains[0]?.bounce_alias : param(erp, 'mail.bounce.alias');
   await sendMail(lab, {
     from: `MAILER-DAEMON <${bounceAlias ?? 'bounce'}@${domain ?? 'localhost'}>`,
-    to: mail.from?.text ?? '',
+    to: formatted(mail.from),
     subject: `Re: ${mail.subject ?? ''}`,
     html: `<p>${escapeHtml(text)}</p>`,
     inReplyTo: mail.messageId,
@@ -240,7 +251,12 @@ export function findMailServer(erp: ErpState, address: string): MailServerRecord
   const active = erp.mailServers.filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id);
   if (erp.version < 15) return active[0];
   const domain = address.split('@')[1]?.toLowerCase() ?? '';
-  const filters = (s: MailServerRecord) => (s.from_filter ?? '').toLowerCase().split(',').map((f) => f.trim()).filter(Boolean);
+  const filters = (s: MailServerRecord) =>
+    (s.from_filter ?? '')
+      .toLowerCase()
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
   return (
     active.find((s) => filters(s).includes(address.toLowerCase())) ??
     active.find((s) => filters(s).includes(domain)) ??
@@ -250,7 +266,11 @@ export function findMailServer(erp: ErpState, address: string): MailServerRecord
 }
 
 function fromAllowed(server: MailServerRecord, address: string): boolean {
-  const filters = (server.from_filter ?? '').toLowerCase().split(',').map((f) => f.trim()).filter(Boolean);
+  const filters = (server.from_filter ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
   if (filters.length === 0) return true;
   const lower = address.toLowerCase();
   return filters.includes(lower) || filters.includes(lower.split('@')[1] ?? '');
@@ -258,7 +278,10 @@ function fromAllowed(server: MailServerRecord, address: string): boolean {
 
 /** The From is rewritten to the default sender, keeping the original name. */
 function defaultFrom(erp: ErpState, server: MailServerRecord, original: string): string {
-  const name = original.replace(/<[^>]*>/, '').replace(/"/g, '').trim();
+  const name = original
+    .replace(/<[^>]*>/, '')
+    .replace(/"/g, '')
+    .trim();
   const local = param(erp, 'mail.default.from') ?? 'notifications';
   const domain = (server.from_filter ?? '').split(',')[0]?.trim() ?? '';
   const address = local.includes('@') ? local : `${local}@${domain}`;
@@ -267,6 +290,14 @@ function defaultFrom(erp: ErpState, server: MailServerRecord, original: string):
 
 function firstAddress(text: string): string {
   return (/<([^>]+)>/.exec(text)?.[1] ?? text.split(',')[0] ?? '').trim().toLowerCase();
+}
+
+/** The header as Odoo keeps it: `Name <address>`, comma-separated. */
+function formatted(value: AddressObject | AddressObject[] | undefined): string {
+  return toList(value)
+    .flatMap((a) => a.value)
+    .map((a) => (a.name ? `${a.name} <${a.address ?? ''}>` : (a.address ?? '')))
+    .join(', ');
 }
 
 function addresses(value: AddressObject | AddressObject[] | undefined): string[] {
@@ -285,8 +316,12 @@ function headerAddresses(mail: ParsedMail, header: string): string[] {
 
 function toList<T>(value: T | T[] | undefined): T[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value;
-  return typeof value === 'string' ? (value.split(/\s+/).filter(Boolean) as T[]) : [value];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** In-Reply-To / References: one header of space-separated ids, or several. */
+function idList(value: string | string[] | undefined): string[] {
+  return toList(value).flatMap((v) => v.split(/\s+/).filter(Boolean));
 }
 
 function bracket(id: string): string {

@@ -59,7 +59,11 @@ export function mailOpsStage(error: unknown): MailOpsStage | undefined {
   if (command === 'DATA') return 'data';
   if (command.startsWith('AUTH') || command === 'LOGIN' || code === 'EAUTH') return 'auth';
   if (command === 'STARTTLS' || code === 'ETLS' || code.startsWith('ERR_TLS') || code.includes('CERT')) return 'tls';
-  if (['ECONNECTION', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EDNS'].includes(code) || command === 'CONN' || command === 'CONNECT') {
+  if (
+    ['ECONNECTION', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'EDNS'].includes(code) ||
+    command === 'CONN' ||
+    command === 'CONNECT'
+  ) {
     return 'connect';
   }
   if (code === 'ECONNRESET' || code === 'ESOCKET') return 'closed';

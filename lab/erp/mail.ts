@@ -49,7 +49,8 @@ function testSender(erp: ErpState, server: MailServerRecord, user: ErpUser): str
     const defaultFrom = param(erp, 'mail.default.from') ?? 'notifications';
     return defaultFrom.includes('@') ? defaultFrom : `${defaultFrom}@${filters[0]}`;
   }
-  if (!user.email) throw userError('Please configure an email on the current user to simulate sending an email message via this outgoing server');
+  if (!user.email)
+    throw userError('Please configure an email on the current user to simulate sending an email message via this outgoing server');
   return user.email;
 }
 

@@ -54,7 +54,9 @@ const METHODS: Record<string, MethodDef[]> = {
       run: ({ env, model, kwargs }) => search(env, modelFor(env, model), kwargs.domain ?? [], kwargs).map((r) => r.id),
     },
   ],
-  search_count: [{ kind: 'model', params: ['domain'], run: ({ env, model, kwargs }) => search(env, modelFor(env, model), kwargs.domain ?? []).length }],
+  search_count: [
+    { kind: 'model', params: ['domain'], run: ({ env, model, kwargs }) => search(env, modelFor(env, model), kwargs.domain ?? []).length },
+  ],
   read: [
     {
       kind: 'record',
@@ -65,7 +67,13 @@ const METHODS: Record<string, MethodDef[]> = {
       },
     },
   ],
-  fields_get: [{ kind: 'model', params: ['allfields', 'attributes'], run: ({ env, model, kwargs }) => fieldsGet(env, modelFor(env, model), kwargs.allfields, kwargs.attributes) }],
+  fields_get: [
+    {
+      kind: 'model',
+      params: ['allfields', 'attributes'],
+      run: ({ env, model, kwargs }) => fieldsGet(env, modelFor(env, model), kwargs.allfields, kwargs.attributes),
+    },
+  ],
   write: [
     {
       kind: 'record',
@@ -76,7 +84,13 @@ const METHODS: Record<string, MethodDef[]> = {
       },
     },
   ],
-  create: [{ kind: 'model', params: ['vals_list'], run: ({ env, model, kwargs }) => create(env, modelFor(env, model, 'create'), kwargs.vals_list ?? kwargs.vals) }],
+  create: [
+    {
+      kind: 'model',
+      params: ['vals_list'],
+      run: ({ env, model, kwargs }) => create(env, modelFor(env, model, 'create'), kwargs.vals_list ?? kwargs.vals),
+    },
+  ],
   context_get: [
     {
       kind: 'model',
@@ -101,7 +115,8 @@ const METHODS: Record<string, MethodDef[]> = {
       kind: 'record',
       params: [],
       model: 'fetchmail.server',
-      run: ({ lab, env, ids }) => buttonConfirmLogin(lab, browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[]),
+      run: ({ lab, env, ids }) =>
+        buttonConfirmLogin(lab, browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[]),
     },
   ],
   set_draft: [
@@ -120,7 +135,8 @@ const METHODS: Record<string, MethodDef[]> = {
       kind: 'record',
       params: [],
       model: 'fetchmail.server',
-      run: ({ lab, env, ids }) => fetchMail(lab, browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[], 'manual'),
+      run: ({ lab, env, ids }) =>
+        fetchMail(lab, browse(env, modelFor(env, 'fetchmail.server', 'write'), ids) as FetchmailServerRecord[], 'manual'),
     },
   ],
   method_direct_trigger: [
@@ -145,7 +161,8 @@ export async function dispatch(call: Call): Promise<unknown> {
     modelFor(call.env, call.model);
     throw missingMethod(call.model, call.method);
   }
-  if (def.kind === 'record' && call.ids === undefined) throw valueError(`${call.model}.${call.method}() missing 1 required positional argument: 'ids'`);
+  if (def.kind === 'record' && call.ids === undefined)
+    throw valueError(`${call.model}.${call.method}() missing 1 required positional argument: 'ids'`);
   if (def.kind === 'model' && call.ids !== undefined && call.ids.length > 0) {
     throw new OdooError('builtins.TypeError', `${call.model}.${call.method}() got an unexpected argument 'ids'`, 422);
   }
@@ -155,7 +172,8 @@ export async function dispatch(call: Call): Promise<unknown> {
 /** JSON-RPC `execute_kw(…, args, kwargs)`: the ids (record methods) then positional parameters. */
 export function fromPositional(method: string, model: string, args: unknown[], kwargs: Record<string, unknown>) {
   const def = METHODS[method]?.find((d) => d.model === undefined || d.model === model);
-  const isRecord = def ? def.kind === 'record' : args.length > 0;
+  // An unknown method is dispatched as is, so that it fails as "does not exist" rather than on its arguments.
+  const isRecord = def ? def.kind === 'record' : Array.isArray(args[0]) && args[0].every(Number.isInteger);
   const rest = isRecord ? args.slice(1) : args;
   const named: Record<string, unknown> = { ...kwargs };
   (def?.params ?? []).forEach((name, i) => {

@@ -81,7 +81,9 @@ export const MODELS: readonly ModelSpec[] = [
         sel('smtp_authentication', 'Authenticate with', [
           ['login', 'Username'],
           ['certificate', 'SSL Certificate'],
-          ...(e.version >= 16 && isInstalled(e, 'microsoft_outlook') ? [['outlook', 'Outlook OAuth Authentication'] as [string, string]] : []),
+          ...(e.version >= 16 && isInstalled(e, 'microsoft_outlook')
+            ? [['outlook', 'Outlook OAuth Authentication'] as [string, string]]
+            : []),
         ]),
       ),
     ],
@@ -115,7 +117,9 @@ export const MODELS: readonly ModelSpec[] = [
         char('server', 'Server Name'),
         int('port', 'Port'),
         // 12–13 call the type `type`; 14+ `server_type`.
-        e.version >= 14 ? sel('server_type', 'Server Type', types, { required: true }) : sel('type', 'Server Type', types, { required: true, store: 'server_type' }),
+        e.version >= 14
+          ? sel('server_type', 'Server Type', types, { required: true })
+          : sel('type', 'Server Type', types, { required: true, store: 'server_type' }),
         bool('is_ssl', 'SSL/TLS'),
         char('user', 'Username'),
         char('password', 'Password'),
@@ -123,7 +127,12 @@ export const MODELS: readonly ModelSpec[] = [
         date('date', 'Last Fetch Date'),
         ...when(e.version <= 15 && outlook, bool('use_microsoft_outlook_service', 'Outlook Authentication')),
         ...when(isInstalled(e, NOTIFY_MODULE), m2o('error_notice_template_id', 'Error notice template', 'mail.template')),
-        ...when(e.version >= 19, date('error_date', 'Last Error Date'), { name: 'error_message', type: 'text', string: 'Last Error Message', readonly: true }),
+        ...when(e.version >= 19, date('error_date', 'Last Error Date'), {
+          name: 'error_message',
+          type: 'text',
+          string: 'Last Error Message',
+          readonly: true,
+        }),
       ];
     },
   },
@@ -163,14 +172,24 @@ export const MODELS: readonly ModelSpec[] = [
     description: 'User',
     order: 'login',
     records: (e) => e.users,
-    fields: () => [char('login', 'Login', { required: true }), char('name', 'Name'), char('email', 'Email'), bool('active', 'Active'), m2o('company_id', 'Company', 'res.company')],
+    fields: () => [
+      char('login', 'Login', { required: true }),
+      char('name', 'Name'),
+      char('email', 'Email'),
+      bool('active', 'Active'),
+      m2o('company_id', 'Company', 'res.company'),
+    ],
   },
   {
     name: 'res.company',
     description: 'Companies',
     order: 'id',
     records: (e) => e.companies,
-    fields: (e) => [char('name', 'Company Name'), char('email', 'Email'), ...when(e.version >= 17, m2o('alias_domain_id', 'Email Domain', 'mail.alias.domain'))],
+    fields: (e) => [
+      char('name', 'Company Name'),
+      char('email', 'Email'),
+      ...when(e.version >= 17, m2o('alias_domain_id', 'Email Domain', 'mail.alias.domain')),
+    ],
   },
   {
     name: 'mail.alias.domain',
@@ -222,7 +241,13 @@ export const MODELS: readonly ModelSpec[] = [
     description: 'Email Templates',
     order: 'name',
     records: (e) => e.templates,
-    fields: () => [char('name', 'Name'), char('model', 'Related Document Model'), char('subject', 'Subject'), char('email_from', 'From'), char('email_to', 'To (Emails)')],
+    fields: () => [
+      char('name', 'Name'),
+      char('model', 'Related Document Model'),
+      char('subject', 'Subject'),
+      char('email_from', 'From'),
+      char('email_to', 'To (Emails)'),
+    ],
   },
   {
     name: 'crm.lead',

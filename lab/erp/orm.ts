@@ -36,9 +36,15 @@ export function search(
 ): Rec[] {
   const fields = fieldMap(env, model);
   const activeTest = fields.has('active') && env.context.active_test !== false && !mentions(domain, 'active');
-  let found = model
-    .records(env.erp)
-    .filter((r) => (!activeTest || r.active !== false) && matchDomain(domain ?? [], (f) => (f === 'id' ? r.id : stored(r, fields.get(f), f)), (f) => fields.has(f)));
+  let found = model.records(env.erp).filter(
+    (r) =>
+      (!activeTest || r.active !== false) &&
+      matchDomain(
+        domain ?? [],
+        (f) => (f === 'id' ? r.id : stored(r, fields.get(f), f)),
+        (f) => fields.has(f),
+      ),
+  );
   found = sortBy(found, typeof options.order === 'string' && options.order ? options.order : model.order, fields);
   const offset = typeof options.offset === 'number' ? options.offset : 0;
   const limit = typeof options.limit === 'number' && options.limit > 0 ? options.limit : undefined;
@@ -96,7 +102,11 @@ function toWire(env: Env, spec: FieldSpec, value: unknown): unknown {
   if (spec.type === 'boolean') return value === true;
   if (spec.type === 'many2one') {
     if (typeof value !== 'number') return false;
-    const target = spec.relation ? findModel(env.erp, spec.relation)?.records(env.erp).find((r) => r.id === value) : undefined;
+    const target = spec.relation
+      ? findModel(env.erp, spec.relation)
+          ?.records(env.erp)
+          .find((r) => r.id === value)
+      : undefined;
     return [value, target ? displayName(target) : ''];
   }
   return value === null || value === undefined || value === '' ? false : value;

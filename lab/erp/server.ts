@@ -54,7 +54,10 @@ async function handle(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, 
       'Content-Type': 'text/html',
       ...(fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}),
     });
-    res.end(fault.body ?? `<html><head><title>${fault.status}</title></head><body><center><h1>${fault.status}</h1></center><hr><center>nginx</center></body></html>`);
+    res.end(
+      fault.body ??
+        `<html><head><title>${fault.status}</title></head><body><center><h1>${fault.status}</h1></center><hr><center>nginx</center></body></html>`,
+    );
     return;
   }
   if (fault?.kind === 'malformed') {
@@ -73,7 +76,8 @@ function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: Se
   if (req.method === 'GET' && path === '/web/version' && erp.version >= 19) {
     return {
       key: path,
-      answer: async () => sendJson(res, 200, { version_info: [erp.version, 0, 0, 'final', 0, ''], version: versionInfo(lab).server_version }),
+      answer: async () =>
+        sendJson(res, 200, { version_info: [erp.version, 0, 0, 'final', 0, ''], version: versionInfo(lab).server_version }),
     };
   }
   if (req.method === 'POST' && path === '/jsonrpc') {
@@ -99,7 +103,8 @@ function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: Se
     return {
       key: `${model}.${method}`,
       answer: async () => {
-        if (req.method !== 'POST') return sendJson(res, 405, json2Error(new OdooError('werkzeug.exceptions.MethodNotAllowed', 'Method Not Allowed', 405)));
+        if (req.method !== 'POST')
+          return sendJson(res, 405, json2Error(new OdooError('werkzeug.exceptions.MethodNotAllowed', 'Method Not Allowed', 405)));
         try {
           const result = await jsonTwo(lab, runtime, req, model, method, body);
           sendJson(res, 200, result ?? null);
@@ -121,7 +126,12 @@ function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: Se
 
 function versionInfo(lab: LabState) {
   const v = lab.erp.version;
-  return { server_version: lab.erp.serverVersion ?? `${v}.0`, server_version_info: [v, 0, 0, 'final', 0, ''], server_serie: `${v}.0`, protocol_version: 1 };
+  return {
+    server_version: lab.erp.serverVersion ?? `${v}.0`,
+    server_version_info: [v, 0, 0, 'final', 0, ''],
+    server_serie: `${v}.0`,
+    protocol_version: 1,
+  };
 }
 
 async function jsonRpc(lab: LabState, runtime: ErpRuntime, service: unknown, method: unknown, args: unknown[]): Promise<unknown> {
@@ -144,14 +154,23 @@ async function jsonRpc(lab: LabState, runtime: ErpRuntime, service: unknown, met
   throw new OdooError('builtins.Exception', `No such RPC method: ${String(service)}.${String(method)}`, 500);
 }
 
-async function jsonTwo(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, model: string, method: string, body: string): Promise<unknown> {
+async function jsonTwo(
+  lab: LabState,
+  runtime: ErpRuntime,
+  req: IncomingMessage,
+  model: string,
+  method: string,
+  body: string,
+): Promise<unknown> {
   const token = /^bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
   const user = token ? lab.erp.users.find((u) => u.active && u.apiKeys.includes(token)) : undefined;
   if (!user) throw new OdooError('werkzeug.exceptions.Unauthorized', 'Invalid apikey', 401);
   const database = req.headers['x-odoo-database'];
-  if (typeof database === 'string' && database !== lab.erp.database) throw new OdooError('werkzeug.exceptions.NotFound', `database "${database}" does not exist`, 404);
+  if (typeof database === 'string' && database !== lab.erp.database)
+    throw new OdooError('werkzeug.exceptions.NotFound', `database "${database}" does not exist`, 404);
   const parsed = body ? parse(body) : {};
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new OdooError('werkzeug.exceptions.BadRequest', 'the body must be a JSON object', 400);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new OdooError('werkzeug.exceptions.BadRequest', 'the body must be a JSON object', 400);
   const { ids, context, ...kwargs } = parsed as Record<string, unknown>;
   return dispatch({
     lab,
@@ -186,7 +205,9 @@ function checkDatabase(lab: LabState, db: unknown): void {
 }
 
 function asOdooError(error: unknown): OdooError {
-  return error instanceof OdooError ? error : new OdooError('builtins.Exception', error instanceof Error ? error.message : String(error), 500);
+  return error instanceof OdooError
+    ? error
+    : new OdooError('builtins.Exception', error instanceof Error ? error.message : String(error), 500);
 }
 
 const EXCEPTION_TYPES: Record<string, string> = {

@@ -267,7 +267,9 @@ export function healthyErpState(t: LabTenant): ErpState {
       { id: 6, key: 'mail.default.from', value: 'notifications' },
       { id: 7, key: 'database.uuid', value: '4f1c0b8e-3f7a-11ee-9c1d-0242ac120002' },
     ],
-    aliasDomains: [{ id: 1, name: domain, catchall_alias: catchallAlias, bounce_alias: 'bounce', default_from: 'notifications', sequence: 10 }],
+    aliasDomains: [
+      { id: 1, name: domain, catchall_alias: catchallAlias, bounce_alias: 'bounce', default_from: 'notifications', sequence: 10 },
+    ],
     companies: [{ id: 1, name: 'Contoso Ltd', email: `info@${domain}`, alias_domain_id: 1 }],
     teams: [
       {

@@ -44,7 +44,9 @@ export function resolveRecipient(exchange: Exchange, reference: string): string 
 /** A recipient Exchange knows: a mailbox or a group address (what DBEB lets through on Authoritative). */
 export function isKnownRecipient(exchange: Exchange, address: string): boolean {
   const wanted = address.toLowerCase();
-  return mailboxAddress(exchange, wanted) !== undefined || exchange.dynamicGroups.some((g) => g.PrimarySmtpAddress.toLowerCase() === wanted);
+  return (
+    mailboxAddress(exchange, wanted) !== undefined || exchange.dynamicGroups.some((g) => g.PrimarySmtpAddress.toLowerCase() === wanted)
+  );
 }
 
 /** `SenderIPAddresses` entries are single IPs, CIDR ranges or `a-b` ranges. */

@@ -92,7 +92,9 @@ export function createErpMailOps(state: LabState, caPem: string, timeouts: MailO
 
   const imap = (server: ErpImapServer) => {
     const target = resolveLabHost(state, server.host, server.port);
-    const auth = server.oauth ? { user: server.user, accessToken: grantImapToken(state, server.user).token } : { user: server.user, pass: server.password ?? '' };
+    const auth = server.oauth
+      ? { user: server.user, accessToken: grantImapToken(state, server.user).token }
+      : { user: server.user, pass: server.password ?? '' };
     return new ImapFlow({
       host: target.host,
       port: target.port,

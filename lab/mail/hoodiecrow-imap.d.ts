@@ -31,7 +31,12 @@ declare module 'hoodiecrow-imap' {
     scheduleCommand(data: string): void;
   }
 
-  export type HoodiecrowCommandHandler = (connection: HoodiecrowConnection, parsed: HoodiecrowParsed, data: string, callback: () => void) => void;
+  export type HoodiecrowCommandHandler = (
+    connection: HoodiecrowConnection,
+    parsed: HoodiecrowParsed,
+    data: string,
+    callback: () => void,
+  ) => void;
 
   export interface HoodiecrowOptions {
     secureConnection?: boolean;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { validateLabToken } from '../microsoft/tokens.js';
 import type { LabState } from '../state.js';
 import { mailboxAddress } from './directory.js';
 import type { LabImapGrant, LabMailbox, MailboxHost } from './state.js';
@@ -27,17 +28,17 @@ export function authorizeXoauth2(state: LabState, user: string, token: string, n
   if (grant) {
     if (grant.expiresAt <= now || grant.user.toLowerCase() !== address) return failed;
   } else {
-    if (!isExchangeAppToken(state, token, now)) return failed;
+    if (!isExchangeAppToken(state, token)) return failed;
     const app = state.mail.imapApp;
     if (!app.accessAsApp || !app.servicePrincipal || !app.fullAccess.includes(address)) return failed;
   }
   return openExchangeMailbox(state, address);
 }
 
-/** An unexpired token the lab issued to the tenant's app for Exchange Online. */
-function isExchangeAppToken(state: LabState, token: string, now: number): boolean {
-  const ms = state.microsoft;
-  return ms.tokens.some((t) => t.token === token && t.audience === 'exchange' && t.clientId === ms.app.clientId && t.expiresAt > now);
+/** An unexpired token the lab's token endpoint issued to the tenant's app for Exchange Online. */
+function isExchangeAppToken(state: LabState, token: string): boolean {
+  const check = validateLabToken(state, token, 'exchange');
+  return check.ok && check.clientId === state.microsoft.app.clientId;
 }
 
 function openExchangeMailbox(state: LabState, address: string): ImapAuthResult {

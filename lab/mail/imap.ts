@@ -77,8 +77,16 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     server.setCommandHandler('LOGIN', (connection, parsed, _data, done) => {
       if (connection.state !== 'Not Authenticated') return reply(connection, parsed, 'BAD', 'Command received in Invalid state.', done);
       const [user, password] = (parsed.attributes ?? []).map((a) => String(a.value));
-      const box = host === 'outside' && user !== undefined && password !== undefined ? authorizePassword(state, host, user, password) : undefined;
-      if (!box) return reply(connection, parsed, 'NO', host === 'exchange' ? EXO_IMAP_TEXT.loginFailed : '[AUTHENTICATIONFAILED] Authentication failed.', done);
+      const box =
+        host === 'outside' && user !== undefined && password !== undefined ? authorizePassword(state, host, user, password) : undefined;
+      if (!box)
+        return reply(
+          connection,
+          parsed,
+          'NO',
+          host === 'exchange' ? EXO_IMAP_TEXT.loginFailed : '[AUTHENTICATIONFAILED] Authentication failed.',
+          done,
+        );
       enter(connection, box);
       reply(connection, parsed, 'OK', host === 'exchange' ? 'LOGIN completed.' : 'Logged in', done);
     });
@@ -86,7 +94,14 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
       withSaslResponse(connection, parsed, done, (payload, finish) => {
         const [, user = '', password = ''] = payload.split('\x00');
         const box = host === 'outside' ? authorizePassword(state, host, user, password) : undefined;
-        if (!box) return reply(connection, parsed, 'NO', host === 'exchange' ? EXO_IMAP_TEXT.authenticateFailed : '[AUTHENTICATIONFAILED] Authentication failed.', finish);
+        if (!box)
+          return reply(
+            connection,
+            parsed,
+            'NO',
+            host === 'exchange' ? EXO_IMAP_TEXT.authenticateFailed : '[AUTHENTICATIONFAILED] Authentication failed.',
+            finish,
+          );
         enter(connection, box);
         reply(connection, parsed, 'OK', host === 'exchange' ? 'AUTHENTICATE completed.' : 'Logged in', finish);
       }),
@@ -141,7 +156,8 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     port,
     announce: (box) => {
       const store = stores.get(box.address);
-      if (store) store.notify({ tag: '*', attributes: [box.messages.length, { type: 'ATOM', value: 'EXISTS' }] }, store.getMailbox('INBOX'));
+      if (store)
+        store.notify({ tag: '*', attributes: [box.messages.length, { type: 'ATOM', value: 'EXISTS' }] }, store.getMailbox('INBOX'));
     },
     stop: async () => {
       for (const socket of sockets) socket.destroy();
@@ -217,7 +233,13 @@ function guardCommands(connection: HoodiecrowConnection, state: LabState): void 
   };
 }
 
-function reply(connection: HoodiecrowConnection, parsed: HoodiecrowParsed, command: 'OK' | 'NO' | 'BAD', text: string, done: () => void): void {
+function reply(
+  connection: HoodiecrowConnection,
+  parsed: HoodiecrowParsed,
+  command: 'OK' | 'NO' | 'BAD',
+  text: string,
+  done: () => void,
+): void {
   connection.send({ tag: parsed.tag, command, attributes: [{ type: 'TEXT', value: text }] }, `AUTH ${command}`, parsed);
   done();
 }
@@ -229,9 +251,15 @@ function withSaslResponse(
   done: () => void,
   handle: (payload: string, finish: () => void) => void,
 ): void {
-  if (connection.state !== 'Not Authenticated') return reply(connection, parsed, 'BAD', 'Command received in Invalid state.', done);
+  if (connection.state !== 'Not Authenticated') {
+    reply(connection, parsed, 'BAD', 'Command received in Invalid state.', done);
+    return;
+  }
   const initial = parsed.attributes?.[0]?.value;
-  if (initial !== undefined) return handle(Buffer.from(String(initial), 'base64').toString('utf8'), done);
+  if (initial !== undefined) {
+    handle(Buffer.from(String(initial), 'base64').toString('utf8'), done);
+    return;
+  }
   connection.inputHandler = (line: string) => {
     connection.inputHandler = false;
     handle(Buffer.from(line.trim(), 'base64').toString('utf8'), () => {});

@@ -48,7 +48,8 @@ function register(state: LabState, name: string, port: number, endpoint: { host:
 function mxHostNames(state: LabState): string[] {
   const names = new Set([exchangeMxHost(state.tenant.domain)]);
   for (const records of Object.values(state.dns.records)) {
-    for (const r of records) if (r.type === 'MX' && r.exchange.endsWith('.mail.protection.outlook.com')) names.add(r.exchange.toLowerCase());
+    for (const r of records)
+      if (r.type === 'MX' && r.exchange.endsWith('.mail.protection.outlook.com')) names.add(r.exchange.toLowerCase());
   }
   return [...names];
 }

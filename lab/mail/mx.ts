@@ -67,7 +67,14 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
       callback();
     },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      callback(rcptVerdict(state, address.address, session.envelope.mailFrom ? session.envelope.mailFrom.address : '', mappedIp(session.remoteAddress)));
+      callback(
+        rcptVerdict(
+          state,
+          address.address,
+          session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          mappedIp(session.remoteAddress),
+        ),
+      );
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
       const chunks: Buffer[] = [];
@@ -196,7 +203,10 @@ function exchangeQuirks(connection: Connection, ctx: QuirkContext): void {
   connection.send = (code, data, context) => {
     if (code === 503 && typeof data === 'string' && /HELO\/EHLO first/.test(data)) return send(503, EXO_REPLIES.sendHelloFirst, false);
     if (code === 220 && typeof data === 'string') {
-      const text = data === 'Ready to start TLS' ? '2.0.0 SMTP server ready' : `${MX_FRONTEND} Microsoft ESMTP MAIL Service ready at ${new Date().toUTCString()}`;
+      const text =
+        data === 'Ready to start TLS'
+          ? '2.0.0 SMTP server ready'
+          : `${MX_FRONTEND} Microsoft ESMTP MAIL Service ready at ${new Date().toUTCString()}`;
       return send(220, text, false);
     }
     if (code === 250 && Array.isArray(data)) {

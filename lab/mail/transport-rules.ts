@@ -63,7 +63,9 @@ function exceptionApplies(exchange: Exchange, rule: TransportRule, input: RuleIn
   if (rule.ExceptIfSentTo?.length && listed(exchange, rule.ExceptIfSentTo, input.recipient)) return true;
   if (rule.ExceptIfSentToMemberOf?.length) {
     const recipient = input.recipient.toLowerCase();
-    return rule.ExceptIfSentToMemberOf.some((identity) => findGroup(exchange, identity)?.members.some((m) => m.toLowerCase() === recipient));
+    return rule.ExceptIfSentToMemberOf.some((identity) =>
+      findGroup(exchange, identity)?.members.some((m) => m.toLowerCase() === recipient),
+    );
   }
   return false;
 }

@@ -42,7 +42,11 @@ const CMDLETS: Record<string, CmdletSpec> = {
       if (!found.ok) return found;
       return {
         ok: true,
-        objects: found.objects.map(({ members: _members, ...group }) => ({ ...group, RecipientType: 'DynamicDistributionGroup', RecipientTypeDetails: 'DynamicDistributionGroup' })),
+        objects: found.objects.map(({ members: _members, ...group }) => ({
+          ...group,
+          RecipientType: 'DynamicDistributionGroup',
+          RecipientTypeDetails: 'DynamicDistributionGroup',
+        })),
       };
     },
   },
@@ -116,7 +120,12 @@ export function runCmdlet(ms: MicrosoftState, name: unknown, parameters: unknown
   for (const [key, value] of Object.entries(params)) {
     const type = spec.parameters[key];
     if (!type) {
-      return fail(400, 'BadRequest', 'System.Management.Automation.ParameterBindingException', `A parameter cannot be found that matches parameter name '${key}'.`);
+      return fail(
+        400,
+        'BadRequest',
+        'System.Management.Automation.ParameterBindingException',
+        `A parameter cannot be found that matches parameter name '${key}'.`,
+      );
     }
     if (!hasType(value, type)) {
       return fail(
@@ -173,15 +182,32 @@ function recipient(ms: MicrosoftState, address: string): Record<string, unknown>
     };
   }
   const name = address.split('@')[0] ?? address;
-  return { Identity: name, Name: name, DisplayName: name, PrimarySmtpAddress: address, ExternalDirectoryObjectId: null, RecipientType: 'MailUniversalDistributionGroup', RecipientTypeDetails: 'MailUniversalDistributionGroup' };
+  return {
+    Identity: name,
+    Name: name,
+    DisplayName: name,
+    PrimarySmtpAddress: address,
+    ExternalDirectoryObjectId: null,
+    RecipientType: 'MailUniversalDistributionGroup',
+    RecipientTypeDetails: 'MailUniversalDistributionGroup',
+  };
 }
 
 function missingMandatory(name: string): CmdletResult {
-  return fail(400, 'BadRequest', 'System.Management.Automation.ParameterBindingException', `Cannot process command because of one or more missing mandatory parameters: ${name}.`);
+  return fail(
+    400,
+    'BadRequest',
+    'System.Management.Automation.ParameterBindingException',
+    `Cannot process command because of one or more missing mandatory parameters: ${name}.`,
+  );
 }
 
 function asList(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return Array.isArray(value) ? (value as string[]) : [];
 }
 

@@ -21,7 +21,8 @@ export function exchangeEndpoint(state: LabState, origins: LabOrigins): LabEndpo
   return {
     service: 'exchange',
     key: keyOf,
-    faultBody: (status) => exoError(status, status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'The server is busy. Please try again later.').body,
+    faultBody: (status) =>
+      exoError(status, status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'The server is busy. Please try again later.').body,
     route: (request) => route(state.microsoft, origins, request),
   };
 }
@@ -30,7 +31,9 @@ export function exchangeEndpoint(state: LabState, origins: LabOrigins): LabEndpo
 function keyOf(request: LabRequest): string {
   const input = parseInput(request.body);
   const skip = request.url.searchParams.get('$skiptoken');
-  const base = input ? `${String(input.CmdletName)} ${JSON.stringify(input.Parameters ?? {})}` : `${request.method} ${request.url.pathname}`;
+  const base = input
+    ? `${String(input.CmdletName)} ${JSON.stringify(input.Parameters ?? {})}`
+    : `${request.method} ${request.url.pathname}`;
   return skip ? `${base} $skiptoken=${skip}` : base;
 }
 
@@ -46,18 +49,30 @@ function parseInput(body: string): { CmdletName: unknown; Parameters: unknown } 
 
 function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): LabReply {
   const match = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(request.url.pathname);
-  if (!match || request.method !== 'POST') return exoError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${request.url.pathname}'.`);
+  if (!match || request.method !== 'POST')
+    return exoError(404, 'NotFound', `No HTTP resource was found that matches the request URI '${request.url.pathname}'.`);
   const tenant = decodeURIComponent(match[1] as string);
   const auth = validateLabToken({ microsoft: ms }, request.bearer, 'exchange');
-  if (!auth.ok) return { ...exoError(401, 'Unauthorized', 'The access token is missing, expired or not issued for this resource.'), headers: { 'WWW-Authenticate': 'Bearer' } };
-  if (tenant.toLowerCase() !== ms.tenantId.toLowerCase() && !ms.exchange.acceptedDomains.some((d) => d.DomainName.toLowerCase() === tenant.toLowerCase())) {
+  if (!auth.ok)
+    return {
+      ...exoError(401, 'Unauthorized', 'The access token is missing, expired or not issued for this resource.'),
+      headers: { 'WWW-Authenticate': 'Bearer' },
+    };
+  if (
+    tenant.toLowerCase() !== ms.tenantId.toLowerCase() &&
+    !ms.exchange.acceptedDomains.some((d) => d.DomainName.toLowerCase() === tenant.toLowerCase())
+  ) {
     return exoError(400, 'BadRequest', `The tenant '${tenant}' could not be found.`);
   }
   const input = parseInput(request.body);
   if (!input) return exoError(400, 'BadRequest', 'The request body must be {"CmdletInput":{"CmdletName":...,"Parameters":{...}}}.');
   ms.receivedCommands.push(structuredClone(input));
   if (!ms.appRoles.exchangeManageAsApp) {
-    return exoError(401, 'Unauthorized', "The application's token does not carry the Exchange.ManageAsApp role (application permission of Office 365 Exchange Online).");
+    return exoError(
+      401,
+      'Unauthorized',
+      "The application's token does not carry the Exchange.ManageAsApp role (application permission of Office 365 Exchange Online).",
+    );
   }
   if (!ms.appRoles.exchangeRole) {
     return exoError(

@@ -41,7 +41,8 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
   const segments = request.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments[0] !== 'v1.0') return graphError(400, 'BadRequest', `Invalid version: ${segments[0] ?? ''}`);
   if (request.method !== 'GET') return graphError(405, 'Request_BadRequest', `The HTTP method '${request.method}' is not allowed here.`);
-  if (!ms.appRoles.graphDirectoryRead) return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  if (!ms.appRoles.graphDirectoryRead)
+    return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   const base = `${origins.graph}/v1.0`;
   const [collection, id, navigation, ...rest] = segments.slice(1);
   if (rest.length > 0) return notFoundSegment(rest[0] as string);
@@ -50,21 +51,37 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
     if (id === undefined) return page(request, base, 'users', ms.graph.users.map(publicUser));
     const user = findUser(ms, id);
     if (!user) {
-      return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+      return graphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     }
     if (navigation === undefined) return entity(request, `${base}/$metadata#users`, publicUser(user));
     if (navigation === 'licenseDetails') {
-      return { status: 200, body: { '@odata.context': `${base}/$metadata#users('${user.id}')/licenseDetails`, value: user.licenseDetails } };
+      return {
+        status: 200,
+        body: { '@odata.context': `${base}/$metadata#users('${user.id}')/licenseDetails`, value: user.licenseDetails },
+      };
     }
     return notFoundSegment(navigation);
   }
   if (collection === 'subscribedSkus' && id === undefined) {
-    return { status: 200, body: { '@odata.context': `${base}/$metadata#subscribedSkus`, value: ms.graph.subscribedSkus.map((s) => withAccount(ms, s)) } };
+    return {
+      status: 200,
+      body: { '@odata.context': `${base}/$metadata#subscribedSkus`, value: ms.graph.subscribedSkus.map((s) => withAccount(ms, s)) },
+    };
   }
   if (collection === 'domains') {
-    if (id === undefined) return { status: 200, body: { '@odata.context': `${base}/$metadata#domains`, value: ms.graph.domains.map(publicDomain) } };
+    if (id === undefined)
+      return { status: 200, body: { '@odata.context': `${base}/$metadata#domains`, value: ms.graph.domains.map(publicDomain) } };
     const domain = ms.graph.domains.find((d) => d.id.toLowerCase() === id.toLowerCase());
-    if (!domain) return graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!domain)
+      return graphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     if (navigation !== undefined) return notFoundSegment(navigation);
     return { status: 200, body: { '@odata.context': `${base}/$metadata#domains/$entity`, ...publicDomain(domain) } };
   }
@@ -79,11 +96,28 @@ function findUser(ms: MicrosoftState, id: string): GraphUser | undefined {
 /** A user as Graph returns it (the lab keeps `licenseDetails` on the user; Graph serves it separately). */
 function publicUser(user: GraphUser): Record<string, unknown> {
   const { licenseDetails: _licenseDetails, ...rest } = user;
-  return { ...rest, givenName: null, surname: null, jobTitle: null, mobilePhone: null, officeLocation: null, preferredLanguage: null, businessPhones: [] };
+  return {
+    ...rest,
+    givenName: null,
+    surname: null,
+    jobTitle: null,
+    mobilePhone: null,
+    officeLocation: null,
+    preferredLanguage: null,
+    businessPhones: [],
+  };
 }
 
 function publicDomain(domain: MicrosoftState['graph']['domains'][number]): Record<string, unknown> {
-  return { ...domain, isAdminManaged: true, isRoot: true, availabilityStatus: null, passwordNotificationWindowInDays: null, passwordValidityPeriodInDays: null, state: null };
+  return {
+    ...domain,
+    isAdminManaged: true,
+    isRoot: true,
+    availabilityStatus: null,
+    passwordNotificationWindowInDays: null,
+    passwordValidityPeriodInDays: null,
+    state: null,
+  };
 }
 
 function withAccount(ms: MicrosoftState, sku: MicrosoftState['graph']['subscribedSkus'][number]): Record<string, unknown> {
@@ -108,11 +142,27 @@ function page(request: LabRequest, base: string, name: string, items: Record<str
   const params = request.url.searchParams;
   const top = Number(params.get('$top') ?? 100);
   if (!Number.isInteger(top) || top < 1 || top > 999) {
-    return graphError(400, 'Request_UnsupportedQuery', `Invalid page size specified: '${params.get('$top')}'. Must be between 1 and 999 inclusive.`);
+    return graphError(
+      400,
+      'Request_UnsupportedQuery',
+      `Invalid page size specified: '${params.get('$top')}'. Must be between 1 and 999 inclusive.`,
+    );
   }
   const token = params.get('$skiptoken');
-  const offset = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^offset:/, ''));
-  if (!Number.isInteger(offset) || offset < 0) return graphError(400, 'Directory_ExpiredPageToken', 'The specified page token value has expired and can no longer be included in your request.');
+  const offset =
+    token === null
+      ? 0
+      : Number(
+          Buffer.from(token, 'base64url')
+            .toString('utf8')
+            .replace(/^offset:/, ''),
+        );
+  if (!Number.isInteger(offset) || offset < 0)
+    return graphError(
+      400,
+      'Directory_ExpiredPageToken',
+      'The specified page token value has expired and can no longer be included in your request.',
+    );
   const size = Math.min(top, GRAPH_LAB_PAGE_SIZE);
   const select = params.get('$select');
   const body: Record<string, unknown> = {
@@ -137,6 +187,12 @@ export function graphError(status: number, code: string, message: string): LabRe
   const requestId = randomUUID();
   return {
     status,
-    body: { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId } } },
+    body: {
+      error: {
+        code,
+        message,
+        innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': requestId, 'client-request-id': requestId },
+      },
+    },
   };
 }

@@ -247,8 +247,22 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
         },
       ],
       domains: [
-        { id: t.domain, isVerified: true, isDefault: true, isInitial: false, authenticationType: 'Managed', supportedServices: ['Email', 'OfficeCommunicationsOnline'] },
-        { id: `${t.name}.onmicrosoft.com`, isVerified: true, isDefault: false, isInitial: true, authenticationType: 'Managed', supportedServices: ['Email'] },
+        {
+          id: t.domain,
+          isVerified: true,
+          isDefault: true,
+          isInitial: false,
+          authenticationType: 'Managed',
+          supportedServices: ['Email', 'OfficeCommunicationsOnline'],
+        },
+        {
+          id: `${t.name}.onmicrosoft.com`,
+          isVerified: true,
+          isDefault: false,
+          isInitial: true,
+          authenticationType: 'Managed',
+          supportedServices: ['Email'],
+        },
       ],
     },
     exchange: {
@@ -295,7 +309,15 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
         },
       ],
       acceptedDomains: [
-        { Identity: t.domain, Name: t.domain, DomainName: t.domain, DomainType: 'InternalRelay', Default: true, MatchSubDomains: false, OutboundOnly: false },
+        {
+          Identity: t.domain,
+          Name: t.domain,
+          DomainName: t.domain,
+          DomainType: 'InternalRelay',
+          Default: true,
+          MatchSubDomains: false,
+          OutboundOnly: false,
+        },
         {
           Identity: `${t.name}.onmicrosoft.com`,
           Name: `${t.name}.onmicrosoft.com`,

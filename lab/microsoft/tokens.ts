@@ -10,16 +10,18 @@ export interface LabOrigins {
   exchange: string;
 }
 
-export type LabTokenCheck =
-  | { ok: true; clientId: string }
-  | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'wrong-audience' };
+export type LabTokenCheck = { ok: true; clientId: string } | { ok: false; reason: 'missing' | 'unknown' | 'expired' | 'wrong-audience' };
 
 /**
  * Checks a bearer token the lab's token endpoint issued: known, not expired, for `audience`
  * (`exchange` = the Exchange admin API and IMAP XOAUTH2; `graph` = Microsoft Graph).
  * @example validateLabToken(state, token, 'exchange') // { ok: true, clientId } or { ok: false, reason }
  */
-export function validateLabToken(state: Pick<LabState, 'microsoft'>, token: string | undefined, audience: IssuedToken['audience']): LabTokenCheck {
+export function validateLabToken(
+  state: Pick<LabState, 'microsoft'>,
+  token: string | undefined,
+  audience: IssuedToken['audience'],
+): LabTokenCheck {
   if (!token) return { ok: false, reason: 'missing' };
   const issued = state.microsoft.tokens.find((t) => t.token === token);
   if (!issued) return { ok: false, reason: 'unknown' };
@@ -37,7 +39,7 @@ export function loginEndpoint(state: LabState, origins: LabOrigins): LabEndpoint
   return {
     service: 'token',
     key: (request) => `${request.method} ${request.url.pathname}${scopeOf(request)}`,
-    faultBody: (status) => aadError(status, 'temporarily_unavailable', 50001, 'The service is temporarily unavailable.'),
+    faultBody: (status) => aadError(status, 'temporarily_unavailable', 50001, 'The service is temporarily unavailable.').body,
     route: (request) => route(state.microsoft, origins, request),
   };
 }
@@ -207,7 +209,12 @@ function checkAssertion(ms: MicrosoftState, tokenUrl: string, jwt: string): LabR
     );
   }
   if (payload.aud !== tokenUrl || payload.iss !== ms.app.clientId || payload.sub !== ms.app.clientId) {
-    return aadError(401, 'invalid_client', 50027, 'JWT token is invalid or malformed: its aud, iss or sub claim does not match this app and endpoint.');
+    return aadError(
+      401,
+      'invalid_client',
+      50027,
+      'JWT token is invalid or malformed: its aud, iss or sub claim does not match this app and endpoint.',
+    );
   }
   const now = Date.now() / 1000;
   if (typeof payload.exp !== 'number' || payload.exp < now || (typeof payload.nbf === 'number' && payload.nbf > now + 300)) {
@@ -231,7 +238,12 @@ function signatureValid(certificatePem: string, alg: unknown, [h, p, s]: [string
   const signature = Buffer.from(s, 'base64url');
   if (alg === 'RS256') return verify('sha256', data, key, signature);
   if (alg === 'PS256') {
-    return verify('sha256', data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, signature);
+    return verify(
+      'sha256',
+      data,
+      { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+      signature,
+    );
   }
   return false;
 }
@@ -251,7 +263,7 @@ export function certificateThumbprint(certificatePem: string, algorithm: 'sha1' 
   return createHash(algorithm).update(new X509Certificate(certificatePem).raw).digest('hex');
 }
 
-function aadError(status: number, error: string, code: number, text: string): LabReply {
+function aadError(status: number, error: string, code: number, text: string): LabReply & { body: unknown } {
   const traceId = randomUUID();
   const correlationId = randomUUID();
   const timestamp = entraTimestamp();

@@ -172,3 +172,15 @@ export function redactDeep<T>(value: T): T {
 export function workingMessage(text: string): Message {
   return { summary: `Working on \`${commandVerb(text)}\`…`, tone: 'info', blocks: [], inProgress: true };
 }
+
+/**
+ * A signal for one command that aborts when the front end stops. Call `done()` after the command so
+ * the front end's long-lived signal does not collect a listener per command.
+ */
+export function commandSignal(stopping: AbortSignal): { signal: AbortSignal; done: () => void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort(stopping.reason);
+  if (stopping.aborted) abort();
+  else stopping.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, done: () => stopping.removeEventListener('abort', abort) };
+}

@@ -1,13 +1,119 @@
-import { MailsetupError } from '../errors.js';
-import type { CommandSpec } from './context.js';
+import { E2eRateLimited } from '../e2e/gate.js';
+import { runEndToEnd } from '../e2e/run.js';
+import type { E2eHop, E2eOptions, E2eResult } from '../e2e/types.js';
+import type { Message, MessageBlock } from '../render/message.js';
+import type { CommandContext, CommandSpec, Core } from './context.js';
+import { takeTenantOption, usageError } from './parse.js';
 
-/** Placeholder until the end-to-end test lands (replaced by src/e2e). */
+export interface TestEmailOptions {
+  signal?: AbortSignal;
+  /** Receives the hops so far (progress). */
+  onProgress?: (hops: readonly E2eHop[]) => void;
+  e2e?: Partial<E2eOptions>;
+}
+
+/**
+ * Runs the end-to-end test for a tenant and returns the raw result (the CLI prints it for `--json`:
+ * `hops`, `verdict`, `durationMs`, plus the failed hop, cause, tokens and lead). Throws
+ * `E2eRateLimited` ("wait N s") inside the tenant's rate-limit window.
+ */
+export async function runTestEmail(core: Core, tenantName?: string, options: TestEmailOptions = {}): Promise<E2eResult> {
+  const tenant = core.tenant(tenantName);
+  return runEndToEnd({
+    adapters: core.adapters(tenant),
+    tenant,
+    ...(options.e2e ? { options: options.e2e } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
 export const testEmailCommand: CommandSpec = {
   verb: 'test-email',
   summary: 'Sends real mail through the whole loop and reports each hop with its time.',
   usage: 'test-email [tenant]',
-  examples: ['test-email'],
-  async run() {
-    throw new MailsetupError('UsageError', '`test-email` is not in this build yet.');
+  examples: ['test-email', 'test-email contoso'],
+  async run(args, ctx) {
+    const { tenant: option, rest } = takeTenantOption(args);
+    if (rest.length > 1) throw usageError(`\`test-email\` takes at most a tenant name, not "${rest.join(' ')}".`, this.usage);
+    const tenant = ctx.core.tenant(option ?? rest[0]);
+    try {
+      const result = await runTestEmail(ctx.core, tenant.name, { signal: ctx.signal, onProgress: progress(ctx, tenant.domain) });
+      return testEmailMessage(result);
+    } catch (error) {
+      if (error instanceof E2eRateLimited) return rateLimitedMessage(error);
+      throw error;
+    }
   },
 };
+
+function progress(ctx: CommandContext, domain: string) {
+  return (hops: readonly E2eHop[]) => {
+    if (!ctx.update) return;
+    const message: Message = {
+      summary: `test-email for ${domain}: ${hops.length} hop(s) done…`,
+      tone: 'info',
+      inProgress: true,
+      blocks: [hopsBlock(hops)],
+    };
+    void Promise.resolve(ctx.update(message)).catch(() => {});
+  };
+}
+
+/** The reply: summary line first, then every hop with its time, then the likely cause. */
+export function testEmailMessage(result: E2eResult): Message {
+  const hops = result.hops.filter((h) => h.id !== 'cleanup');
+  const failed = result.hops.find((h) => h.id === result.failedHop?.id);
+  const blocks: MessageBlock[] = [hopsBlock(result.hops)];
+  if (result.cause) {
+    blocks.push({
+      type: 'fields',
+      fields: [
+        { label: 'Likely cause', value: `\`${result.cause.code}\` → check \`${result.cause.checkId}\`` },
+        { label: 'Why', value: result.cause.explanation },
+        { label: 'Fix', value: result.cause.fix },
+      ],
+    });
+  }
+  const facts = [`Tokens: \`${result.tokens.sales}\` (sales@), \`${result.tokens.wrongAddress}\` (wrong address)`];
+  if (result.lead) facts.push(`Lead: crm.lead #${result.lead.id} "${result.lead.name}"`);
+  blocks.push({ type: 'text', text: facts.join('\n') });
+  const time = seconds(result.durationMs);
+  if (result.verdict === 'pass') {
+    const ran = hops.filter((h) => h.status === 'pass').length;
+    return { summary: `test-email passed in ${time} — ${ran} hops`, tone: 'ok', blocks };
+  }
+  const why = result.cause ? result.cause.explanation : (failed?.detail ?? '');
+  if (result.verdict === 'fail') {
+    return { summary: `test-email failed at ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`, tone: 'bad', blocks };
+  }
+  return { summary: `test-email could not finish: ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`, tone: 'error', blocks };
+}
+
+function rateLimitedMessage(error: E2eRateLimited): Message {
+  const blocks: MessageBlock[] = [];
+  if (error.last) {
+    blocks.push({ type: 'text', text: `The last run (${error.last.startedAt}) ${error.last.verdict === 'pass' ? 'passed' : `stopped at "${error.last.failedHop?.name}"`}:` });
+    blocks.push(hopsBlock(error.last.hops));
+  }
+  return { summary: error.userMessage, tone: 'warn', blocks };
+}
+
+function hopsBlock(hops: readonly E2eHop[]): MessageBlock {
+  return {
+    type: 'hops',
+    hops: hops.map((h) => ({ name: h.name, status: h.status, ...(h.durationMs !== undefined ? { durationMs: h.durationMs } : {}), detail: h.detail })),
+  };
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function lower(name: string | undefined): string {
+  return name ? name.charAt(0).toLowerCase() + name.slice(1) : 'an unknown hop';
+}
+
+function shorten(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text;
+}

@@ -71,6 +71,14 @@ const RULES: readonly CauseRule[] = [
     fix: 'Set the accepted domain to InternalRelay: Set-AcceptedDomain -Identity <domain> -DomainType InternalRelay.',
   },
   {
+    code: '5.4.14',
+    matches: (e) => enhancedIs('5.4.14')(e) || /Hop count exceeded/i.test(e.text),
+    checkId: 'exchange-catchall-rule',
+    explanation:
+      'The mail looped until its hop count ran out (554 5.4.14 Hop count exceeded - possible mail loop): the domain is InternalRelay, nothing redirected the address to the catch-all mailbox, so Exchange Online relayed it to the domain\'s MX — itself — again and again. The catch-all transport rule is missing, disabled, in Audit mode, or an exception caught the address.',
+    fix: 'Enable the catch-all rule and check its properties: Enable-TransportRule -Identity "Catchall for Twenty20" -Mode Enforce (see `check exchange-catchall-rule`).',
+  },
+  {
     code: '5.7.57',
     matches: (e) => enhancedIs('5.7.57')(e) || /Client was not authenticated/i.test(e.text),
     checkId: 'erp-outgoing-server',

@@ -71,23 +71,23 @@ export function renderBlocks(message: Message, options: { maxBlocks?: number } =
     const head = body.slice(0, max - 1);
     const overflow = chunk(body.slice(max - 1), max - 1);
     mainBlocks = [...head, note(`🧵 Continued in the thread (${overflow.length} more message${overflow.length === 1 ? '' : 's'}).`)];
-    overflow.forEach((blocks, i) =>
+    for (const [i, blocks] of overflow.entries()) {
       thread.push({
         text: fallback(`${message.summary} (continued ${i + 1} of ${overflow.length})`),
         blocks: [note(`Continued ${i + 1} of ${overflow.length}`), ...blocks],
-      }),
-    );
+      });
+    }
   }
 
   if (hasDetails) {
     const evidence = (message.details ?? []).flatMap(blockToSlack);
     const parts = chunk(evidence, max - 1);
-    parts.forEach((blocks, i) =>
+    for (const [i, blocks] of parts.entries()) {
       thread.push({
         text: fallback(`Evidence: ${message.summary}`),
         blocks: [note(parts.length > 1 ? `*Evidence* (${i + 1} of ${parts.length})` : '*Evidence* (observed vs. expected)'), ...blocks],
-      }),
-    );
+      });
+    }
   }
   return { main: { text: fallback(message.summary), blocks: mainBlocks }, thread };
 }
@@ -96,7 +96,13 @@ export function renderBlocks(message: Message, options: { maxBlocks?: number } =
 export function blocksForView(message: Message, max: number = SLACK_LIMITS.blocksPerView): KnownBlock[] {
   const all = [...summaryBlocks(message), ...message.blocks.flatMap(blockToSlack)];
   if (all.length <= max) return all;
-  return [...all.slice(0, max - 1), { type: 'context', elements: [mrkdwn(`…and ${all.length - max + 1} more blocks: run \`/mailsetup status\` in a channel for the full reply.`)] }];
+  return [
+    ...all.slice(0, max - 1),
+    {
+      type: 'context',
+      elements: [mrkdwn(`…and ${all.length - max + 1} more blocks: run \`/mailsetup status\` in a channel for the full reply.`)],
+    },
+  ];
 }
 
 function fallback(text: string): string {
@@ -155,7 +161,8 @@ export function blockToSlack(block: MessageBlock): KnownBlock[] {
       const lines = [`${STATUS_EMOJI[block.status]} *${toMrkdwn(block.title)}*  \`${block.id}\``, toMrkdwn(block.detail)];
       for (const e of block.evidence ?? []) lines.push(`• ${toMrkdwn(e.label)}: ${toMrkdwn(e.value)}`);
       if (block.remediation) lines.push(`*Fix:* ${toMrkdwn(block.remediation)}`);
-      const inlineCommand = block.command !== undefined && !block.command.includes('\n') && !block.command.includes('`') && block.command.length <= 300;
+      const inlineCommand =
+        block.command !== undefined && !block.command.includes('\n') && !block.command.includes('`') && block.command.length <= 300;
       if (block.command && inlineCommand) lines.push(`*Command:* \`${toMrkdwn(block.command)}\``);
       const out: KnownBlock[] = sections(lines.join('\n'));
       if (block.command && !inlineCommand) out.push(section('*Command:*'), ...codeSections(block.command));
@@ -189,7 +196,10 @@ function contextLines(label: string, items: string[]): ContextBlock[] {
     } else current = next;
   }
   texts.push(current);
-  return chunk(texts.flatMap((t) => splitText(t, SLACK_LIMITS.contextElementText)), SLACK_LIMITS.contextElements).map((elements) => ({
+  return chunk(
+    texts.flatMap((t) => splitText(t, SLACK_LIMITS.contextElementText)),
+    SLACK_LIMITS.contextElements,
+  ).map((elements) => ({
     type: 'context',
     elements: elements.map(mrkdwn),
   }));

@@ -28,7 +28,14 @@ type Color = 'Default' | 'Good' | 'Warning' | 'Attention' | 'Accent';
 
 const TONE_COLOR: Record<Message['tone'], Color> = { ok: 'Good', warn: 'Warning', bad: 'Attention', info: 'Default', error: 'Accent' };
 const TONE_EMOJI: Record<Message['tone'], string> = { ok: '✅', warn: '⚠️', bad: '❌', info: 'ℹ️', error: '❓' };
-const STATUS_COLOR: Record<string, Color> = { pass: 'Good', warn: 'Warning', fail: 'Attention', error: 'Accent', skip: 'Default', pending: 'Default' };
+const STATUS_COLOR: Record<string, Color> = {
+  pass: 'Good',
+  warn: 'Warning',
+  fail: 'Attention',
+  error: 'Accent',
+  skip: 'Default',
+  pending: 'Default',
+};
 
 export interface CardRendering {
   /** The first card is the message that is sent and then updated in place; the others follow it. */
@@ -69,12 +76,20 @@ export function renderCards(message: Message, options: { maxBytes?: number } = {
     ];
     const last = pages[pages.length - 1] as CardElement[];
     if (bytes(cardOf([...last, ...collapsible])) <= budget) last.push(...collapsible);
-    else pages.push(...pack([[line('Evidence (observed vs. expected)', { weight: 'Bolder', separator: true })[0] as CardElement], detailElements], budget));
+    else
+      pages.push(
+        ...pack(
+          [[line('Evidence (observed vs. expected)', { weight: 'Bolder', separator: true })[0] as CardElement], detailElements],
+          budget,
+        ),
+      );
   }
 
   const total = pages.length;
   if (total > 1) {
-    (pages[0] as CardElement[]).push(...line(`Continued in the next ${total - 1 === 1 ? 'message' : `${total - 1} messages`}.`, { subtle: true, spacing: 'Medium' }));
+    (pages[0] as CardElement[]).push(
+      ...line(`Continued in the next ${total - 1 === 1 ? 'message' : `${total - 1} messages`}.`, { subtle: true, spacing: 'Medium' }),
+    );
     for (let i = 1; i < total; i++) {
       (pages[i] as CardElement[]).unshift(...line(`(continued ${i + 1} of ${total}) ${message.summary}`, { subtle: true }));
     }
@@ -88,7 +103,13 @@ export function cardAttachment(card: AdaptiveCard): { contentType: string; conte
 }
 
 function cardOf(body: CardElement[]): AdaptiveCard {
-  return { type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body, msteams: { width: 'Full' } };
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    msteams: { width: 'Full' },
+  };
 }
 
 export function bytes(value: unknown): number {
@@ -169,7 +190,9 @@ function line(text: string, style: LineStyle = {}): CardElement[] {
       continue;
     }
     for (const piece of splitText(raw, TEAMS_LIMITS.lineChars)) {
-      const inlines = (style.monospace ? [{ text: piece, code: true }] : parseInline(piece)).map((run) => textRun(run.text, { ...style, weight: run.bold ? 'Bolder' : style.weight, monospace: style.monospace || run.code }));
+      const inlines = (style.monospace ? [{ text: piece, code: true }] : parseInline(piece)).map((run) =>
+        textRun(run.text, { ...style, weight: run.bold ? 'Bolder' : style.weight, monospace: style.monospace || run.code }),
+      );
       const first = out.length === 0;
       const block: CardElement = { type: 'RichTextBlock', inlines };
       if (first) {
@@ -251,7 +274,10 @@ function blockToElements(block: MessageBlock, ids: IdSource): CardElement[] {
     }
     case 'hops':
       return block.hops.flatMap((h) => {
-        const time = h.durationMs === undefined ? '' : ` · ${h.durationMs < 1000 ? `${Math.round(h.durationMs)} ms` : `${(h.durationMs / 1000).toFixed(1)} s`}`;
+        const time =
+          h.durationMs === undefined
+            ? ''
+            : ` · ${h.durationMs < 1000 ? `${Math.round(h.durationMs)} ms` : `${(h.durationMs / 1000).toFixed(1)} s`}`;
         return line(`${STATUS_EMOJI[h.status]} *${h.name}*${time} — ${h.detail}`);
       });
   }

@@ -97,7 +97,9 @@ export class Store implements ChatStore {
 
   set(key: string, value: unknown): void {
     this.#db
-      .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
       .run(key, JSON.stringify(value), this.#now().toISOString());
   }
 
@@ -127,7 +129,9 @@ export class Store implements ChatStore {
   }
 
   conversationRef(platform: ConversationRefRecord['platform'], conversationId: string): ConversationRefRecord | undefined {
-    const row = this.#db.prepare('SELECT * FROM conversation_refs WHERE platform = ? AND conversation_id = ?').get(platform, conversationId) as RefRow | undefined;
+    const row = this.#db
+      .prepare('SELECT * FROM conversation_refs WHERE platform = ? AND conversation_id = ?')
+      .get(platform, conversationId) as RefRow | undefined;
     return row ? fromRow(row) : undefined;
   }
 
@@ -141,7 +145,9 @@ export class Store implements ChatStore {
   }
 
   deleteConversationRef(platform: ConversationRefRecord['platform'], conversationId: string): boolean {
-    return this.#db.prepare('DELETE FROM conversation_refs WHERE platform = ? AND conversation_id = ?').run(platform, conversationId).changes > 0;
+    return (
+      this.#db.prepare('DELETE FROM conversation_refs WHERE platform = ? AND conversation_id = ?').run(platform, conversationId).changes > 0
+    );
   }
 
   saveLastStatus(status: LastStatus): void {

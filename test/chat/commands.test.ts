@@ -8,8 +8,8 @@ import { SlackBot } from '../../src/chat/slack/slack-bot.js';
 import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
 import { handleCommand } from '../../src/commands/dispatch.js';
-import { Secret } from '../../src/config/secret.js';
 import type { ServicesConfig } from '../../src/config/schema.js';
+import { Secret } from '../../src/config/secret.js';
 import { createCore } from '../../src/core.js';
 import { Store } from '../../src/store/store.js';
 import { noAdapters, testConfig } from '../engine/fixtures.js';
@@ -44,7 +44,12 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
     const logger = pino({ level: 'silent' });
     slackBot = new SlackBot({
       config: {
-        slack: { botToken: new Secret(slack.identity.botToken, 'inline'), appToken: new Secret(slack.identity.appToken, 'inline'), mode: 'socket', port: 0 },
+        slack: {
+          botToken: new Secret(slack.identity.botToken, 'inline'),
+          appToken: new Secret(slack.identity.appToken, 'inline'),
+          mode: 'socket',
+          port: 0,
+        },
         services: { slackApiUrl: slack.apiUrl } as ServicesConfig,
       },
       handleCommand: dispatch,
@@ -52,7 +57,15 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
       logger,
     });
     await slackBot.start();
-    teamsBot = new TeamsBot({ config: {}, authentication: anonymousTeamsAuthentication(), handleCommand: dispatch, store, logger, port: 0, host: '127.0.0.1' });
+    teamsBot = new TeamsBot({
+      config: {},
+      authentication: anonymousTeamsAuthentication(),
+      handleCommand: dispatch,
+      store,
+      logger,
+      port: 0,
+      host: '127.0.0.1',
+    });
     teamsUrl = `http://127.0.0.1:${(await teamsBot.start()).port}/api/messages`;
   });
   afterAll(async () => {

@@ -2,12 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appHomeOpenedEvent, postEvent, postSlashCommand } from '../../lab/chat/clients.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { Secret } from '../../src/config/secret.js';
 import type { ServicesConfig } from '../../src/config/schema.js';
+import { Secret } from '../../src/config/secret.js';
+import { reportToMessage } from '../../src/render/report-message.js';
 import { Store } from '../../src/store/store.js';
 import { connectorIpMissingReport } from './fixtures/reports.js';
 import { captureLogger, slackText, statusHandler, waitFor } from './helpers.js';
-import { reportToMessage } from '../../src/render/report-message.js';
 
 describe('Slack over HTTP (signed requests to /slack/events)', () => {
   let slack: FakeSlack;
@@ -75,10 +75,14 @@ describe('Slack over HTTP (signed requests to /slack/events)', () => {
     expect(text.split('\n')[0]).toContain('2 failing, 1 warning, 18 passing');
     expect(text).toContain('Set-InboundConnector -Identity "From Twenty20 ERP"');
     // The evidence went to the thread of that message.
-    const thread = await waitFor(() => {
-      const replies = slack.messages.filter((m) => m.threadTs === message.ts);
-      return replies.length > 0 && replies;
-    }, 3000, 'the evidence in the thread');
+    const thread = await waitFor(
+      () => {
+        const replies = slack.messages.filter((m) => m.threadTs === message.ts);
+        return replies.length > 0 && replies;
+      },
+      3000,
+      'the evidence in the thread',
+    );
     expect(slackText(thread.flatMap((m) => m.blocks))).toContain('198.51.100.20');
     expect(handler.calls[0]?.ctx.actor).toEqual({ platform: 'slack', userId: 'U0LABADA01', displayName: 'ada' });
   });

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appHomeOpenedEvent, slashCommandPayload } from '../../lab/chat/clients.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { Secret } from '../../src/config/secret.js';
 import type { ServicesConfig } from '../../src/config/schema.js';
+import { Secret } from '../../src/config/secret.js';
 import { reportToMessage } from '../../src/render/report-message.js';
 import { Store } from '../../src/store/store.js';
 import { healthyReport } from './fixtures/reports.js';
@@ -18,7 +18,12 @@ describe('Slack over Socket Mode (the default: outbound connection only)', () =>
     const { logger } = captureLogger();
     return new SlackBot({
       config: {
-        slack: { botToken: new Secret(slack.identity.botToken, 'inline'), appToken: new Secret(appToken, 'inline'), mode: 'socket', port: 0 },
+        slack: {
+          botToken: new Secret(slack.identity.botToken, 'inline'),
+          appToken: new Secret(appToken, 'inline'),
+          mode: 'socket',
+          port: 0,
+        },
         services: { slackApiUrl: slack.apiUrl } as ServicesConfig,
       },
       handleCommand: handler,

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB_TEAMS, postActivity, teamsActivity, teamsInstallActivity } from '../../lab/chat/clients.js';
 import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
+import type { ChatCommandHandler } from '../../src/chat/front-end.js';
 import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
 import { Secret } from '../../src/config/secret.js';
+import type { Message, MessageBlock } from '../../src/render/message.js';
 import { reportToMessage } from '../../src/render/report-message.js';
 import { Store } from '../../src/store/store.js';
 import { connectorIpMissingReport } from './fixtures/reports.js';
@@ -17,11 +19,18 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
   const report = connectorIpMissingReport();
   const final = reportToMessage(report);
 
-  async function startBot(handler: ReturnType<typeof statusHandler>, secured = false) {
+  async function startBot(handler: ChatCommandHandler, secured = false, updateIntervalMs = 1000) {
     const { logger } = captureLogger();
     bot = new TeamsBot({
       config: secured
-        ? { teams: { appId: '0d9c6a4e-3f1b-4c55-8a7e-5b2f1e9d7c31', appPassword: new Secret('lab-app-password-5f3c', 'inline'), appType: 'MultiTenant', port: 0 } }
+        ? {
+            teams: {
+              appId: '0d9c6a4e-3f1b-4c55-8a7e-5b2f1e9d7c31',
+              appPassword: new Secret('lab-app-password-5f3c', 'inline'),
+              appType: 'MultiTenant',
+              port: 0,
+            },
+          }
         : {},
       authentication: secured ? undefined : anonymousTeamsAuthentication(),
       handleCommand: handler,
@@ -29,6 +38,7 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
       logger,
       port: 0,
       host: '127.0.0.1',
+      updateIntervalMs,
     });
     const { port } = await bot.start();
     url = `http://127.0.0.1:${port}/api/messages`;
@@ -90,20 +100,50 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
     expect(send?.targetId).toBe(activity.id);
   });
 
+  it('sends a reply too big for one Teams message as several cards, each within the limit', async () => {
+    const checks: MessageBlock[] = Array.from({ length: 150 }, (_, i) => ({
+      type: 'check',
+      id: `check-${i}`,
+      title: `Check ${i}`,
+      status: 'fail',
+      detail: `Detail ${i} ${'evidence '.repeat(20)}`,
+      remediation: `Step ${i} by hand.`,
+    }));
+    const big: Message = { summary: '150 failing', tone: 'bad', blocks: checks };
+    await startBot(
+      async (_text, ctx) => {
+        await ctx.update?.({ summary: 'Checking…', tone: 'info', blocks: [], inProgress: true });
+        return big;
+      },
+      false,
+      100,
+    );
+    await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'status' }));
+    await waitFor(
+      () => connector.activities.length >= 3 && connector.activities[0]?.activity.summary === '150 failing',
+      5000,
+      'all the cards',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(connector.activities[0]?.versions.map((v) => v.activity.summary)).toEqual(['Checking…', '150 failing']);
+    const text = connector.activities.map((a) => cardText((a.activity.attachments as { content: unknown }[])[0]?.content)).join('\n');
+    for (let i = 0; i < 150; i++) expect(text).toContain(`Step ${i} by hand.`);
+    for (const a of connector.activities) expect(Buffer.byteLength(JSON.stringify(a.activity))).toBeLessThan(28 * 1024);
+  });
+
   it('stores the conversation reference on install and on the first message', async () => {
-    await startBot(statusHandler(report, 10));
+    await startBot(statusHandler(report, 10), false, 50);
     const install = await postActivity(url, teamsInstallActivity(connector.serviceUrl, 'channel'));
     expect(install.status).toBe(200);
     const team = store.conversationRef('teams', LAB_TEAMS.teamId);
     expect(team?.scope).toBe('channel');
     expect(team?.tenantId).toBe(LAB_TEAMS.tenantId);
-    expect((team?.reference.serviceUrl as string) ?? '').toBe(connector.serviceUrl);
+    expect(team?.reference.serviceUrl).toBe(connector.serviceUrl);
 
     await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'help' }));
     const personal = store.conversationRef('teams', LAB_TEAMS.personalConversation);
     expect(personal?.scope).toBe('personal');
-    expect((personal?.reference.bot as { id: string }).id).toBe(LAB_TEAMS.botId);
-    expect((personal?.reference.user as { aadObjectId: string }).aadObjectId).toBe(LAB_TEAMS.user.aadObjectId);
+    expect(personal?.reference).toMatchObject({ bot: { id: LAB_TEAMS.botId }, user: { aadObjectId: LAB_TEAMS.user.aadObjectId } });
   });
 
   it('with an app id configured, refuses a request without a valid token (401) and runs nothing', async () => {

@@ -16,6 +16,7 @@ const NDR = {
   reputation:
     '550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230)',
   throttled: '451 4.7.500 Server busy. Please try again later from [203.0.113.10]. (AS77714)',
+  loop: "Remote Server returned '554 5.4.14 Hop count exceeded - possible mail loop ATTR34 [BN8NAM12FT021.eop-nam12.prod.protection.outlook.com]'",
   imapAuthenticate: 'A2 NO AUTHENTICATE failed.',
   imapLogin: 'A1 NO LOGIN failed.',
   odooImap: 'Server replied with following exception: b"AUTHENTICATE failed."',
@@ -45,6 +46,7 @@ describe('mapCause', () => {
     ['banned IP', NDR.banned, '5.7.606', 'exchange-connector-ips', /sender\.office\.com/],
     ['IP reputation', NDR.reputation, '5.7.708', 'exchange-connector-ips', /sender\.office\.com/],
     ['throttling', NDR.throttled, '4.7.500', 'exchange-connector-ips', /SenderIPAddresses/],
+    ['mail loop (no catch-all redirect)', NDR.loop, '5.4.14', 'exchange-catchall-rule', /Enable-TransportRule/],
   ])('%s → the step at fault, with its fix', (_name, text, code, checkId, fix) => {
     const cause = causeOfText(text, { protocol: 'smtp' });
     expect(cause).toMatchObject({ code, checkId });

@@ -51,10 +51,18 @@ export function classifyOdooError(report: OdooErrorReport, site: CallSite): Mail
     );
   }
   if (name.endsWith('.AccessError') || name.endsWith('.Forbidden')) {
-    return make('InsufficientPermission', `The ERP user "${site.login}" may not call ${site.call}: ${firstParagraph(report.message)}`, RIGHTS_HINT.replace('<login>', site.login));
+    return make(
+      'InsufficientPermission',
+      `The ERP user "${site.login}" may not call ${site.call}: ${firstParagraph(report.message)}`,
+      RIGHTS_HINT.replace('<login>', site.login),
+    );
   }
   if (name.endsWith('.MissingError')) {
-    return make('NotFound', `The ERP has no such record (${site.call}): ${message}`, 'The record was deleted or never existed; check its id.');
+    return make(
+      'NotFound',
+      `The ERP has no such record (${site.call}): ${message}`,
+      'The record was deleted or never existed; check its id.',
+    );
   }
   if (isMissingModelOrField(report)) {
     return make(
@@ -64,13 +72,21 @@ export function classifyOdooError(report: OdooErrorReport, site: CallSite): Mail
     );
   }
   if (isUserError(name) || report.httpStatus === 422) {
-    return make('RemoteUserError', `The ERP refused ${site.call}: ${message}`, 'Read the ERP message above; it names the setting at fault.');
+    return make(
+      'RemoteUserError',
+      `The ERP refused ${site.call}: ${message}`,
+      'Read the ERP message above; it names the setting at fault.',
+    );
   }
   if (report.httpStatus === 401) {
     return make('AuthFailed', `The ERP refused the bot's API key for "${site.login}" (${message}).`, credentialsHint(site.login));
   }
   if (report.httpStatus === 403) {
-    return make('InsufficientPermission', `The ERP user "${site.login}" may not call ${site.call}: ${firstParagraph(report.message)}`, RIGHTS_HINT.replace('<login>', site.login));
+    return make(
+      'InsufficientPermission',
+      `The ERP user "${site.login}" may not call ${site.call}: ${firstParagraph(report.message)}`,
+      RIGHTS_HINT.replace('<login>', site.login),
+    );
   }
   return make(
     'RemoteUserError',

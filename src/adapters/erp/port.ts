@@ -186,11 +186,27 @@ export interface ErpPort {
   /** Logs in once per adapter instance (JSON-RPC `authenticate`, JSON-2 `res.users/context_get`). Memoised. */
   login(signal?: AbortSignal): Promise<ErpSession>;
 
-  searchRead(model: string, domain: Domain, fields: readonly string[], options?: SearchReadOptions & { signal?: AbortSignal }): Promise<ErpRecord[]>;
-  read(model: string, ids: readonly number[], fields: readonly string[], options?: { context?: Record<string, unknown>; signal?: AbortSignal }): Promise<ErpRecord[]>;
+  searchRead(
+    model: string,
+    domain: Domain,
+    fields: readonly string[],
+    options?: SearchReadOptions & { signal?: AbortSignal },
+  ): Promise<ErpRecord[]>;
+  read(
+    model: string,
+    ids: readonly number[],
+    fields: readonly string[],
+    options?: { context?: Record<string, unknown>; signal?: AbortSignal },
+  ): Promise<ErpRecord[]>;
   fieldsGet(model: string, attributes?: readonly string[], signal?: AbortSignal): Promise<Record<string, ErpFieldInfo>>;
   /** Any public method; `ids` undefined for `@api.model` methods. */
-  call(model: string, method: string, ids: readonly number[] | undefined, kwargs?: Record<string, unknown>, signal?: AbortSignal): Promise<unknown>;
+  call(
+    model: string,
+    method: string,
+    ids: readonly number[] | undefined,
+    kwargs?: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<unknown>;
 
   installedModules(names: readonly string[], signal?: AbortSignal): Promise<ErpModuleState[]>;
   /** Active and archived servers, by sequence. */
@@ -215,3 +231,6 @@ export interface ErpPort {
   findMessageByMessageId(messageId: string, signal?: AbortSignal): Promise<ErpMessageRef | undefined>;
   readLead(id: number, signal?: AbortSignal): Promise<ErpLead | undefined>;
 }
+
+/** The protocol-level part of the port; the higher-level reads are built on it (`reads.ts`). */
+export type ErpCore = Pick<ErpPort, 'version' | 'login' | 'searchRead' | 'read' | 'fieldsGet' | 'call'>;

@@ -1,4 +1,3 @@
-import type { TenantConfig } from '../../config/schema.js';
 import { defineSource } from '../../engine/source.js';
 import { isMailsetupError } from '../../errors.js';
 import type {
@@ -12,6 +11,7 @@ import type {
   ErpSession,
   ErpVersion,
 } from './port.js';
+import { apiFor } from './version.js';
 
 /**
  * What the ERP checks read, each fetched once per run. The adapter memoises version detection and
@@ -43,7 +43,7 @@ export const erpLogin = defineSource<ErpLoginResult>({
       return {
         ok: false,
         version,
-        api: chooseApi(version, ctx.tenant),
+        api: apiFor(version, ctx.tenant.erp.apiKey !== undefined),
         login: ctx.tenant.erp.login,
         database: ctx.tenant.erp.database,
         reason: error.message,
@@ -51,11 +51,6 @@ export const erpLogin = defineSource<ErpLoginResult>({
     }
   },
 });
-
-/** Same rule as the adapter: JSON-2 on 19+ when an API key is configured. */
-export function chooseApi(version: ErpVersion, tenant: TenantConfig): ErpApi {
-  return version.major >= 19 && tenant.erp.apiKey !== undefined ? 'json-2' : 'json-rpc';
-}
 
 /** Modules whose state the checks look at. */
 export const ERP_MODULES = ['fetchmail_notify_error_to_sender', 'microsoft_outlook', 'fetchmail', 'mail', 'crm'] as const;
@@ -80,7 +75,13 @@ export const erpIncomingServers = defineSource<ErpIncomingServers>({
 });
 
 /** System parameters the checks compare (the catch-all ones only matter up to 16). */
-export const ERP_PARAM_KEYS = ['web.base.url', 'web.base.url.freeze', 'mail.catchall.domain', 'mail.catchall.alias', 'mail.default.from'] as const;
+export const ERP_PARAM_KEYS = [
+  'web.base.url',
+  'web.base.url.freeze',
+  'mail.catchall.domain',
+  'mail.catchall.alias',
+  'mail.default.from',
+] as const;
 
 export const erpSystemParams = defineSource<Record<string, string | null>>({
   key: 'erp.system-params',

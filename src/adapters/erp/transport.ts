@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { redact, type Secret } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
 import { type ErpHttpOptions, erpHttp, type HttpAnswer } from './http.js';
-import { type CallSite, classifyOdooError } from './odoo-errors.js';
+import { classifyOdooError } from './odoo-errors.js';
 import type { ErpApi } from './port.js';
 
 /**
@@ -14,7 +14,14 @@ export interface ErpTransport {
   readonly api: ErpApi;
   /** The bot user's uid; throws AuthFailed when the ERP refuses the credentials. */
   authenticate(signal?: AbortSignal): Promise<number>;
-  execute(uid: number, model: string, method: string, ids: readonly number[] | undefined, kwargs: Record<string, unknown>, signal?: AbortSignal): Promise<unknown>;
+  execute(
+    uid: number,
+    model: string,
+    method: string,
+    ids: readonly number[] | undefined,
+    kwargs: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<unknown>;
 }
 
 export interface TransportOptions {
@@ -39,10 +46,9 @@ const jsonRpcEnvelope = z.looseObject({
     .optional(),
 });
 
-let nextRequestId = 1;
-
 export function createJsonRpcTransport(options: TransportOptions): ErpTransport {
   const { database, login } = options;
+  let nextRequestId = 1;
   const rpc = async (service: string, method: string, args: unknown[], call: string, signal?: AbortSignal): Promise<unknown> => {
     const path = '/jsonrpc';
     const answer = await erpHttp(options.http, {
@@ -52,11 +58,15 @@ export function createJsonRpcTransport(options: TransportOptions): ErpTransport 
       signal,
     });
     if (answer.status === 404) {
-      throw new MailsetupError('AdapterUnavailable', `The ERP at ${options.http.baseUrl} has no JSON-RPC endpoint (${path} answered HTTP 404).`, {
-        hint: 'Check that tenants[].erp.url is the ERP itself (not a page below it), and that no proxy blocks /jsonrpc.',
-        source: 'erp',
-        details: { httpStatus: 404, path },
-      });
+      throw new MailsetupError(
+        'AdapterUnavailable',
+        `The ERP at ${options.http.baseUrl} has no JSON-RPC endpoint (${path} answered HTTP 404).`,
+        {
+          hint: 'Check that tenants[].erp.url is the ERP itself (not a page below it), and that no proxy blocks /jsonrpc.',
+          source: 'erp',
+          details: { httpStatus: 404, path },
+        },
+      );
     }
     const envelope = parseJson(answer, jsonRpcEnvelope, options.http.baseUrl, path);
     if (envelope.error) {
@@ -73,7 +83,10 @@ export function createJsonRpcTransport(options: TransportOptions): ErpTransport 
     async authenticate(signal) {
       const uid = await rpc('common', 'authenticate', [database, login, options.secret.reveal(), {}], 'common.authenticate', signal);
       if (uid === false) {
-        throw classifyOdooError({ name: 'odoo.exceptions.AccessDenied', message: 'authenticate returned false' }, { call: 'common.authenticate', login, database });
+        throw classifyOdooError(
+          { name: 'odoo.exceptions.AccessDenied', message: 'authenticate returned false' },
+          { call: 'common.authenticate', login, database },
+        );
       }
       return expectShape(z.number().int().positive(), uid, options.http.baseUrl, 'common.authenticate');
     },
@@ -155,9 +168,13 @@ export function expectShape<T>(schema: z.ZodType<T>, value: unknown, baseUrl: st
 
 function garbled(baseUrl: string, path: string, text: string, status: number): MailsetupError {
   const sample = redact(text.replace(/\s+/g, ' ').trim().slice(0, 60));
-  return new MailsetupError('GarbledResponse', `The ERP at ${baseUrl} answered ${path} (HTTP ${status}) with something that is not the ERP's JSON API.`, {
-    hint: 'Check that tenants[].erp.url points at the ERP itself and not at a login page or proxy; try again if it was a one-off.',
-    source: 'erp',
-    details: { path, httpStatus: status, bodyStart: sample },
-  });
+  return new MailsetupError(
+    'GarbledResponse',
+    `The ERP at ${baseUrl} answered ${path} (HTTP ${status}) with something that is not the ERP's JSON API.`,
+    {
+      hint: 'Check that tenants[].erp.url points at the ERP itself and not at a login page or proxy; try again if it was a one-off.',
+      source: 'erp',
+      details: { path, httpStatus: status, bodyStart: sample },
+    },
+  );
 }

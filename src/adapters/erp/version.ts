@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MailsetupError } from '../../errors.js';
 import { type ErpHttpOptions, erpHttp } from './http.js';
+import type { ErpApi, ErpVersion } from './port.js';
 import { parseJson } from './transport.js';
-import type { ErpVersion } from './port.js';
 
 const versionInfo = z.looseObject({
   result: z.looseObject({ server_version: z.string(), server_version_info: z.array(z.unknown()) }).optional(),
@@ -22,11 +22,15 @@ export async function detectVersion(http: ErpHttpOptions, signal?: AbortSignal):
   if (answer.status === 404) {
     const fallback = await erpHttp(http, { method: 'GET', path: '/web/version', signal });
     if (fallback.status === 404) {
-      throw new MailsetupError('AdapterUnavailable', `${http.baseUrl} does not look like the ERP: neither ${path} nor /web/version exists.`, {
-        hint: 'Check tenants[].erp.url: it must be the ERP itself (the address of its login page without /web/login).',
-        source: 'erp',
-        details: { httpStatus: 404, path },
-      });
+      throw new MailsetupError(
+        'AdapterUnavailable',
+        `${http.baseUrl} does not look like the ERP: neither ${path} nor /web/version exists.`,
+        {
+          hint: 'Check tenants[].erp.url: it must be the ERP itself (the address of its login page without /web/login).',
+          source: 'erp',
+          details: { httpStatus: 404, path },
+        },
+      );
     }
     const body = parseJson(fallback, webVersion, http.baseUrl, '/web/version');
     return toVersion(body.version, body.version_info);
@@ -54,4 +58,9 @@ export function toVersion(serverVersion: string, info: readonly unknown[]): ErpV
     });
   }
   return { serverVersion, major, minor, info };
+}
+
+/** JSON-2 needs 19+ and an API key; everything else speaks JSON-RPC (deprecated on 19, gone in 22). */
+export function apiFor(version: ErpVersion, hasApiKey: boolean): ErpApi {
+  return version.major >= 19 && hasApiKey ? 'json-2' : 'json-rpc';
 }

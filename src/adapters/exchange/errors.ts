@@ -26,7 +26,9 @@ export function parseExoError(body: string): ExoErrorText | undefined {
   if (!error || typeof error !== 'object') return undefined;
   const code = typeof error.code === 'string' ? error.code : undefined;
   const details = Array.isArray(error.details) ? error.details : [];
-  const detailMessages = details.map((d) => (d as { message?: unknown })?.message).filter((m): m is string => typeof m === 'string' && m !== '');
+  const detailMessages = details
+    .map((d) => (d as { message?: unknown })?.message)
+    .filter((m): m is string => typeof m === 'string' && m !== '');
   if (detailMessages.length > 0) {
     const parts = (detailMessages[0] as string).split('|');
     // "Ex6F9304|Microsoft.Exchange.…ManagementObjectNotFoundException|The operation couldn't be performed…"
@@ -71,7 +73,8 @@ export function mapExoAnswer(response: HttpResponse, ctx: ExoCallContext): Mails
   const said = parseExoError(response.body);
   const text = said ? redact(said.message) : `HTTP ${response.status}`;
   const details = { httpStatus: response.status, cmdlet: ctx.cmdlet, exoCode: said?.code, exception: said?.exception };
-  const notRecognised = said?.exception?.endsWith('CommandNotFoundException') || /is not recognized as (the )?name of a cmdlet/i.test(said?.message ?? '');
+  const notRecognised =
+    said?.exception?.endsWith('CommandNotFoundException') || /is not recognized as (the )?name of a cmdlet/i.test(said?.message ?? '');
   if (response.status === 401 || response.status === 403 || notRecognised) {
     return insufficientPermission(ctx, text, details);
   }

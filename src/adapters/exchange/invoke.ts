@@ -87,7 +87,8 @@ function parsePage(text: string, cmdlet: string): { value: Record<string, unknow
   if (!('value' in record)) throw garbled(cmdlet, 'an answer without `value`');
   // A cmdlet that only warns answers `value: null` (its warnings are in `@adminapi.warnings`).
   const value = record.value ?? [];
-  if (!Array.isArray(value) || value.some((v) => !v || typeof v !== 'object')) throw garbled(cmdlet, '`value` that is not a list of objects');
+  if (!Array.isArray(value) || value.some((v) => !v || typeof v !== 'object'))
+    throw garbled(cmdlet, '`value` that is not a list of objects');
   const next = record['@odata.nextLink'];
   if (next !== undefined && next !== null && typeof next !== 'string') throw garbled(cmdlet, 'a next-page link that is not a URL');
   return { value: value as Record<string, unknown>[], nextLink: typeof next === 'string' ? next : undefined };

@@ -32,7 +32,12 @@ export function createExchangeAdapter(options: AdapterFactoryOptions, tokens: To
     policy,
   });
 
-  async function read<S extends z.ZodType>(cmdlet: string, parameters: CmdletParameters, schema: S, signal?: AbortSignal): Promise<z.output<S>[]> {
+  async function read<S extends z.ZodType>(
+    cmdlet: string,
+    parameters: CmdletParameters,
+    schema: S,
+    signal?: AbortSignal,
+  ): Promise<z.output<S>[]> {
     const objects = await client.run(cmdlet, parameters, signal);
     return objects.map((object) => {
       const result = schema.safeParse(object);
@@ -62,7 +67,8 @@ export function createExchangeAdapter(options: AdapterFactoryOptions, tokens: To
     getInboundConnectors: (signal) => read('Get-InboundConnector', {}, inboundConnectorSchema, signal),
     getTransportRules: (signal) => read('Get-TransportRule', {}, transportRuleSchema, signal),
     getAcceptedDomains: (signal) => read('Get-AcceptedDomain', {}, acceptedDomainSchema, signal),
-    getDynamicDistributionGroup: (identity, signal) => one('Get-DynamicDistributionGroup', identity, dynamicDistributionGroupSchema, signal),
+    getDynamicDistributionGroup: (identity, signal) =>
+      one('Get-DynamicDistributionGroup', identity, dynamicDistributionGroupSchema, signal),
     getDynamicDistributionGroupMembers: (identity, signal) =>
       read('Get-DynamicDistributionGroupMember', { Identity: identity, ResultSize: 'Unlimited' }, recipientSchema, signal),
     getMailbox: (identity, signal) => one('Get-Mailbox', identity, mailboxSchema, signal),

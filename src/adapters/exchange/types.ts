@@ -8,7 +8,9 @@ import { z } from 'zod';
  */
 
 /** A boolean, also accepting the `"True"`/`"False"` strings some serialisers produce. */
-const exoBool = z.union([z.boolean(), z.enum(['True', 'False', 'true', 'false'])]).transform((v) => v === true || v === 'True' || v === 'true');
+const exoBool = z
+  .union([z.boolean(), z.enum(['True', 'False', 'true', 'false'])])
+  .transform((v) => v === true || v === 'True' || v === 'true');
 const list = z
   .array(z.string())
   .nullish()
@@ -113,5 +115,11 @@ export type OrganizationConfig = z.output<typeof organizationConfigSchema>;
  * A cmdlet parameter value. Always sent as typed JSON inside `CmdletInput.Parameters`; nothing is
  * ever spliced into a command string. Multi-valued Set parameters take `{Add, Remove}`.
  */
-export type CmdletParameterValue = string | number | boolean | null | readonly string[] | Readonly<{ Add?: readonly string[]; Remove?: readonly string[] }>;
+export type CmdletParameterValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly string[]
+  | Readonly<{ Add?: readonly string[]; Remove?: readonly string[] }>;
 export type CmdletParameters = Readonly<Record<string, CmdletParameterValue>>;

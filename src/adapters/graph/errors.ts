@@ -16,18 +16,25 @@ export function mapGraphError(error: unknown, ctx: GraphCallContext): MailsetupE
   if (error instanceof GraphTransportFailure) return error.failure;
   if (isMailsetupError(error)) return error;
   if (!(error instanceof GraphError)) {
-    return new MailsetupError('Internal', `Unexpected error reading ${ctx.what} from Microsoft Graph: ${redact(String(error))}`, { source: 'graph', cause: error });
+    return new MailsetupError('Internal', `Unexpected error reading ${ctx.what} from Microsoft Graph: ${redact(String(error))}`, {
+      source: 'graph',
+      cause: error,
+    });
   }
   const status = error.statusCode;
   const code = error.code ?? '';
   const said = redact(error.message ?? '');
   const details = { httpStatus: status, graphCode: code || undefined, requestId: error.requestId ?? undefined };
   if (status === 403) {
-    return new MailsetupError('InsufficientPermission', `App ${ctx.clientId} may not read ${ctx.what} in Microsoft Graph (${code}: ${said}).`, {
-      hint: `Grant it the Microsoft Graph application permission ${ctx.permission} (Entra admin center → App registrations → ${ctx.clientId} → API permissions → Add a permission → Microsoft Graph → Application permissions), then "Grant admin consent".`,
-      source: 'graph',
-      details: { ...details, permission: ctx.permission },
-    });
+    return new MailsetupError(
+      'InsufficientPermission',
+      `App ${ctx.clientId} may not read ${ctx.what} in Microsoft Graph (${code}: ${said}).`,
+      {
+        hint: `Grant it the Microsoft Graph application permission ${ctx.permission} (Entra admin center → App registrations → ${ctx.clientId} → API permissions → Add a permission → Microsoft Graph → Application permissions), then "Grant admin consent".`,
+        source: 'graph',
+        details: { ...details, permission: ctx.permission },
+      },
+    );
   }
   if (status === 401) {
     return new MailsetupError('AuthFailed', `Microsoft Graph refused the bot's token while reading ${ctx.what} (${code}: ${said}).`, {
@@ -41,27 +48,39 @@ export function mapGraphError(error: unknown, ctx: GraphCallContext): MailsetupE
   }
   if (status === 429) {
     const retryAfter = error.headers?.get('retry-after') ?? undefined;
-    return new MailsetupError('AdapterThrottled', `Microsoft Graph is throttling the bot${retryAfter ? ` (it asks to wait ${retryAfter} s)` : ''}; ${ctx.what} could not be read.`, {
-      hint: 'This passes on its own; try again in a few minutes.',
-      source: 'graph',
-      details: { ...details, retryAfter },
-    });
+    return new MailsetupError(
+      'AdapterThrottled',
+      `Microsoft Graph is throttling the bot${retryAfter ? ` (it asks to wait ${retryAfter} s)` : ''}; ${ctx.what} could not be read.`,
+      {
+        hint: 'This passes on its own; try again in a few minutes.',
+        source: 'graph',
+        details: { ...details, retryAfter },
+      },
+    );
   }
   if (status >= 500) {
-    return new MailsetupError('AdapterUnavailable', `Microsoft Graph is unavailable (HTTP ${status}${code ? ` ${code}` : ''}) while reading ${ctx.what}.`, {
-      hint: 'This is usually passing; try again in a few minutes.',
-      source: 'graph',
-      details,
-    });
+    return new MailsetupError(
+      'AdapterUnavailable',
+      `Microsoft Graph is unavailable (HTTP ${status}${code ? ` ${code}` : ''}) while reading ${ctx.what}.`,
+      {
+        hint: 'This is usually passing; try again in a few minutes.',
+        source: 'graph',
+        details,
+      },
+    );
   }
   if (status >= 200 && status < 300) {
     return garbled(ctx, `an answer that is not the JSON Graph promises (${said})`);
   }
-  return new MailsetupError('AdapterUnavailable', `Microsoft Graph rejected the request for ${ctx.what} (HTTP ${status} ${code}: ${said}).`, {
-    hint: 'services.graphUrl may not point at Microsoft Graph v1.0.',
-    source: 'graph',
-    details,
-  });
+  return new MailsetupError(
+    'AdapterUnavailable',
+    `Microsoft Graph rejected the request for ${ctx.what} (HTTP ${status} ${code}: ${said}).`,
+    {
+      hint: 'services.graphUrl may not point at Microsoft Graph v1.0.',
+      source: 'graph',
+      details,
+    },
+  );
 }
 
 export function garbled(ctx: Pick<GraphCallContext, 'what'>, what: string): MailsetupError {

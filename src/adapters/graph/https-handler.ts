@@ -34,7 +34,14 @@ export class NodeHttpsHandler implements Middleware {
     const signal = options.signal ?? undefined;
     try {
       const response = await sendHonouringRetryAfter(
-        () => this.send({ url, method, headers: plainHeaders(options.headers), body: typeof options.body === 'string' ? options.body : undefined, signal }),
+        () =>
+          this.send({
+            url,
+            method,
+            headers: plainHeaders(options.headers),
+            body: typeof options.body === 'string' ? options.body : undefined,
+            signal,
+          }),
         { policy: this.policy, signal, label: 'Microsoft Graph', source: 'graph' },
       );
       const empty = response.status === 204 || response.status === 304;

@@ -50,12 +50,20 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
   }
 
   /** Follows `@odata.nextLink` to the end, refusing links to another host. */
-  async function collect<S extends z.ZodType>(path: string, schema: S, ctx: GraphCallContext, signal?: AbortSignal, select?: string[]): Promise<z.output<S>[]> {
+  async function collect<S extends z.ZodType>(
+    path: string,
+    schema: S,
+    ctx: GraphCallContext,
+    signal?: AbortSignal,
+    select?: string[],
+  ): Promise<z.output<S>[]> {
     const items: z.output<S>[] = [];
     let next: string | undefined = path;
     for (let page = 0; next !== undefined; page++) {
       if (page >= MAX_PAGES) throw garbled(ctx, `more than ${MAX_PAGES} pages`);
-      const body = (await get(next, ctx, signal, page === 0 ? select : undefined)) as { value?: unknown; '@odata.nextLink'?: unknown } | undefined;
+      const body = (await get(next, ctx, signal, page === 0 ? select : undefined)) as
+        | { value?: unknown; '@odata.nextLink'?: unknown }
+        | undefined;
       if (!body || !Array.isArray(body.value)) throw garbled(ctx, 'a collection without `value`');
       for (const item of body.value) items.push(parse(schema, item, ctx));
       const link = body['@odata.nextLink'];
@@ -80,9 +88,20 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
     },
     listUsers: (signal) => collect('/users?$top=999', graphUserSchema, users, signal, USER_FIELDS),
     listLicenseDetails: (userId, signal) =>
-      collect(`/users/${encodeURIComponent(userId)}/licenseDetails`, licenseDetailSchema, { ...users, what: `the licences of user ${userId}` }, signal),
+      collect(
+        `/users/${encodeURIComponent(userId)}/licenseDetails`,
+        licenseDetailSchema,
+        { ...users, what: `the licences of user ${userId}` },
+        signal,
+      ),
     listSubscribedSkus: (signal) =>
-      collect('/subscribedSkus', subscribedSkuSchema, { what: 'the subscriptions (subscribedSkus)', permission: 'Organization.Read.All', clientId }, signal),
-    listDomains: (signal) => collect('/domains', graphDomainSchema, { what: 'the domains', permission: 'Domain.Read.All', clientId }, signal),
+      collect(
+        '/subscribedSkus',
+        subscribedSkuSchema,
+        { what: 'the subscriptions (subscribedSkus)', permission: 'Organization.Read.All', clientId },
+        signal,
+      ),
+    listDomains: (signal) =>
+      collect('/domains', graphDomainSchema, { what: 'the domains', permission: 'Domain.Read.All', clientId }, signal),
   };
 }

@@ -6,17 +6,32 @@ import { z } from 'zod';
  */
 export const assignedLicenseSchema = z.looseObject({
   skuId: z.string(),
-  disabledPlans: z.array(z.string()).nullish().transform((v) => v ?? []),
+  disabledPlans: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
 });
 
 export const graphUserSchema = z.looseObject({
   id: z.string(),
   userPrincipalName: z.string(),
   displayName: z.string().nullish(),
-  mail: z.string().nullish().transform((v) => v ?? null),
-  accountEnabled: z.boolean().nullish().transform((v) => v ?? false),
-  createdDateTime: z.string().nullish().transform((v) => v ?? null),
-  assignedLicenses: z.array(assignedLicenseSchema).nullish().transform((v) => v ?? []),
+  mail: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  accountEnabled: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
+  createdDateTime: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? null),
+  assignedLicenses: z
+    .array(assignedLicenseSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type GraphUser = z.output<typeof graphUserSchema>;
 
@@ -32,7 +47,10 @@ export type ServicePlan = z.output<typeof servicePlanSchema>;
 export const licenseDetailSchema = z.looseObject({
   skuId: z.string(),
   skuPartNumber: z.string(),
-  servicePlans: z.array(servicePlanSchema).nullish().transform((v) => v ?? []),
+  servicePlans: z
+    .array(servicePlanSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type LicenseDetail = z.output<typeof licenseDetailSchema>;
 
@@ -43,7 +61,10 @@ export const subscribedSkuSchema = z.looseObject({
   capabilityStatus: z.string(),
   consumedUnits: z.number(),
   prepaidUnits: z.looseObject({ enabled: z.number() }),
-  servicePlans: z.array(servicePlanSchema).nullish().transform((v) => v ?? []),
+  servicePlans: z
+    .array(servicePlanSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type SubscribedSku = z.output<typeof subscribedSkuSchema>;
 
@@ -51,7 +72,10 @@ export const graphDomainSchema = z.looseObject({
   id: z.string(),
   isVerified: z.boolean(),
   isDefault: z.boolean().nullish(),
-  supportedServices: z.array(z.string()).nullish().transform((v) => v ?? []),
+  supportedServices: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type GraphDomain = z.output<typeof graphDomainSchema>;
 

@@ -17,16 +17,23 @@ export interface ImapErrorContext {
 
 interface ImapFlowError extends Error {
   code?: string;
-  response?: string;
+  response?: unknown;
   authenticationFailed?: boolean;
 }
 
 const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'ETIMEDOUT']);
-const CLOSED_CODES = new Set(['NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS', 'ECONNRESET', 'EPIPE']);
+const CLOSED_CODES = new Set([
+  'NoConnection',
+  'EConnectionClosed',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+  'ECONNRESET',
+  'EPIPE',
+]);
 
 /** The server's text without the tag: `3 NO AUTHENTICATE failed.` → `AUTHENTICATE failed.`. */
-export function serverText(response: string | undefined): string | undefined {
-  return response?.replace(/^\S+ (NO|BAD) /, '').trim() || undefined;
+export function serverText(response: unknown): string | undefined {
+  return typeof response === 'string' ? response.replace(/^\S+ (NO|BAD) /, '').trim() || undefined : undefined;
 }
 
 /** Turns anything imapflow or the socket threw into a coded error that names the hop. */
@@ -34,12 +41,17 @@ export function toImapError(error: unknown, ctx: ImapErrorContext): MailsetupErr
   if (error instanceof MailsetupError) return error;
   const err = (error ?? {}) as ImapFlowError;
   const where = `the IMAP server ${ctx.host}:${ctx.port}`;
-  const details = { host: ctx.host, port: ctx.port, user: ctx.user, stage: ctx.stage, ...(err.code ? { errorCode: err.code } : {}) };
+  const details = { host: ctx.host, port: ctx.port, user: ctx.user, stage: ctx.stage, ...(err.code ? { imapErrorCode: err.code } : {}) };
   const text = serverText(err.response);
 
   if (err.authenticationFailed) return authFailed(ctx, text ?? 'authentication failed', details);
   if (err.code && TIMEOUT_CODES.has(err.code)) {
-    const what = err.code === 'GREETING_TIMEOUT' ? 'sent no greeting' : err.code === 'CONNECT_TIMEOUT' ? 'did not accept the connection' : 'stopped answering';
+    const what =
+      err.code === 'GREETING_TIMEOUT'
+        ? 'sent no greeting'
+        : err.code === 'CONNECT_TIMEOUT'
+          ? 'did not accept the connection'
+          : 'stopped answering';
     return new MailsetupError('AdapterTimeout', `${capital(where)} ${what} in time (while ${STAGE_TEXT[ctx.stage]}).`, {
       hint: 'Check that the host and port in services.imap are right and reachable from the bot; try again later if the service is slow.',
       source: 'imap',
@@ -58,7 +70,7 @@ export function toImapError(error: unknown, ctx: ImapErrorContext): MailsetupErr
   if (err.code === 'ECONNREFUSED' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' || err.code === 'EHOSTUNREACH') {
     const what = err.code === 'ECONNREFUSED' ? 'refused the connection' : 'cannot be reached (name or route not found)';
     return new MailsetupError('AdapterUnavailable', `${capital(where)} ${what}.`, {
-      hint: 'Check services.imap (Exchange Online is outlook.office365.com:993) and the bot host\'s network.',
+      hint: "Check services.imap (Exchange Online is outlook.office365.com:993) and the bot host's network.",
       source: 'imap',
       details,
       cause: error,
@@ -73,19 +85,27 @@ export function toImapError(error: unknown, ctx: ImapErrorContext): MailsetupErr
     });
   }
   if (err.code?.startsWith('Parser') || err.code === 'InvalidResponse' || err.code === 'UnexpectedTag') {
-    return new MailsetupError('GarbledResponse', `${capital(where)} sent something that is not IMAP while the bot was ${STAGE_TEXT[ctx.stage]}.`, {
-      hint: 'Check that services.imap points at an IMAP server (port 993, TLS).',
-      source: 'imap',
-      details,
-      cause: error,
-    });
+    return new MailsetupError(
+      'GarbledResponse',
+      `${capital(where)} sent something that is not IMAP while the bot was ${STAGE_TEXT[ctx.stage]}.`,
+      {
+        hint: 'Check that services.imap points at an IMAP server (port 993, TLS).',
+        source: 'imap',
+        details,
+        cause: error,
+      },
+    );
   }
-  return new MailsetupError('AdapterUnavailable', `${capital(where)} answered "${text ?? err.message}" while the bot was ${STAGE_TEXT[ctx.stage]}.`, {
-    hint: 'Try again; if it persists, check the mailbox in Exchange Online.',
-    source: 'imap',
-    details: { ...details, ...(text ? { serverResponse: text } : {}) },
-    cause: error,
-  });
+  return new MailsetupError(
+    'AdapterUnavailable',
+    `${capital(where)} answered "${text ?? err.message}" while the bot was ${STAGE_TEXT[ctx.stage]}.`,
+    {
+      hint: 'Try again; if it persists, check the mailbox in Exchange Online.',
+      source: 'imap',
+      details: { ...details, ...(text ? { serverResponse: text } : {}) },
+      cause: error,
+    },
+  );
 }
 
 const STAGE_TEXT: Record<ImapStage, string> = {

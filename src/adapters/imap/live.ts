@@ -14,7 +14,11 @@ const EXCHANGE_IMAP_HOST = /(^|\.)(outlook\.office365\.com|outlook\.office\.com|
 export function createImapAdapter(options: AdapterFactoryOptions, tokens: TokenProvider): ImapPort {
   const { tenant, services } = options;
   // Below the run's per-fetch timeout, so the IMAP hop's own, more precise error wins.
-  const mailboxOptions = (signal?: AbortSignal) => ({ ca: options.ca, timeoutMs: Math.max(250, Math.floor(options.timeouts.fetchMs * 0.8)), signal });
+  const mailboxOptions = (signal?: AbortSignal) => ({
+    ca: options.ca,
+    timeoutMs: Math.max(250, Math.floor(options.timeouts.fetchMs * 0.8)),
+    signal,
+  });
 
   const loginFor = async (mailbox: MailboxRef, signal?: AbortSignal): Promise<MailboxLogin> => {
     if (mailbox === 'probe') {

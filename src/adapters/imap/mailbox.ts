@@ -42,7 +42,11 @@ export interface MailboxSession {
 export const TEST_HEADER = 'X-Mailsetup-Test';
 
 /** Opens a session, runs `use`, and always logs out — nothing left open, whatever happens. */
-export async function withMailbox<T>(login: MailboxLogin, options: MailboxOptions, use: (session: MailboxSession) => Promise<T>): Promise<T> {
+export async function withMailbox<T>(
+  login: MailboxLogin,
+  options: MailboxOptions,
+  use: (session: MailboxSession) => Promise<T>,
+): Promise<T> {
   const session = await openMailbox(login, options);
   try {
     return await use(session);
@@ -54,19 +58,38 @@ export async function withMailbox<T>(login: MailboxLogin, options: MailboxOption
 /** Connects and logs in. The caller must `close()` the session (prefer `withMailbox`). */
 export async function openMailbox(login: MailboxLogin, options: MailboxOptions): Promise<MailboxSession> {
   const method = login.accessToken !== undefined ? 'xoauth2' : 'password';
+  let garbled: unknown;
   let stage: ImapStage = 'connect';
+  // Exchange (Online or on-premises) names itself in its greeting; the lab's loopback host has no telling name.
+  const isExchange = () => login.exchange === true || /Microsoft Exchange/i.test(client.greeting ?? '');
   const fail = (error: unknown) =>
-    toImapError(error, { host: login.host, port: login.port, user: login.user, stage, exchange: login.exchange ?? false, method, clientId: login.clientId });
+    toImapError(garbled ?? error, {
+      host: login.host,
+      port: login.port,
+      user: login.user,
+      stage,
+      exchange: isExchange(),
+      method,
+      clientId: login.clientId,
+    });
   const client = new ImapFlow({
     host: login.host,
     port: login.port,
     secure: login.secure,
-    auth: login.accessToken !== undefined ? { user: login.user, accessToken: login.accessToken } : { user: login.user, pass: login.password?.reveal() ?? '' },
-    logger: false,
+    auth:
+      login.accessToken !== undefined
+        ? { user: login.user, accessToken: login.accessToken }
+        : { user: login.user, pass: login.password?.reveal() ?? '' },
+    logger: quietLogger((error) => {
+      // imapflow only logs a response it cannot parse and then waits: stop at once and say so.
+      garbled ??= error;
+      client.close();
+    }),
     disableAutoIdle: true,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
+    // A little later than the greeting timer, so a silent server reads as "no greeting".
+    socketTimeout: options.timeoutMs + 250,
     ...(options.ca ? { tls: { ca: options.ca } } : {}),
   });
   client.on('error', () => {}); // errors reach the awaiting call; this only keeps a late socket error from crashing
@@ -120,12 +143,13 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
             if (!first || at < first.at) first = { uid: m.uid, at };
           }
           if (!first) return null;
-          const message = await client.fetchOne(String(first.uid), { uid: true, envelope: true }, { uid: true });
+          const envelope = ((await client.fetchOne(String(first.uid), { uid: true, envelope: true }, { uid: true })) || undefined)
+            ?.envelope;
           return {
             uid: first.uid,
             receivedAt: new Date(first.at).toISOString(),
-            subject: (message && message.envelope?.subject) || null,
-            from: (message && message.envelope?.from?.[0]?.address) || null,
+            subject: envelope?.subject || null,
+            from: envelope?.from?.[0]?.address || null,
           };
         });
       }
@@ -137,7 +161,11 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
       if (uids.length === 0) return undefined;
       const newest = Math.max(...uids);
       return step('fetch', async () => {
-        const m = await client.fetchOne(String(newest), { uid: true, internalDate: true, envelope: true, flags: true, headers: ['received'] }, { uid: true });
+        const m = await client.fetchOne(
+          String(newest),
+          { uid: true, internalDate: true, envelope: true, flags: true, headers: ['received'] },
+          { uid: true },
+        );
         if (!m) return undefined;
         return {
           uid: m.uid,
@@ -169,4 +197,15 @@ export function headerValues(block: string, name: string): string[] {
     .split(/\r?\n/)
     .filter((line) => line.toLowerCase().startsWith(wanted))
     .map((line) => line.slice(wanted.length).trim());
+}
+
+const GARBLED = /^(Parser|InvalidResponse$|UnexpectedTag$|ResponseProcessingFailed$)/;
+
+/** Logs nothing; hands parser errors (which imapflow only logs) to `onGarbled`. */
+function quietLogger(onGarbled: (error: unknown) => void) {
+  const watch = (entry: unknown) => {
+    const err = (entry as { err?: { code?: unknown } } | undefined)?.err;
+    if (err && typeof err.code === 'string' && GARBLED.test(err.code)) onGarbled(err);
+  };
+  return { debug: () => {}, info: () => {}, warn: watch, error: watch };
 }

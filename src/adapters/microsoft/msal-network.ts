@@ -31,7 +31,11 @@ export function createMsalNetwork(send: HttpSend, evidence: MsalWireEvidence): I
       evidence.failure = new MailsetupError(
         'GarbledResponse',
         `The Microsoft sign-in service (${new URL(url).host}) answered HTTP ${response.status} with something that is not JSON.`,
-        { hint: 'Check services.authorityHost; a proxy may be answering instead of Microsoft.', source: 'token', details: { httpStatus: response.status } },
+        {
+          hint: 'Check services.authorityHost; a proxy may be answering instead of Microsoft.',
+          source: 'token',
+          details: { httpStatus: response.status },
+        },
       );
       throw evidence.failure;
     }

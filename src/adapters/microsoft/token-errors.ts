@@ -32,7 +32,9 @@ export function mapTokenError(error: unknown, ctx: TokenErrorContext): Mailsetup
 
   const msal = (error ?? {}) as MsalErrorLike;
   const answerCodes = errorAnswer?.body.error_codes;
-  const code = Number(msal.errorNo ?? (Array.isArray(answerCodes) ? answerCodes[0] : undefined) ?? aadstsIn(msal.errorMessage ?? msal.message));
+  const code = Number(
+    msal.errorNo ?? (Array.isArray(answerCodes) ? answerCodes[0] : undefined) ?? aadstsIn(msal.errorMessage ?? msal.message),
+  );
   const description = firstSentences(String(errorAnswer?.body.error_description ?? msal.errorMessage ?? msal.message ?? ''));
   const status = errorAnswer?.status ?? msal.status;
   const details = { aadsts: Number.isFinite(code) ? code : undefined, httpStatus: status, msalError: msal.errorCode };
@@ -41,11 +43,15 @@ export function mapTokenError(error: unknown, ctx: TokenErrorContext): Mailsetup
   switch (code) {
     case 7000215:
     case 7000222:
-      return new MailsetupError('AuthFailed', `Microsoft sign-in rejected the client secret of ${app} (AADSTS${code}: ${code === 7000222 ? 'the secret has expired' : 'invalid client secret'}).`, {
-        hint: `Renew the secret: Entra admin center → App registrations → ${ctx.clientId} → Certificates & secrets → New client secret, and put its Value (not its Secret ID) in the config — or switch to a certificate, the recommended form.`,
-        source: 'token',
-        details,
-      });
+      return new MailsetupError(
+        'AuthFailed',
+        `Microsoft sign-in rejected the client secret of ${app} (AADSTS${code}: ${code === 7000222 ? 'the secret has expired' : 'invalid client secret'}).`,
+        {
+          hint: `Renew the secret: Entra admin center → App registrations → ${ctx.clientId} → Certificates & secrets → New client secret, and put its Value (not its Secret ID) in the config — or switch to a certificate, the recommended form.`,
+          source: 'token',
+          details,
+        },
+      );
     case 90002:
       return new MailsetupError('AuthFailed', `Microsoft sign-in does not know tenant ${ctx.tenantId} (AADSTS90002: tenant not found).`, {
         hint: 'Check tenants[].tenantId (Entra admin center → Overview → Tenant ID) and that services.authorityHost is the right cloud.',
@@ -62,17 +68,25 @@ export function mapTokenError(error: unknown, ctx: TokenErrorContext): Mailsetup
     case 700024:
     case 50027:
     case 7000218:
-      return new MailsetupError('AuthFailed', `Microsoft sign-in rejected the ${ctx.credential} of ${app} (AADSTS${code}: ${description}).`, {
-        hint:
-          ctx.credential === 'certificate'
-            ? `Upload the certificate whose thumbprint is in the config to App registrations → ${ctx.clientId} → Certificates & secrets, and check that the private key belongs to it and the bot's clock is right.`
-            : 'Check tenants[].microsoft in the config.',
-        source: 'token',
-        details,
-      });
+      return new MailsetupError(
+        'AuthFailed',
+        `Microsoft sign-in rejected the ${ctx.credential} of ${app} (AADSTS${code}: ${description}).`,
+        {
+          hint:
+            ctx.credential === 'certificate'
+              ? `Upload the certificate whose thumbprint is in the config to App registrations → ${ctx.clientId} → Certificates & secrets, and check that the private key belongs to it and the bot's clock is right.`
+              : 'Check tenants[].microsoft in the config.',
+          source: 'token',
+          details,
+        },
+      );
   }
   if (status === 429) {
-    return new MailsetupError('AdapterThrottled', 'Microsoft sign-in is throttling the bot.', { hint: 'This passes on its own; try again in a few minutes.', source: 'token', details });
+    return new MailsetupError('AdapterThrottled', 'Microsoft sign-in is throttling the bot.', {
+      hint: 'This passes on its own; try again in a few minutes.',
+      source: 'token',
+      details,
+    });
   }
   if (status !== undefined && status >= 500) {
     return new MailsetupError('AdapterUnavailable', `Microsoft sign-in (${hostOf(ctx.authorityHost)}) is unavailable (HTTP ${status}).`, {
@@ -88,11 +102,15 @@ export function mapTokenError(error: unknown, ctx: TokenErrorContext): Mailsetup
       details,
     });
   }
-  return new MailsetupError('AdapterUnavailable', `Could not get a token from Microsoft sign-in (${hostOf(ctx.authorityHost)}): ${redact(msal.errorCode ?? msal.message ?? 'unknown error')}.`, {
-    hint: 'Check services.authorityHost and that the bot can reach it.',
-    source: 'token',
-    details,
-  });
+  return new MailsetupError(
+    'AdapterUnavailable',
+    `Could not get a token from Microsoft sign-in (${hostOf(ctx.authorityHost)}): ${redact(msal.errorCode ?? msal.message ?? 'unknown error')}.`,
+    {
+      hint: 'Check services.authorityHost and that the bot can reach it.',
+      source: 'token',
+      details,
+    },
+  );
 }
 
 function aadstsIn(text: string | undefined): number {

@@ -51,9 +51,13 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
     if (msal) return msal;
     const app = tenant.microsoft;
     if (!app) {
-      throw new MailsetupError('ConfigInvalid', `Tenant ${tenant.name} has no Microsoft app configured, so Graph and Exchange cannot be read.`, {
-        hint: 'Add tenants[].microsoft with clientId and a certificate (or clientSecret).',
-      });
+      throw new MailsetupError(
+        'ConfigInvalid',
+        `Tenant ${tenant.name} has no Microsoft app configured, so Graph and Exchange cannot be read.`,
+        {
+          hint: 'Add tenants[].microsoft with clientId and a certificate (or clientSecret).',
+        },
+      );
     }
     const send = createHttpSend({ ca: options.ca, timeoutMs: options.timeouts.fetchMs, label: 'Microsoft sign-in', source: 'token' });
     const authorityHost = services.authorityHost.replace(/\/+$/, '');
@@ -137,9 +141,13 @@ function readCertificate(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    throw new MailsetupError('ConfigInvalid', `Cannot read the certificate file ${path} (tenants[].microsoft.certificate.certificatePath).`, {
-      hint: 'Check the path and that the bot may read it, or leave certificatePath out.',
-    });
+    throw new MailsetupError(
+      'ConfigInvalid',
+      `Cannot read the certificate file ${path} (tenants[].microsoft.certificate.certificatePath).`,
+      {
+        hint: 'Check the path and that the bot may read it, or leave certificatePath out.',
+      },
+    );
   }
 }
 

@@ -9,7 +9,9 @@ export interface HomeView {
 
 /** The App Home tab: the last status (when there is one) and how to ask for a new one. */
 export function homeView(last: LastStatus | undefined, command = '/mailsetup'): HomeView {
-  const head: types.KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: 'mailsetup — ERP ↔ Exchange Online mail', emoji: true } }];
+  const head: types.KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'mailsetup — ERP ↔ Exchange Online mail', emoji: true } },
+  ];
   const foot: types.KnownBlock[] = [
     { type: 'divider' },
     {
@@ -27,7 +29,13 @@ export function homeView(last: LastStatus | undefined, command = '/mailsetup'): 
       type: 'home',
       blocks: [
         ...head,
-        { type: 'section', text: { type: 'mrkdwn', text: `No status yet. Run \`${command} status\` in a channel (or here in Messages) to check the whole setup.` } },
+        {
+          type: 'section',
+          text: {
+            type: 'mrkdwn',
+            text: `No status yet. Run \`${command} status\` in a channel (or here in Messages) to check the whole setup.`,
+          },
+        },
         ...foot,
       ],
     };

@@ -1,18 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { errorToMessage } from '../../commands/error-message.js';
 import type { Actor } from '../../commands/context.js';
-import { redact } from '../../config/secret.js';
+import { errorToMessage } from '../../commands/error-message.js';
 import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
+import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
 import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
-import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
+import { type ChatCommandHandler, commandSignal, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
 import { boltLogger } from './bolt-logger.js';
 import { homeView } from './home.js';
-import { replyEphemeral, SlackReply } from './slack-reply.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
+import { replyEphemeral, SlackReply } from './slack-reply.js';
 
 export interface SlackBotOptions {
   config: Pick<MailsetupConfig, 'slack' | 'services'>;
@@ -54,7 +54,9 @@ export class SlackBot {
   constructor(options: SlackBotOptions) {
     const slack = options.config.slack;
     if (!slack) {
-      throw new MailsetupError('ConfigInvalid', 'Slack is not configured.', { hint: 'Add a slack section (or set SLACK_BOT_TOKEN and SLACK_APP_TOKEN).' });
+      throw new MailsetupError('ConfigInvalid', 'Slack is not configured.', {
+        hint: 'Add a slack section (or set SLACK_BOT_TOKEN and SLACK_APP_TOKEN).',
+      });
     }
     this.#options = options;
     this.#slack = slack;
@@ -92,7 +94,9 @@ export class SlackBot {
     }
     try {
       if (this.#receiver instanceof HTTPReceiver) {
-        const server = await this.#receiver.start(this.#options.host ? { port: this.#slack.port, host: this.#options.host } : this.#slack.port);
+        const server = await this.#receiver.start(
+          this.#options.host ? { port: this.#slack.port, host: this.#options.host } : this.#slack.port,
+        );
         this.#started = true;
         const port = (server.address() as AddressInfo | null)?.port;
         this.#logger.info({ port, path: SLACK_EVENTS_PATH }, 'Slack front end listening (HTTP mode)');
@@ -113,7 +117,9 @@ export class SlackBot {
     this.#abort.abort();
     if (this.#started) {
       this.#started = false;
-      await this.app.stop().catch((error: unknown) => this.#logger.warn({ err: redact(String(error)) }, 'Slack front end did not stop cleanly'));
+      await this.app
+        .stop()
+        .catch((error: unknown) => this.#logger.warn({ err: redact(String(error)) }, 'Slack front end did not stop cleanly'));
     }
     await Promise.race([Promise.allSettled([...this.#running]), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   }
@@ -138,7 +144,11 @@ export class SlackBot {
     // Buttons arrive with approvals; until then a click is acknowledged and explained, never left spinning.
     this.app.action(/.*/, async ({ ack, respond }) => {
       await ack();
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'That button does nothing in this version of mailsetup yet.' }).catch(() => {});
+      await respond({
+        response_type: 'ephemeral',
+        replace_original: false,
+        text: 'That button does nothing in this version of mailsetup yet.',
+      }).catch(() => {});
     });
 
     this.app.error(async (error) => {
@@ -162,13 +172,17 @@ export class SlackBot {
     const live = new LiveReply(reply, {
       intervalMs: this.#options.updateIntervalMs,
       placeholder: { afterMs: this.#options.placeholderAfterMs ?? 800, message: workingMessage(text) },
-      onError: (error) => this.#logger.warn({ code: slackErrorCode(error), err: redact(String(error)) }, 'A progress update did not reach Slack'),
+      onError: (error) =>
+        this.#logger.warn({ code: slackErrorCode(error), err: redact(String(error)) }, 'A progress update did not reach Slack'),
     });
     let final: Message;
+    const command = commandSignal(this.#abort.signal);
     try {
-      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: this.#abort.signal });
+      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: command.signal });
     } catch (error) {
       final = errorToMessage(error, (reference, cause) => this.#logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
+    } finally {
+      command.done();
     }
     final = redactDeep({ ...final, inProgress: false });
 
@@ -194,7 +208,12 @@ export class SlackBot {
 
     if (commandVerb(text) === 'status' && !final.ephemeral && final.blocks.length > 0) {
       try {
-        this.#options.store.saveLastStatus({ message: final, at: new Date().toISOString(), requestedBy: actor.displayName ?? actor.userId, platform: 'slack' });
+        this.#options.store.saveLastStatus({
+          message: final,
+          at: new Date().toISOString(),
+          requestedBy: actor.displayName ?? actor.userId,
+          platform: 'slack',
+        });
       } catch (error) {
         this.#logger.warn({ err: redact(String(error)) }, 'The last status could not be stored');
       }

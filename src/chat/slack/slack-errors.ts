@@ -20,10 +20,23 @@ export function cannotPostHere(error: unknown): boolean {
 export function slackStartError(error: unknown, what: 'bot token' | 'app-level token', apiUrl: string): MailsetupError {
   const code = slackErrorCode(error);
   const env = what === 'bot token' ? 'SLACK_BOT_TOKEN (xoxb-…)' : 'SLACK_APP_TOKEN (xapp-…, with the connections:write scope)';
-  if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked' || code === 'not_allowed_token_type') {
-    return new MailsetupError('AuthFailed', `Slack refused the ${what} (${code}).`, { hint: `Check ${env} or the slack section of the config.`, source: 'slack' });
+  if (
+    code === 'invalid_auth' ||
+    code === 'not_authed' ||
+    code === 'account_inactive' ||
+    code === 'token_revoked' ||
+    code === 'not_allowed_token_type'
+  ) {
+    return new MailsetupError('AuthFailed', `Slack refused the ${what} (${code}).`, {
+      hint: `Check ${env} or the slack section of the config.`,
+      source: 'slack',
+    });
   }
-  if (code) return new MailsetupError('AdapterUnavailable', `Slack answered ${code} when the bot started.`, { hint: 'Check the Slack app settings and try again.', source: 'slack' });
+  if (code)
+    return new MailsetupError('AdapterUnavailable', `Slack answered ${code} when the bot started.`, {
+      hint: 'Check the Slack app settings and try again.',
+      source: 'slack',
+    });
   const reason = redact(error instanceof Error ? error.message : String(error));
   return new MailsetupError('AdapterUnavailable', `The Slack API at ${apiUrl} cannot be reached (${reason.split('\n')[0]}).`, {
     hint: 'Check the network path to Slack (a proxy or firewall) and services.slackApiUrl.',

@@ -1,7 +1,7 @@
 import type { RespondFn, webApi } from '@slack/bolt';
-import { redactDeep, type LiveReplyTarget } from '../front-end.js';
 import { renderBlocks, type SlackPayload } from '../../render/blocks.js';
 import type { Message } from '../../render/message.js';
+import { type LiveReplyTarget, redactDeep } from '../front-end.js';
 import { cannotPostHere } from './slack-errors.js';
 
 /** A response URL takes five messages in 30 minutes; one stays free for the closing tip. */
@@ -61,7 +61,8 @@ export class SlackReply implements LiveReplyTarget {
     if (!this.#respond) return;
     const parts: SlackPayload[] = [rendering.main, ...rendering.thread];
     const shown = parts.slice(0, RESPONSE_URL_BUDGET);
-    for (const part of shown) await this.#respond({ response_type: 'in_channel', replace_original: false, text: part.text, blocks: part.blocks });
+    for (const part of shown)
+      await this.#respond({ response_type: 'in_channel', replace_original: false, text: part.text, blocks: part.blocks });
     const hidden = parts.length - shown.length;
     await this.#respond({
       response_type: 'ephemeral',

@@ -22,7 +22,11 @@ export class MailsetupTeamsHandler extends TeamsActivityHandler {
       if (!text && context.activity.value !== undefined) await events.unsupported(context);
       else {
         const from = context.activity.from;
-        await events.command(text, { platform: 'teams', userId: from?.aadObjectId ?? from?.id ?? 'unknown', displayName: from?.name }, context);
+        await events.command(
+          text,
+          { platform: 'teams', userId: from?.aadObjectId ?? from?.id ?? 'unknown', displayName: from?.name },
+          context,
+        );
       }
       await next();
     });
@@ -66,5 +70,8 @@ export function storedReference(activity: Partial<Activity>): { conversationId: 
   const reference = TurnContext.getConversationReference(activity);
   const conversationId = (reference.conversation?.id ?? '').split(';messageid=')[0] as string;
   const { activityId: _activityId, ...rest } = reference;
-  return { conversationId, reference: { ...rest, conversation: { ...(reference.conversation as ConversationReference['conversation']), id: conversationId } } };
+  return {
+    conversationId,
+    reference: { ...rest, conversation: { ...(reference.conversation as ConversationReference['conversation']), id: conversationId } },
+  };
 }

@@ -12,14 +12,14 @@ import type { AddressInfo } from 'node:net';
 import { CloudAdapter, TurnContext } from 'botbuilder';
 import type { BotFrameworkAuthentication, ClaimsIdentity } from 'botframework-connector';
 import type { Logger } from 'pino';
-import { errorToMessage } from '../../commands/error-message.js';
 import type { Actor } from '../../commands/context.js';
-import { redact } from '../../config/secret.js';
+import { errorToMessage } from '../../commands/error-message.js';
 import type { MailsetupConfig } from '../../config/schema.js';
+import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
 import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
-import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
+import { type ChatCommandHandler, commandSignal, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
 import { MailsetupTeamsHandler, storedReference } from './activity-handler.js';
 import { teamsAuthentication } from './auth.js';
 import { TeamsReply } from './teams-reply.js';
@@ -71,7 +71,9 @@ export class TeamsBot {
     this.#auth = options.authentication ?? teamsAuthentication(options.config.teams as NonNullable<MailsetupConfig['teams']>);
     this.adapter = new CloudAdapter(this.#auth);
     this.adapter.onTurnError = async (context, error) => {
-      const reply = errorToMessage(error, (reference, cause) => this.#logger.error({ reference, err: redact(String(cause)) }, 'Teams turn failed'));
+      const reply = errorToMessage(error, (reference, cause) =>
+        this.#logger.error({ reference, err: redact(String(cause)) }, 'Teams turn failed'),
+      );
       await context.sendActivity({ type: 'message', text: redact(reply.summary) }).catch(() => {});
     };
     this.handler = new MailsetupTeamsHandler({
@@ -149,7 +151,9 @@ export class TeamsBot {
       }
       throw error;
     }
-    await this.adapter.process({ body, headers: req.headers, method: req.method }, nodeResponse(res), (context) => this.handler.run(context));
+    await this.adapter.process({ body, headers: req.headers, method: req.method }, nodeResponse(res), (context) =>
+      this.handler.run(context),
+    );
   }
 
   async #remember(context: TurnContext): Promise<void> {
@@ -164,7 +168,8 @@ export class TeamsBot {
         tenantId: (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation?.tenantId,
         reference: reference as Record<string, unknown>,
       });
-      if (outcome === 'created') this.#logger.info({ conversationType: activity.conversation?.conversationType }, 'Stored a Teams conversation reference');
+      if (outcome === 'created')
+        this.#logger.info({ conversationType: activity.conversation?.conversationType }, 'Stored a Teams conversation reference');
     } catch (error) {
       this.#logger.warn({ err: redact(String(error)) }, 'A Teams conversation reference could not be stored');
     }
@@ -184,7 +189,9 @@ export class TeamsBot {
     const identity = context.turnState.get(context.adapter.BotIdentityKey) as ClaimsIdentity;
     // The full reference (with the thread and the message id), so the reply lands where the command was asked.
     const reply = new TeamsReply(this.adapter, identity, TurnContext.getConversationReference(context.activity));
-    const work = this.#run(text, actor, reply);
+    // Begin after this turn has answered Teams: the command's first synchronous steps (building
+    // adapters, say) must not hold up the HTTP response.
+    const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#run(text, actor, reply));
     this.#running.add(work);
     void work.finally(() => this.#running.delete(work));
   }
@@ -196,10 +203,13 @@ export class TeamsBot {
       onError: (error) => this.#logger.warn({ err: redact(String(error)) }, 'A progress update did not reach Teams'),
     });
     let final: Message;
+    const command = commandSignal(this.#abort.signal);
     try {
-      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: this.#abort.signal });
+      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: command.signal });
     } catch (error) {
       final = errorToMessage(error, (reference, cause) => this.#logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
+    } finally {
+      command.done();
     }
     // Teams has no ephemeral bot messages in channels; a usage error is a short ordinary reply.
     final = redactDeep({ ...final, inProgress: false });
@@ -211,7 +221,12 @@ export class TeamsBot {
     }
     if (commandVerb(text) === 'status' && !final.ephemeral && final.blocks.length > 0) {
       try {
-        this.#options.store.saveLastStatus({ message: final, at: new Date().toISOString(), requestedBy: actor.displayName ?? actor.userId, platform: 'teams' });
+        this.#options.store.saveLastStatus({
+          message: final,
+          at: new Date().toISOString(),
+          requestedBy: actor.displayName ?? actor.userId,
+          platform: 'teams',
+        });
       } catch (error) {
         this.#logger.warn({ err: redact(String(error)) }, 'The last status could not be stored');
       }

@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../../engine/check.js';
+import { entraDomainCheck } from './entra-domain.js';
 
 /** The entra checks, in catalogue order. */
-export const entraChecks: readonly CheckDefinition[] = [];
+export const entraChecks: readonly CheckDefinition[] = [entraDomainCheck];

@@ -50,7 +50,13 @@ export const erpErrorNoticeTemplateCheck = defineCheck({
     const template = target.errorNoticeTemplate;
     const observed = { server: target.raw, error_notice_template_id: template ? [template.id, template.name] : false };
     if (template?.name === ERROR_NOTICE_TEMPLATE) {
-      return { status: 'pass', detail: `Incoming mail server "${target.name}" sends "${ERROR_NOTICE_TEMPLATE}" for unroutable mail.`, observed, expected, resource };
+      return {
+        status: 'pass',
+        detail: `Incoming mail server "${target.name}" sends "${ERROR_NOTICE_TEMPLATE}" for unroutable mail.`,
+        observed,
+        expected,
+        resource,
+      };
     }
     return {
       status: 'fail',

@@ -20,7 +20,10 @@ export const erpIncomingServerCheck = defineCheck({
     const { servers, typeField, serverTypes } = snapshot.get(erpIncomingServers);
     const mailbox = ctx.tenant.catchallMailbox;
     // OAuth is its own server type from 16; before, a flag on an IMAP server (module microsoft_outlook).
-    const oauthForm = major >= 16 ? `${typeField} "outlook" (Outlook Oauth Authentication)` : `${typeField} "imap" with use_microsoft_outlook_service (Outlook Authentication)`;
+    const oauthForm =
+      major >= 16
+        ? `${typeField} "outlook" (Outlook Oauth Authentication)`
+        : `${typeField} "imap" with use_microsoft_outlook_service (Outlook Authentication)`;
     const expected = {
       [typeField]: major >= 16 ? 'outlook' : 'imap',
       ...(major < 16 ? { use_microsoft_outlook_service: true } : {}),
@@ -71,7 +74,8 @@ export const erpIncomingServerCheck = defineCheck({
     if (target.port !== 993) problems.push(`port is ${target.port ?? 'empty'}, expected 993`);
     if (!target.isSsl) problems.push('is_ssl is False, expected True (Exchange Online IMAP needs SSL/TLS on 993)');
     if (!target.active) problems.push('the server is archived (active False), expected active');
-    if (target.state !== 'done') problems.push(`state is "${target.state}" (not confirmed), expected "done": the fetch job skips unconfirmed servers`);
+    if (target.state !== 'done')
+      problems.push(`state is "${target.state}" (not confirmed), expected "done": the fetch job skips unconfirmed servers`);
 
     const observed = { server: target.raw, oauth, servers: servers.map(overview), serverTypes };
     const resource = { kind: 'fetchmail.server', id: String(target.id), name: target.name };

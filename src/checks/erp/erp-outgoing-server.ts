@@ -1,7 +1,6 @@
-import type { ErpOutgoingServer } from '../../adapters/erp/port.js';
 import { erpLogin, erpOutgoingServers } from '../../adapters/erp/sources.js';
 import { defineCheck } from '../../engine/check.js';
-import { DEV_MODE, EXO_MX_SUFFIX, expectedMxHost, listOf, MENU, sessionOf } from './shared.js';
+import { DEV_MODE, EXO_MX_SUFFIX, expectedMxHost, listOf, MENU, serverUsedFor, sessionOf, splitFilter } from './shared.js';
 
 const STARTTLS = ['starttls', 'starttls_strict'];
 
@@ -62,17 +61,23 @@ export const erpOutgoingServerCheck = defineCheck({
     if (!STARTTLS.includes(target.smtpEncryption)) problems.push(`smtp_encryption is "${target.smtpEncryption}", expected "starttls"`);
     if (target.smtpUser) problems.push(`smtp_user is "${target.smtpUser}", expected empty (the connector relays by IP, without a login)`);
     if (!target.active) problems.push('the server is archived (active False), expected active');
-    const picked = pickFor(servers, domain, major);
+    const picked = serverUsedFor(servers, domain, major);
     if (target.active && picked && picked.id !== target.id) {
-      problems.push(`"${picked.name}" (sequence ${picked.sequence}) is used before it for mail from @${domain}, expected this server first`);
+      problems.push(
+        `"${picked.name}" (sequence ${picked.sequence}) is used before it for mail from @${domain}, expected this server first`,
+      );
     }
     if (hasFromFilter) {
       const filters = splitFilter(target.fromFilter);
       if (filters.length === 0) {
-        problems.push(`from_filter is empty, expected "${domain}" (anything else lets the ERP send as any domain, which Exchange and DMARC reject)`);
+        problems.push(
+          `from_filter is empty, expected "${domain}" (anything else lets the ERP send as any domain, which Exchange and DMARC reject)`,
+        );
       } else if (!filters.includes(domain)) {
         if (filters.some((f) => f.endsWith(`@${domain}`))) {
-          soft.push(`from_filter is "${target.fromFilter}", an address: mail from other @${domain} senders is rewritten to the default From`);
+          soft.push(
+            `from_filter is "${target.fromFilter}", an address: mail from other @${domain} senders is rewritten to the default From`,
+          );
         } else problems.push(`from_filter is "${target.fromFilter}", expected "${domain}"`);
       }
     }
@@ -97,27 +102,3 @@ export const erpOutgoingServerCheck = defineCheck({
     };
   },
 });
-
-/**
- * The server the ERP uses for mail from the domain: by sequence; from 15 `from_filter` decides first
- * (a filter naming the domain, then servers without a filter).
- */
-function pickFor(servers: readonly ErpOutgoingServer[], domain: string, major: number): ErpOutgoingServer | undefined {
-  const active = servers.filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id);
-  if (major < 15) return active[0];
-  return (
-    active.find((s) => splitFilter(s.fromFilter).includes(domain)) ??
-    active.find((s) => splitFilter(s.fromFilter).some((f) => f.endsWith(`@${domain}`))) ??
-    active.find((s) => splitFilter(s.fromFilter).length === 0) ??
-    active[0]
-  );
-}
-
-/** `from_filter` is one domain or address; on 19 a comma-separated list. */
-function splitFilter(value: string | null): string[] {
-  return (value ?? '')
-    .toLowerCase()
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
-}

@@ -28,7 +28,13 @@ export const erpReachableCheck = defineCheck({
         detail:
           `The ERP (version ${login.version.serverVersion}, ${login.api}) refused the bot's login "${login.login}" on database ` +
           `"${login.database}": the password or API key in the bot's config does not match the ERP user.`,
-        observed: { serverVersion: login.version.serverVersion, api: login.api, login: login.login, database: login.database, erpAnswer: login.reason },
+        observed: {
+          serverVersion: login.version.serverVersion,
+          api: login.api,
+          login: login.login,
+          database: login.database,
+          erpAnswer: login.reason,
+        },
         expected: { login: 'accepted' },
         resource,
         remediation: {

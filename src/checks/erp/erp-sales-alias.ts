@@ -54,7 +54,9 @@ export const erpSalesAliasCheck = defineCheck({
       );
     }
     if (team.aliasContact !== 'everyone') {
-      problems.push(`alias_contact is "${team.aliasContact ?? ''}", expected "everyone": mail from outside senders (customers) is bounced instead of becoming a lead`);
+      problems.push(
+        `alias_contact is "${team.aliasContact ?? ''}", expected "everyone": mail from outside senders (customers) is bounced instead of becoming a lead`,
+      );
     }
     if (major >= 16 && team.aliasStatus === 'invalid') {
       problems.push('alias_status is "invalid", expected valid: the last mail to the alias could not be processed');

@@ -25,12 +25,16 @@ export const erpSystemParamsCheck = defineCheck({
 
     const baseUrl = params['web.base.url'];
     if (trimSlash(baseUrl ?? '') !== publicUrl) {
-      problems.push(`web.base.url is ${baseUrl ? `"${baseUrl}"` : 'not set'}, expected "${publicUrl}" (links in mail and the Outlook OAuth redirect use it)`);
+      problems.push(
+        `web.base.url is ${baseUrl ? `"${baseUrl}"` : 'not set'}, expected "${publicUrl}" (links in mail and the Outlook OAuth redirect use it)`,
+      );
       steps.push(`web.base.url = ${publicUrl}`);
     }
     const freeze = params['web.base.url.freeze'];
     if (!/^(true|1)$/i.test(freeze ?? '')) {
-      problems.push(`web.base.url.freeze is ${freeze ? `"${freeze}"` : 'not set'}, expected "True" (otherwise the next admin login from another address rewrites web.base.url)`);
+      problems.push(
+        `web.base.url.freeze is ${freeze ? `"${freeze}"` : 'not set'}, expected "True" (otherwise the next admin login from another address rewrites web.base.url)`,
+      );
       steps.push('web.base.url.freeze = True');
     }
 
@@ -40,11 +44,15 @@ export const erpSystemParamsCheck = defineCheck({
       const catchAlias = params['mail.catchall.alias'];
       observedCatchall = { 'mail.catchall.domain': catchDomain, 'mail.catchall.alias': catchAlias };
       if ((catchDomain ?? '').toLowerCase() !== domain) {
-        problems.push(`mail.catchall.domain is ${catchDomain ? `"${catchDomain}"` : 'not set'}, expected "${domain}" (aliases such as sales@ only match this domain)`);
+        problems.push(
+          `mail.catchall.domain is ${catchDomain ? `"${catchDomain}"` : 'not set'}, expected "${domain}" (aliases such as sales@ only match this domain)`,
+        );
         steps.push(`mail.catchall.domain = ${domain}`);
       }
       if ((catchAlias ?? '').toLowerCase() !== local) {
-        problems.push(`mail.catchall.alias is ${catchAlias ? `"${catchAlias}"` : 'not set'}, expected "${local}" (the catch-all mailbox ${ctx.tenant.catchallMailbox})`);
+        problems.push(
+          `mail.catchall.alias is ${catchAlias ? `"${catchAlias}"` : 'not set'}, expected "${local}" (the catch-all mailbox ${ctx.tenant.catchallMailbox})`,
+        );
         steps.push(`mail.catchall.alias = ${local}`);
       }
     } else {
@@ -56,15 +64,21 @@ export const erpSystemParamsCheck = defineCheck({
         companyAliasDomainId: company?.aliasDomainId ?? null,
       };
       if (!record) {
-        problems.push(`no mail.alias.domain is named "${domain}" (found ${aliasDomains.domains.length > 0 ? listOf(aliasDomains.domains.map((d) => `"${d.name}"`)) : 'none'}), expected one for the catch-all domain`);
+        problems.push(
+          `no mail.alias.domain is named "${domain}" (found ${aliasDomains.domains.length > 0 ? listOf(aliasDomains.domains.map((d) => `"${d.name}"`)) : 'none'}), expected one for the catch-all domain`,
+        );
         steps.push(`${MENU.aliasDomains} ▸ New: Name ${domain}, Catchall Alias ${local}`);
       } else {
         if ((record.catchallAlias ?? '').toLowerCase() !== local) {
-          problems.push(`mail.alias.domain "${record.name}" has catchall_alias ${record.catchallAlias ? `"${record.catchallAlias}"` : 'empty'}, expected "${local}"`);
+          problems.push(
+            `mail.alias.domain "${record.name}" has catchall_alias ${record.catchallAlias ? `"${record.catchallAlias}"` : 'empty'}, expected "${local}"`,
+          );
           steps.push(`${MENU.aliasDomains} ▸ ${record.name}: Catchall Alias ${local}`);
         }
         if (company && company.aliasDomainId !== record.id) {
-          problems.push(`company "${company.name}" uses ${company.aliasDomainId === null ? 'no alias domain' : `alias domain id ${company.aliasDomainId}`}, expected "${record.name}"`);
+          problems.push(
+            `company "${company.name}" uses ${company.aliasDomainId === null ? 'no alias domain' : `alias domain id ${company.aliasDomainId}`}, expected "${record.name}"`,
+          );
           steps.push(`Settings ▸ General Settings ▸ Discuss ▸ Alias Domain: ${record.name}`);
         }
       }
@@ -96,7 +110,10 @@ export const erpSystemParamsCheck = defineCheck({
       remediation: {
         manual:
           `${DEV_MODE} Then ` +
-          [...(paramSteps.length > 0 ? [`${MENU.params}: set ${paramSteps.join(', ')} (create the key if it is missing)`] : []), ...otherSteps].join('; ') +
+          [
+            ...(paramSteps.length > 0 ? [`${MENU.params}: set ${paramSteps.join(', ')} (create the key if it is missing)`] : []),
+            ...otherSteps,
+          ].join('; ') +
           '.',
         command: steps.join('; '),
       },

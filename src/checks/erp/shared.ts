@@ -1,4 +1,4 @@
-import type { ErpIncomingServer, ErpSession } from '../../adapters/erp/port.js';
+import type { ErpIncomingServer, ErpOutgoingServer, ErpSession } from '../../adapters/erp/port.js';
 import { erpLogin } from '../../adapters/erp/sources.js';
 import type { TenantConfig } from '../../config/schema.js';
 import type { Snapshot } from '../../engine/source.js';
@@ -53,3 +53,27 @@ export const MENU = {
 
 /** The Technical menu is only visible in developer mode. */
 export const DEV_MODE = 'Turn on developer mode first (Settings ▸ Developer Tools ▸ Activate the developer mode).';
+
+/**
+ * The server the ERP uses for mail from the domain: by sequence; from 15 `from_filter` decides first
+ * (a filter naming the domain, then servers without a filter).
+ */
+export function serverUsedFor(servers: readonly ErpOutgoingServer[], domain: string, major: number): ErpOutgoingServer | undefined {
+  const active = servers.filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id);
+  if (major < 15) return active[0];
+  return (
+    active.find((s) => splitFilter(s.fromFilter).includes(domain)) ??
+    active.find((s) => splitFilter(s.fromFilter).some((f) => f.endsWith(`@${domain}`))) ??
+    active.find((s) => splitFilter(s.fromFilter).length === 0) ??
+    active[0]
+  );
+}
+
+/** `from_filter` is one domain or address; on 19 a comma-separated list. */
+export function splitFilter(value: string | null): string[] {
+  return (value ?? '')
+    .toLowerCase()
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+}

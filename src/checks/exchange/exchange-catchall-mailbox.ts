@@ -40,7 +40,9 @@ export const exchangeCatchallMailboxCheck = defineCheck({
     }
     const licenses = snapshot.get(graphCatchallLicenses) ?? [];
     const plans = licenses.flatMap((l) =>
-      l.servicePlans.filter((p) => isExchangePlan(p.servicePlanName)).map((p) => ({ sku: l.skuPartNumber, plan: p.servicePlanName, provisioningStatus: p.provisioningStatus })),
+      l.servicePlans
+        .filter((p) => isExchangePlan(p.servicePlanName))
+        .map((p) => ({ sku: l.skuPartNumber, plan: p.servicePlanName, provisioningStatus: p.provisioningStatus })),
     );
     const mailbox = snapshot.get(exchangeCatchallMailbox);
     const cas = snapshot.get(exchangeCatchallCasMailbox);
@@ -120,6 +122,9 @@ export const exchangeCatchallMailboxCheck = defineCheck({
 /** A subscription with an Exchange plan and free licences, to name in the remediation. */
 function freeExchangeSku(skus: readonly SubscribedSku[]): SubscribedSku | undefined {
   return skus.find(
-    (s) => s.capabilityStatus === 'Enabled' && s.prepaidUnits.enabled - s.consumedUnits > 0 && s.servicePlans.some((p) => isExchangePlan(p.servicePlanName)),
+    (s) =>
+      s.capabilityStatus === 'Enabled' &&
+      s.prepaidUnits.enabled - s.consumedUnits > 0 &&
+      s.servicePlans.some((p) => isExchangePlan(p.servicePlanName)),
   );
 }

@@ -8,7 +8,7 @@ import { psQuote } from './shared/powershell.js';
  * (CIDR- and range-aware). Entries the config does not know are a warning: a stale whitelist lets
  * whoever now holds that address relay mail as the organization.
  */
-export const exchangeConnectorIps = defineCheck({
+export const exchangeConnectorIpsCheck = defineCheck({
   meta: {
     id: 'exchange-connector-ips',
     title: "Connector admits the ERP's IP addresses",
@@ -51,7 +51,8 @@ export const exchangeConnectorIps = defineCheck({
         cause: {
           code: '5.7.64',
           checkId: 'exchange-connector-ips',
-          explanation: "The ERP's egress IP is not in the connector, so Exchange Online does not attribute its mail to your tenant and refuses to relay it.",
+          explanation:
+            "The ERP's egress IP is not in the connector, so Exchange Online does not attribute its mail to your tenant and refuses to relay it.",
           fix: `Add ${coverage.missing.join(', ')} to the connector's SenderIPAddresses.`,
         },
       };

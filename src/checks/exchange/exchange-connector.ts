@@ -9,7 +9,7 @@ import { psList, psQuote } from './shared/powershell.js';
 const DEFAULT_NAME = 'Twenty20 ERP relay';
 
 /** Step 1: an enabled inbound connector "from your organization's email server" (OnPremises). */
-export const exchangeConnector = defineCheck({
+export const exchangeConnectorCheck = defineCheck({
   meta: {
     id: 'exchange-connector',
     title: 'Inbound connector for the ERP',
@@ -28,7 +28,11 @@ export const exchangeConnector = defineCheck({
     if (name) {
       const connector = namedConnector(connectors, name);
       if (!connector) {
-        return missing(ctx.tenant, observed, `There is no inbound connector named "${name}" (Get-InboundConnector lists ${list(connectors)}); expected an enabled OnPremises connector of that name.`);
+        return missing(
+          ctx.tenant,
+          observed,
+          `There is no inbound connector named "${name}" (Get-InboundConnector lists ${list(connectors)}); expected an enabled OnPremises connector of that name.`,
+        );
       }
       return judge(connector, observed);
     }
@@ -42,7 +46,7 @@ export const exchangeConnector = defineCheck({
       observed,
       partners.length > 0
         ? `No inbound connector has ConnectorType OnPremises (there are only ${partners.map((c) => `"${c.Name}" (${c.ConnectorType})`).join(', ')}); expected one from your organization's email server, enabled.`
-        : 'There is no inbound connector at all; expected an enabled one with ConnectorType OnPremises, so that Exchange Online accepts the ERP\'s mail for relay.',
+        : "There is no inbound connector at all; expected an enabled one with ConnectorType OnPremises, so that Exchange Online accepts the ERP's mail for relay.",
     );
   },
 });
@@ -78,7 +82,8 @@ function judge(connector: InboundConnector, observed: Record<string, unknown>): 
       cause: {
         code: '5.7.64',
         checkId: 'exchange-connector',
-        explanation: 'No enabled inbound connector matches the ERP, so Exchange Online treats its mail as anonymous and refuses to relay it outside.',
+        explanation:
+          'No enabled inbound connector matches the ERP, so Exchange Online treats its mail as anonymous and refuses to relay it outside.',
         fix: 'Enable the connector.',
       },
     };
@@ -107,7 +112,8 @@ function missing(tenant: TenantConfig, observed: Record<string, unknown>, detail
     cause: {
       code: '5.7.64',
       checkId: 'exchange-connector',
-      explanation: 'Without an inbound connector for the ERP, Exchange Online refuses its outgoing mail with 550 5.7.64 TenantAttribution; Relay Access Denied.',
+      explanation:
+        'Without an inbound connector for the ERP, Exchange Online refuses its outgoing mail with 550 5.7.64 TenantAttribution; Relay Access Denied.',
       fix: 'Create the connector.',
     },
   };

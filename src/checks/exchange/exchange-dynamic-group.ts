@@ -8,7 +8,11 @@ import { sameText } from './shared/connectors.js';
 import { psQuote } from './shared/powershell.js';
 
 const DAY_MS = 24 * 3600_000;
-const EXPECTED = { IncludedRecipients: 'MailboxUsers, MailGroups', HiddenFromAddressListsEnabled: true, members: 'every user with a mailbox' };
+const EXPECTED = {
+  IncludedRecipients: 'MailboxUsers, MailGroups',
+  HiddenFromAddressListsEnabled: true,
+  members: 'every user with a mailbox',
+};
 
 /**
  * Step 3: the dynamic distribution group that the catch-all rule excepts. Its members must be
@@ -121,7 +125,9 @@ export const exchangeDynamicGroupCheck = defineCheck({
 
 /** Users licensed for an Exchange plan that is not disabled in their licence. */
 function usersWithMailbox(users: readonly GraphUser[], skus: readonly SubscribedSku[]): GraphUser[] {
-  const exchangePlans = new Map(skus.map((s) => [s.skuId, s.servicePlans.filter((p) => isExchangePlan(p.servicePlanName)).map((p) => p.servicePlanId)]));
+  const exchangePlans = new Map(
+    skus.map((s) => [s.skuId, s.servicePlans.filter((p) => isExchangePlan(p.servicePlanName)).map((p) => p.servicePlanId)]),
+  );
   return users.filter((u) =>
     u.assignedLicenses.some((l) => (exchangePlans.get(l.skuId) ?? []).some((planId) => !l.disabledPlans.includes(planId))),
   );

@@ -28,7 +28,9 @@ export async function startErpOnly(
   options.change?.(state);
   const t = state.tenant;
   const config: LabRawConfig = {
-    tenants: [{ name: t.name, domain: t.domain, tenantId: t.tenantId, catchallMailbox: t.catchallMailbox, erpEgressIps: t.erpEgressIps, erp: {} }],
+    tenants: [
+      { name: t.name, domain: t.domain, tenantId: t.tenantId, catchallMailbox: t.catchallMailbox, erpEgressIps: t.erpEgressIps, erp: {} },
+    ],
     services: {},
   };
   const running = await startErpLab(state, config);

@@ -119,11 +119,15 @@ for (const version of [16, 19]) {
       expect(error.message).toMatch(/not the ERP's JSON API/);
     });
 
-    it('a wrong shape → GarbledResponse', async () => {
+    it('valid JSON of the wrong shape → GarbledResponse', async () => {
       lab = await startErpOnly({ version });
-      // search_read must give records; `ir.cron.method_direct_trigger` gives `true`.
-      const error = await failure(lab.client.searchRead('ir.cron', [], ['name']).then(() => lab!.client.readLead(Number.NaN)));
-      expect(['GarbledResponse', 'RemoteUserError']).toContain(error.code);
+      await lab.client.login();
+      // search_read must answer a list of records; this answers an object.
+      const body = version >= 19 ? '{"records": 1}' : '{"jsonrpc": "2.0", "id": 1, "result": {"records": 1}}';
+      lab.state.faults.push({ service: 'erp', kind: 'status', status: 200, body, match: 'ir.config_parameter' });
+      const error = await failure(lab.client.systemParams(['web.base.url']));
+      expect(error.code).toBe('GarbledResponse');
+      expect(error.message).toBe(`The ERP at ${lab.url} answered ir.config_parameter.search_read with data of an unexpected shape.`);
     });
 
     it('HTTP 502 from a proxy → AdapterUnavailable; 429 → AdapterThrottled with Retry-After', async () => {
@@ -163,13 +167,22 @@ for (const version of [16, 19]) {
 describe('ERP adapter login', () => {
   it('logs in once for concurrent reads', async () => {
     lab = await startErpOnly();
-    await Promise.all([lab.client.outgoingServers(), lab.client.incomingServers(), lab.client.systemParams(['web.base.url']), lab.client.login()]);
+    await Promise.all([
+      lab.client.outgoingServers(),
+      lab.client.incomingServers(),
+      lab.client.systemParams(['web.base.url']),
+      lab.client.login(),
+    ]);
     expect(lab.keys().filter((k) => k === 'common.authenticate')).toHaveLength(1);
     expect(lab.keys().filter((k) => k === '/web/webclient/version_info')).toHaveLength(1);
   });
 
   it('remembers a refused login instead of retrying it per source', async () => {
-    lab = await startErpOnly({ change: (s) => void (s.erp.users.find((u) => u.login === 'mailsetup-bot')!.password = 'changed') });
+    lab = await startErpOnly({
+      change: (s) => {
+        s.erp.users.find((u) => u.login === 'mailsetup-bot')!.password = 'changed';
+      },
+    });
     const results = await Promise.allSettled([lab.client.login(), lab.client.outgoingServers(), lab.client.incomingServers()]);
     expect(results.every((r) => r.status === 'rejected')).toBe(true);
     expect(lab.keys().filter((k) => k === 'common.authenticate')).toHaveLength(1);
@@ -188,18 +201,33 @@ describe('ERP adapter login', () => {
   });
 
   it('a wrong database → AuthFailed naming the database', async () => {
-    lab = await startErpOnly({ change: (s) => void (s.erp.database = 'renamed-db') });
+    lab = await startErpOnly({
+      change: (s) => {
+        s.erp.database = 'renamed-db';
+      },
+    });
     // The config was written with the renamed database; ask for another one.
     const { createErpClient } = await import('../../../src/adapters/erp/client.js');
     const { Secret } = await import('../../../src/config/secret.js');
-    const client = createErpClient({ url: lab.url, database: 'contoso-prod', login: 'mailsetup-bot', password: new Secret(lab.state.erp.bot.password, 'inline'), timeoutMs: 2000 });
+    const client = createErpClient({
+      url: lab.url,
+      database: 'contoso-prod',
+      login: 'mailsetup-bot',
+      password: new Secret(lab.state.erp.bot.password, 'inline'),
+      timeoutMs: 2000,
+    });
     const error = await failure(client.login());
     expect(error.code).toBe('AuthFailed');
     expect(error.message).toBe('The ERP has no database "contoso-prod".');
   });
 
   it('on 19, a wrong API key → AuthFailed from HTTP 401 "Invalid apikey"', async () => {
-    lab = await startErpOnly({ version: 19, change: (s) => void (s.erp.users.find((u) => u.login === 'mailsetup-bot')!.apiKeys = ['another-key']) });
+    lab = await startErpOnly({
+      version: 19,
+      change: (s) => {
+        s.erp.users.find((u) => u.login === 'mailsetup-bot')!.apiKeys = ['another-key'];
+      },
+    });
     const error = await failure(lab.client.login());
     expect(error.code).toBe('AuthFailed');
     expect(error.details).toMatchObject({ httpStatus: 401, erpError: 'werkzeug.exceptions.Unauthorized' });

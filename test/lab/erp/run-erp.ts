@@ -1,12 +1,12 @@
 import pino from 'pino';
-import type { Adapters } from '../../../src/adapters/index.js';
+import type { Lab } from '../../../lab/index.js';
 import { createErpAdapter } from '../../../src/adapters/erp/live.js';
+import type { Adapters } from '../../../src/adapters/index.js';
 import { erpChecks } from '../../../src/checks/erp/index.js';
 import { parseConfig } from '../../../src/config/load.js';
 import type { MailsetupConfig } from '../../../src/config/schema.js';
 import type { Report } from '../../../src/engine/result.js';
 import { runChecks } from '../../../src/engine/run.js';
-import type { Lab } from '../../../lab/index.js';
 
 /** The live ERP adapter of the lab's tenant (only the ERP port; ERP checks use nothing else). */
 export function erpAdaptersFor(config: MailsetupConfig): Adapters {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { erpChecks } from '../../../src/checks/erp/index.js';
-import type { CheckResult, Report } from '../../../src/engine/result.js';
 import { type Lab, startLab } from '../../../lab/index.js';
 import { erpScenarios } from '../../../lab/scenarios/erp.js';
+import { erpChecks } from '../../../src/checks/erp/index.js';
+import type { CheckResult, Report } from '../../../src/engine/result.js';
 import { runErpChecks, statuses } from './run-erp.js';
 
 let lab: Lab | undefined;
@@ -13,13 +13,25 @@ afterEach(async () => {
 
 /** What each scenario's failing verdict must name: the cause and the fix. */
 const NAMES: Record<string, { id: string; detail: RegExp[]; remediation?: RegExp }[]> = {
-  'erp-notify-module-missing': [{ id: 'erp-notify-module', detail: [/fetchmail_notify_error_to_sender/, /uninstalled/], remediation: /Update Apps List/ }],
-  'erp-outgoing-wrong-port': [{ id: 'erp-outgoing-server', detail: [/smtp_port is 587/, /expected 25/], remediation: /Outgoing Mail Servers/ }],
-  'erp-incoming-basic-auth': [
-    { id: 'erp-incoming-server', detail: [/password/, /since 2022/, /October 2022/, /server_type "outlook"/], remediation: /Outlook Oauth Authentication/ },
+  'erp-notify-module-missing': [
+    { id: 'erp-notify-module', detail: [/fetchmail_notify_error_to_sender/, /uninstalled/], remediation: /Update Apps List/ },
   ],
-  'erp-base-url-not-frozen': [{ id: 'erp-system-params', detail: [/web\.base\.url\.freeze is not set/, /expected "True"/], remediation: /System Parameters/ }],
-  'erp-sales-alias-followers': [{ id: 'erp-sales-alias', detail: [/alias_contact is "followers"/, /expected "everyone"/], remediation: /Sales Teams/ }],
+  'erp-outgoing-wrong-port': [
+    { id: 'erp-outgoing-server', detail: [/smtp_port is 587/, /expected 25/], remediation: /Outgoing Mail Servers/ },
+  ],
+  'erp-incoming-basic-auth': [
+    {
+      id: 'erp-incoming-server',
+      detail: [/password/, /since 2022/, /October 2022/, /server_type "outlook"/],
+      remediation: /Outlook Oauth Authentication/,
+    },
+  ],
+  'erp-base-url-not-frozen': [
+    { id: 'erp-system-params', detail: [/web\.base\.url\.freeze is not set/, /expected "True"/], remediation: /System Parameters/ },
+  ],
+  'erp-sales-alias-followers': [
+    { id: 'erp-sales-alias', detail: [/alias_contact is "followers"/, /expected "everyone"/], remediation: /Sales Teams/ },
+  ],
   'erp-down': [{ id: 'erp-reachable', detail: [/refused the connection/] }],
   'erp-bad-credentials': [{ id: 'erp-reachable', detail: [/"mailsetup-bot"/, /contoso-prod/], remediation: /tenants\[\]\.erp\.password/ }],
   'erp-bot-not-admin': [{ id: 'erp-outgoing-server', detail: [/mailsetup-bot/, /ir\.mail_server/], remediation: undefined }],
@@ -37,7 +49,10 @@ describe('ERP checks against the lab ERP', () => {
     const report = await runErpChecks(lab);
     expect(statuses(report)).toEqual(Object.fromEntries(erpChecks.map((c) => [c.meta.id, 'pass'])));
     expect(byId(report, 'erp-reachable').observed).toMatchObject({ serverVersion: '16.0', api: 'json-rpc', login: 'mailsetup-bot' });
-    expect(byId(report, 'erp-outgoing-server').observed.server).toMatchObject({ smtp_host: 'contoso-test.mail.protection.outlook.com', smtp_port: 25 });
+    expect(byId(report, 'erp-outgoing-server').observed.server).toMatchObject({
+      smtp_host: 'contoso-test.mail.protection.outlook.com',
+      smtp_port: 25,
+    });
   });
 
   for (const scenario of erpScenarios) {

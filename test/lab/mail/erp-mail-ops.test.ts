@@ -81,7 +81,10 @@ describe("the ERP's mail operations (real SMTP/IMAP from 127.0.0.2)", () => {
 
   it('an IMAP server that closes the connection, or never greets, ends in a clear error', async () => {
     lab = await startMailOnly((s) => {
-      s.faults.push({ service: 'imap', match: 'AUTHENTICATE', kind: 'close', times: 1 }, { service: 'imap', match: 'connect', kind: 'timeout', times: 1 });
+      s.faults.push(
+        { service: 'imap', match: 'AUTHENTICATE', kind: 'close', times: 1 },
+        { service: 'imap', match: 'connect', kind: 'timeout', times: 1 },
+      );
     });
     const ops = createErpMailOps(lab.state, labTls().caPem, { connectionTimeout: 500, greetingTimeout: 300, socketTimeout: 500 });
     // The connect fault is listed second but is the only one matching the connect stage.

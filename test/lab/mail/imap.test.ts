@@ -46,7 +46,13 @@ async function loginOutcome(c: ImapFlow): Promise<string> {
 
 function issueAppToken(state: LabState, overrides: Partial<LabState['microsoft']['tokens'][number]> = {}): string {
   const token = `tok-${state.microsoft.tokens.length + 1}-${Math.random().toString(36).slice(2)}`;
-  state.microsoft.tokens.push({ token, audience: 'exchange', clientId: state.microsoft.app.clientId, expiresAt: Date.now() + 3_600_000, ...overrides });
+  state.microsoft.tokens.push({
+    token,
+    audience: 'exchange',
+    clientId: state.microsoft.app.clientId,
+    expiresAt: Date.now() + 3_600_000,
+    ...overrides,
+  });
   return token;
 }
 
@@ -72,9 +78,9 @@ describe('lab IMAP: Exchange Online host', () => {
       expect(status).toMatchObject({ messages: 2, unseen: 1 });
       await c.mailboxOpen('INBOX');
       const unseen = (await c.search({ seen: false }, { uid: true })) || [];
-      const fetched = await c.fetchOne(String(unseen[0]), { internalDate: true, envelope: true }, { uid: true });
-      expect(fetched && fetched.envelope?.subject).toBe('waiting');
-      const internalDate = fetched && fetched.internalDate ? new Date(fetched.internalDate).getTime() : 0;
+      const fetched = (await c.fetchOne(String(unseen[0]), { internalDate: true, envelope: true }, { uid: true })) || undefined;
+      expect(fetched?.envelope?.subject).toBe('waiting');
+      const internalDate = fetched?.internalDate ? new Date(fetched.internalDate).getTime() : 0;
       expect(Math.abs(Date.now() - 3_600_000 - internalDate)).toBeLessThan(2000);
       await c.messageFlagsAdd(unseen, ['\\Seen'], { uid: true });
       expect(lab.state.mail.mailboxes['erp@contoso.test']!.messages.every((m) => m.flags.includes('\\Seen'))).toBe(true);
@@ -90,8 +96,12 @@ describe('lab IMAP: Exchange Online host', () => {
     const port = imapPort(state);
     const user = 'erp@contoso.test';
     expect(await loginOutcome(client(port, { user, accessToken: 'not-a-lab-token' }))).toBe('NO AUTHENTICATE failed.');
-    expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state, { expiresAt: Date.now() - 1000 }) }))).toBe('NO AUTHENTICATE failed.');
-    expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state, { audience: 'graph' }) }))).toBe('NO AUTHENTICATE failed.');
+    expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state, { expiresAt: Date.now() - 1000 }) }))).toBe(
+      'NO AUTHENTICATE failed.',
+    );
+    expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state, { audience: 'graph' }) }))).toBe(
+      'NO AUTHENTICATE failed.',
+    );
     state.mail.imapApp.fullAccess = [];
     expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state) }))).toBe('NO AUTHENTICATE failed.');
     state.mail.imapApp.fullAccess = [user];
@@ -99,7 +109,9 @@ describe('lab IMAP: Exchange Online host', () => {
     expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state) }))).toBe('NO AUTHENTICATE failed.');
     state.mail.imapApp.accessAsApp = true;
     state.microsoft.exchange.mailboxes.find((m) => m.PrimarySmtpAddress === user)!.ImapEnabled = false;
-    expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state) }))).toBe('NO User is authenticated but not connected.');
+    expect(await loginOutcome(client(port, { user, accessToken: issueAppToken(state) }))).toBe(
+      'NO User is authenticated but not connected.',
+    );
   });
 
   it('announces mail the MX delivers while a client has the inbox open', async () => {
@@ -125,13 +137,15 @@ describe('lab IMAP: the outside host (probe mailbox)', () => {
     const { state } = lab;
     await sendMail(lab.mxPort, '127.0.0.2', { from: 'erp@contoso.test', to: [state.mail.probe.address] }, message('outbound leg'));
     const port = imapPort(state, OUTSIDE_IMAP_HOST);
-    expect(await loginOutcome(client(port, { user: state.mail.probe.address, pass: 'wrong' }))).toBe('NO [AUTHENTICATIONFAILED] Authentication failed.');
+    expect(await loginOutcome(client(port, { user: state.mail.probe.address, pass: 'wrong' }))).toBe(
+      'NO [AUTHENTICATIONFAILED] Authentication failed.',
+    );
     const c = client(port, { user: state.mail.probe.address, pass: state.mail.probe.password });
     try {
       await c.connect();
       await c.mailboxOpen('INBOX');
-      const found = await c.fetchOne('*', { source: true });
-      expect(found && found.source?.toString()).toMatch(/^Received: from sender\.test \(203\.0\.113\.10\)/);
+      const found = (await c.fetchOne('*', { source: true })) || undefined;
+      expect(found?.source?.toString()).toMatch(/^Received: from sender\.test \(203\.0\.113\.10\)/);
       await c.logout();
     } finally {
       c.close();

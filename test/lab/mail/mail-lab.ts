@@ -41,7 +41,11 @@ export function sendMail(port: number, localAddress: string, envelope: { from: s
     connection.connect((err) => {
       if (err) {
         connection.close();
-        return resolve({ ok: false, response: (err as { response?: string }).response ?? err.message, command: (err as { command?: string }).command });
+        return resolve({
+          ok: false,
+          response: (err as { response?: string }).response ?? err.message,
+          command: (err as { command?: string }).command,
+        });
       }
       connection.send(envelope, raw, (sendErr, info) => {
         connection.quit();

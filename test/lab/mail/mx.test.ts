@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { labTls } from '../../../lab/tls.js';
 import type { LabState } from '../../../lab/state.js';
+import { labTls } from '../../../lab/tls.js';
 import { message, sendMail, startMailOnly } from './mail-lab.js';
 import { smtpDialog } from './smtp-dialog.js';
 
@@ -46,7 +46,12 @@ describe('lab MX: the SMTP conversation', () => {
     expect(refused).toMatchObject({ ok: false, command: 'RCPT TO' });
     expect(refused.response).toMatch(/^550 5\.7\.64 TenantAttribution; Relay Access Denied \[[\w.-]+\]$/);
 
-    const relayed = await sendMail(mxPort, ERP, { from: 'erp@contoso.test', to: ['probe@outside.test'] }, message('outbound', 'erp@contoso.test', 'probe@outside.test'));
+    const relayed = await sendMail(
+      mxPort,
+      ERP,
+      { from: 'erp@contoso.test', to: ['probe@outside.test'] },
+      message('outbound', 'erp@contoso.test', 'probe@outside.test'),
+    );
     expect(relayed.ok).toBe(true);
     const [received] = inbox(state, 'probe@outside.test');
     expect(received?.raw).toMatch(/^Received: from sender\.test \(203\.0\.113\.10\) by /);
@@ -69,7 +74,9 @@ describe('lab MX: the SMTP conversation', () => {
       s.microsoft.exchange.organizationConfig.RejectDirectSend = true;
     });
     const spoof = await sendMail(mxPort, BOT, { from: 'alice@contoso.test', to: ['bob@contoso.test'] }, message('direct send'));
-    expect(spoof.response).toBe('550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources');
+    expect(spoof.response).toBe(
+      '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
+    );
     const fromErp = await sendMail(mxPort, ERP, { from: 'alice@contoso.test', to: ['bob@contoso.test'] }, message('via connector'));
     expect(fromErp.ok).toBe(true);
     const outsider = await sendMail(mxPort, BOT, { from: 'probe@outside.test', to: ['bob@contoso.test'] }, message('outside sender'));
@@ -114,7 +121,9 @@ describe('lab MX: accepted domain and transport rules', () => {
 
   it('redirects a mailbox that is not yet in the group (the 24 h membership refresh)', async () => {
     const { mxPort, state } = await start((s) => {
-      s.microsoft.exchange.dynamicGroups[0]!.members = s.microsoft.exchange.dynamicGroups[0]!.members.filter((m) => !m.startsWith('carol@'));
+      s.microsoft.exchange.dynamicGroups[0]!.members = s.microsoft.exchange.dynamicGroups[0]!.members.filter(
+        (m) => !m.startsWith('carol@'),
+      );
     });
     await sendMail(mxPort, BOT, { from: 'probe@outside.test', to: ['carol@contoso.test'] }, message('for carol'));
     expect(subjects(state, 'erp@contoso.test')).toEqual(['for carol']);
@@ -144,8 +153,25 @@ describe('lab MX: accepted domain and transport rules', () => {
       const catchall = s.microsoft.exchange.transportRules[0]!;
       catchall.Priority = 1;
       s.microsoft.exchange.transportRules.push(
-        { ...catchall, Identity: 'Tag invoices', Name: 'Tag invoices', Priority: 0, RedirectMessageTo: null, SubjectContainsWords: ['invoice'], StopRuleProcessing: true },
-        { ...catchall, Identity: 'Drop spam', Name: 'Drop spam', Priority: 2, RedirectMessageTo: null, SubjectContainsWords: ['viagra'], DeleteMessage: true, ExceptIfSentToMemberOf: null },
+        {
+          ...catchall,
+          Identity: 'Tag invoices',
+          Name: 'Tag invoices',
+          Priority: 0,
+          RedirectMessageTo: null,
+          SubjectContainsWords: ['invoice'],
+          StopRuleProcessing: true,
+        },
+        {
+          ...catchall,
+          Identity: 'Drop spam',
+          Name: 'Drop spam',
+          Priority: 2,
+          RedirectMessageTo: null,
+          SubjectContainsWords: ['viagra'],
+          DeleteMessage: true,
+          ExceptIfSentToMemberOf: null,
+        },
       );
     });
     await sendMail(mxPort, BOT, { from: 'probe@outside.test', to: ['sales@contoso.test'] }, message('invoice 42'));
@@ -160,7 +186,14 @@ describe('lab MX: accepted domain and transport rules', () => {
 describe('lab MX: faults and records', () => {
   it('answers a status fault at the chosen stage and records each stage', async () => {
     const { mxPort, state } = await start((s) => {
-      s.faults.push({ service: 'mx', match: 'rcpt', kind: 'status', status: 451, body: '4.7.500 Server busy. Please try again later. (AS770)', times: 1 });
+      s.faults.push({
+        service: 'mx',
+        match: 'rcpt',
+        kind: 'status',
+        status: 451,
+        body: '4.7.500 Server busy. Please try again later. (AS770)',
+        times: 1,
+      });
     });
     const busy = await sendMail(mxPort, BOT, { from: 'probe@outside.test', to: ['sales@contoso.test'] }, message('busy'));
     expect(busy.response).toBe('451 4.7.500 Server busy. Please try again later. (AS770)');

@@ -1,5 +1,5 @@
 import type { InboundConnector } from '../../../adapters/exchange/types.js';
-import { addressCount, isCovered, type IpRange, parseAll } from './ip-ranges.js';
+import { addressCount, type IpRange, isCovered, parseAll } from './ip-ranges.js';
 
 export function sameText(a: string | null | undefined, b: string | null | undefined): boolean {
   return typeof a === 'string' && typeof b === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();

@@ -30,7 +30,8 @@ export function parseIpRange(text: string): IpRange | undefined {
       const [from, to] = value.split('-').map((part) => ipaddr.process(part.trim()));
       if (!from || !to || from.kind() !== to.kind()) return undefined;
       const [a, b] = [toBigInt(from), toBigInt(to)];
-      return { family: from.kind(), start: a < b ? a : b, end: a < b ? b : a, text: value };
+      const [start, end] = a <= b ? [a, b] : [b, a];
+      return { family: from.kind(), start, end, text: value };
     }
     const address = ipaddr.process(value);
     const n = toBigInt(address);

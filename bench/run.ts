@@ -1,0 +1,31 @@
+import { measureStatusConcurrency } from './status-concurrency.js';
+
+/**
+ * Runs the benchmarks of DESIGN §10 and prints each as a ratio against a baseline measured in the
+ * same run (never a timed unit test). `npm run bench`.
+ */
+async function main(): Promise<void> {
+  const rows: { budget: string; measured: string; ratio: number; limit: number }[] = [];
+
+  const status = await measureStatusConcurrency();
+  rows.push({
+    budget: 'status ≤ 1.2× its longest dependency chain',
+    measured: `status ${status.statusMs} ms over ${status.checks} checks; longest chain ${status.longestChain} ${status.longestChainMs} ms (latency ${status.latencyMs} ms per call)`,
+    ratio: status.ratio,
+    limit: 1.2,
+  });
+  rows.push({
+    budget: 'each outside resource fetched once per status run',
+    measured: `most calls to one resource in a run: ${status.maxFetchesOfOneResource}`,
+    ratio: status.maxFetchesOfOneResource,
+    limit: 1,
+  });
+
+  for (const r of rows) {
+    const verdict = r.ratio <= r.limit ? 'within' : 'OVER';
+    console.log(`${verdict.padEnd(6)} ${r.budget}: ratio ${r.ratio} (limit ${r.limit}) — ${r.measured}`);
+  }
+  if (rows.some((r) => r.ratio > r.limit)) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,73 @@
+import { exchangeInboundConnectors, exchangeOrganizationConfig } from '../../adapters/exchange/sources.js';
+import { defineCheck } from '../../engine/check.js';
+import type { Verdict } from '../../engine/result.js';
+import { ipCoverage } from './shared/connectors.js';
+import { psList } from './shared/powershell.js';
+
+/**
+ * `RejectDirectSend` (GA September 2025) against the connector: when on, anonymous mail whose
+ * sender is in one of your domains is refused with 550 5.7.68 unless a connector matches the
+ * sending server. Off is a pass: the ERP is unaffected (the spoofing side is for DMARC).
+ */
+export const exchangeRejectDirectSendCheck = defineCheck({
+  meta: {
+    id: 'exchange-reject-direct-send',
+    title: 'Reject Direct Send vs. the ERP connector',
+    area: 'exchange',
+    severity: 'high',
+    dependsOn: [],
+    sources: [exchangeOrganizationConfig, exchangeInboundConnectors],
+    fixable: false,
+    watched: false,
+  },
+  explainFile: new URL('./exchange-reject-direct-send.md', import.meta.url),
+  run(snapshot, ctx): Verdict {
+    const config = snapshot.get(exchangeOrganizationConfig);
+    const enabled = snapshot.get(exchangeInboundConnectors).filter((c) => c.Enabled);
+    const egress = ctx.tenant.erpEgressIps;
+    const coverage = ipCoverage(egress, enabled);
+    const observed = {
+      RejectDirectSend: config.RejectDirectSend,
+      enabledConnectors: enabled.map((c) => ({ Name: c.Name, ConnectorType: c.ConnectorType, SenderIPAddresses: c.SenderIPAddresses })),
+      erpEgressIps: egress,
+      notMatched: coverage.missing,
+    };
+    const resource = { kind: 'OrganizationConfig', name: config.Identity ?? 'OrganizationConfig' };
+    if (!config.RejectDirectSend) {
+      return {
+        status: 'pass',
+        detail:
+          'RejectDirectSend is off, so it cannot block the ERP\'s mail. Anyone may still send anonymous mail "from" your domain to your users (direct send); DMARC (see dns-dmarc) is what limits that spoofing, and RejectDirectSend can be turned on safely while the ERP\'s connector matches it.',
+        observed,
+        expected: { RejectDirectSend: 'false, or true with a connector matching the ERP' },
+        resource,
+      };
+    }
+    if (coverage.missing.length === 0) {
+      return {
+        status: 'pass',
+        detail: `RejectDirectSend is on and an enabled connector matches every ERP egress IP (${egress.join(', ')}), so the ERP's mail is attributed to the tenant and not refused.`,
+        observed,
+        expected: { RejectDirectSend: true, connectorMatchesErp: true },
+        resource,
+      };
+    }
+    return {
+      status: 'fail',
+      detail: `RejectDirectSend is true but no enabled inbound connector matches ${coverage.missing.join(', ')}; expected a connector whose SenderIPAddresses admit every ERP egress IP. Mail the ERP sends as your domain is refused with 550 5.7.68 TenantInboundAttribution; Direct Send not allowed.`,
+      observed,
+      expected: { RejectDirectSend: true, connectorMatchesErp: true },
+      resource,
+      remediation: {
+        manual: `Make the ERP's connector match (Exchange admin center → Mail flow → Connectors → add ${coverage.missing.join(', ')} to its IP addresses, and keep it on); only if that is impossible, turn direct-send rejection off again.`,
+        command: `Set-InboundConnector -Identity '<ERP connector>' -SenderIPAddresses @{Add=${psList(coverage.missing)}}  # or: Set-OrganizationConfig -RejectDirectSend $false`,
+      },
+      cause: {
+        code: '5.7.68',
+        checkId: 'exchange-reject-direct-send',
+        explanation: 'RejectDirectSend blocks anonymous mail from your own domains that no connector attributes to the tenant.',
+        fix: "Make the ERP's inbound connector match its egress IPs.",
+      },
+    };
+  },
+});
