@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Adapters } from '../adapters/index.js';
 import type { MailsetupConfig, ServicesConfig, TenantConfig } from '../config/schema.js';
 import { MailsetupError, toMailsetupError } from '../errors.js';
@@ -40,6 +41,8 @@ export async function runChecks(options: RunOptions): Promise<Report> {
   const toRun = withDependencies(options.checks, byId);
   const reported = new Set(options.checks.map((c) => c.meta.id));
   const runAbort = new AbortController();
+  // Every source fetch listens on the run's signal: a catalogue legitimately has dozens.
+  setMaxListeners(200, runAbort.signal);
   const onOuterAbort = () => runAbort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
 

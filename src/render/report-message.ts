@@ -43,7 +43,8 @@ export function reportTone(report: Pick<Report, 'summary'>): Message['tone'] {
 
 /** One check as a message block: detail, then the fix by hand and its command. */
 export function checkBlock(c: CheckResult): MessageBlock {
-  const cause = c.cause ? ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).` : '';
+  // A cause that points at the check itself adds nothing to its own detail.
+  const cause = c.cause && c.cause.checkId !== c.id ? ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).` : '';
   return {
     type: 'check',
     id: c.id,

@@ -39,7 +39,8 @@ function expectWellFormed(card: unknown) {
   const ids = all.filter((e) => e.id).map((e) => e.id);
   expect(new Set(ids).size).toBe(ids.length);
   for (const e of all) {
-    if (e.type === 'Action.ToggleVisibility') for (const t of (e as unknown as { targetElements: string[] }).targetElements) expect(ids).toContain(t);
+    if (e.type === 'Action.ToggleVisibility')
+      for (const t of (e as unknown as { targetElements: string[] }).targetElements) expect(ids).toContain(t);
     if (e.type === 'RichTextBlock') expect(e.inlines?.length).toBeGreaterThan(0);
   }
   const known = ['RichTextBlock', 'TextRun', 'FactSet', 'ActionSet', 'Action.ToggleVisibility', 'Container'];

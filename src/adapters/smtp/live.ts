@@ -8,6 +8,7 @@ import type { DnsPort } from '../dns/port.js';
 import type { AdapterFactoryOptions } from '../options.js';
 import { converse } from './conversation.js';
 import type { OutgoingMail, SmtpFailure, SmtpPort, SmtpProbeResult, SmtpReply, SmtpSendResult, SmtpStageName, SmtpTarget } from './port.js';
+import { Transcript } from './transcript.js';
 import { failureOf } from './wire-errors.js';
 
 export interface SmtpAdapterOptions {
@@ -79,6 +80,7 @@ export function createSmtp(options: SmtpAdapterOptions): SmtpPort {
     async send(mail) {
       const started = performance.now();
       const to = await target();
+      const transcript = new Transcript();
       const transport = createTransport({
         host: to.host,
         port: to.port,
@@ -90,7 +92,8 @@ export function createSmtp(options: SmtpAdapterOptions): SmtpPort {
         connectionTimeout: options.connectTimeoutMs,
         greetingTimeout: options.connectTimeoutMs,
         socketTimeout: options.commandTimeoutMs,
-        logger: false,
+        logger: transcript.logger,
+        transactionLog: true,
       });
       const base = { target: to, messageId: mail.messageId };
       try {
@@ -112,7 +115,7 @@ export function createSmtp(options: SmtpAdapterOptions): SmtpPort {
         } satisfies SmtpSendResult;
       } catch (error) {
         const durationMs = Math.round(performance.now() - started);
-        const seen = fromNodemailerError(error, `${to.host}:${to.port}`);
+        const seen = fromNodemailerError(error, `${to.host}:${to.port}`, transcript.stage());
         const cause = causeFor(seen.rejection?.reply, seen.failure, to.port);
         return {
           ...base,
@@ -136,7 +139,6 @@ function causeFor(reply: SmtpReply | undefined, failure: SmtpFailure | undefined
 }
 
 const COMMAND_STAGE: Record<string, SmtpStageName> = {
-  CONN: 'connect',
   EHLO: 'ehlo',
   HELO: 'ehlo',
   LHLO: 'ehlo',
@@ -152,9 +154,12 @@ type NodemailerError = Error & { code?: string; originalCode?: string; command?:
 function fromNodemailerError(
   error: unknown,
   where: string,
+  lastStage: SmtpStageName,
 ): { outcome: 'rejected' | 'failed'; rejection?: { stage: SmtpStageName; reply: SmtpReply }; failure?: SmtpFailure } {
   const e = (error ?? {}) as NodemailerError;
-  const stage = COMMAND_STAGE[e.command ?? ''] ?? (e.code === 'EMESSAGE' ? 'message' : 'connect');
+  // Timeouts and closes say `CONN` whatever the stage; the transcript knows better.
+  const named = e.command && e.command !== 'CONN' ? COMMAND_STAGE[e.command] : undefined;
+  const stage = named ?? (e.code === 'EMESSAGE' ? 'message' : lastStage);
   if (typeof e.responseCode === 'number' && e.responseCode >= 400 && typeof e.response === 'string') {
     const enhanced = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\s/.exec(e.response)?.[1];
     const reply: SmtpReply = { code: e.responseCode, text: e.response, ...(enhanced ? { enhanced } : {}) };

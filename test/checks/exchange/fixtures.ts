@@ -131,7 +131,7 @@ export function healthyFixture(): MicrosoftFixture {
     cas: { Identity: 'erp', PrimarySmtpAddress: 'erp@contoso.test', ImapEnabled: true, PopEnabled: false },
     organizationConfig: { Identity: 'contoso.onmicrosoft.com', RejectDirectSend: false },
     catchallUser: users[0]!,
-    licenseDetails: [{ skuId: SKU_ID, skuPartNumber: 'O365_BUSINESS_ESSENTIALS', servicePlans: [EXCHANGE_PLAN] }],
+    licenseDetails: [{ skuId: SKU_ID, skuPartNumber: 'O365_BUSINESS_ESSENTIALS', servicePlans: [{ ...EXCHANGE_PLAN }] }],
     skus: [
       {
         skuId: SKU_ID,
@@ -139,7 +139,7 @@ export function healthyFixture(): MicrosoftFixture {
         capabilityStatus: 'Enabled',
         consumedUnits: 3,
         prepaidUnits: { enabled: 10 },
-        servicePlans: [EXCHANGE_PLAN],
+        servicePlans: [{ ...EXCHANGE_PLAN }],
       },
     ],
     domains: [

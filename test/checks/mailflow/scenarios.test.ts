@@ -25,8 +25,12 @@ afterEach(async () => {
   lab = undefined;
 });
 
-describe('every lab scenario, seen by the live mail probes', () => {
-  for (const scenario of SCENARIOS) {
+/**
+ * Only the scenarios above: the catalogue-wide matrix test runs every scenario; this file shows
+ * the entries their `expect` still lacks.
+ */
+describe('scenarios of other areas, seen by the live mail probes', () => {
+  for (const scenario of SCENARIOS.filter((s) => s.name in MAIL_SIDE)) {
     it(`${scenario.name}`, async () => {
       lab = await startLab({ scenario: scenario.name });
       const report = await runOnLab(lab, IDS);

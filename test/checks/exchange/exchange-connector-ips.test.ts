@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { MailsetupError } from '../../../src/errors.js';
+import { expectActionable } from './expect-verdict.js';
+import { healthyFixture, runCheck } from './fixtures.js';
+
+describe('exchange-connector-ips', () => {
+  it('passes when the connector admits exactly the ERP egress IPs', async () => {
+    expect((await runCheck('exchange-connector-ips', healthyFixture())).status).toBe('pass');
+  });
+
+  it('is CIDR- and range-aware for both the config and the connector', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.0/28'];
+    expect((await runCheck('exchange-connector-ips', f, { erpEgressIps: ['203.0.113.0/28'] })).status).toBe('pass');
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.0-203.0.113.7', '203.0.113.8/29'];
+    expect((await runCheck('exchange-connector-ips', f, { erpEgressIps: ['203.0.113.0/28'] })).status).toBe('pass');
+    f.connectors[0]!.SenderIPAddresses = ['2001:db8::/64'];
+    expect((await runCheck('exchange-connector-ips', f, { erpEgressIps: ['2001:db8::25'] })).status).toBe('warn');
+  });
+
+  it('fails naming the egress IP the connector does not admit, with the 5.7.64 cause', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.99'];
+    const result = await runCheck('exchange-connector-ips', f);
+    expectActionable(result, 'fail', '203.0.113.10', 'SenderIPAddresses', '5.7.64');
+    expect(result.remediation?.command).toBe("Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'}");
+    expect(result.observed.missing).toEqual(['203.0.113.10']);
+  });
+
+  it('fails when a configured range is only partly admitted', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.0/29'];
+    expectActionable(await runCheck('exchange-connector-ips', f, { erpEgressIps: ['203.0.113.0/28'] }), 'fail', '203.0.113.0/28');
+  });
+
+  it('warns about addresses the config does not know: a stale whitelist lets others relay', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.10', '198.51.100.0/24'];
+    const result = await runCheck('exchange-connector-ips', f);
+    expectActionable(result, 'warn', '198.51.100.0/24', '256 addresses', 'relay mail as your organization');
+    expect(result.remediation?.command).toContain("@{Remove='198.51.100.0/24'}");
+  });
+
+  it('warns when the connector admits a wider range than the ERP uses', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.0/24'];
+    expectActionable(await runCheck('exchange-connector-ips', f), 'warn', '203.0.113.0/24');
+  });
+
+  it('is skipped when the connector check does not pass', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.Enabled = false;
+    const result = await runCheck('exchange-connector-ips', f);
+    expect(result.status).toBe('skip');
+    expect(result.skipReason).toBe('dependency-failed');
+  });
+
+  it('is an error when the connectors cannot be read', async () => {
+    const f = healthyFixture();
+    f.errors.getInboundConnectors = new MailsetupError('AdapterTimeout', 'No answer from Exchange Online within 3 s.');
+    // The dependency errors first, so this one is skipped without another outside call.
+    expect((await runCheck('exchange-connector-ips', f)).status).toBe('skip');
+    expect((await runCheck('exchange-connector', f)).status).toBe('error');
+  });
+});
