@@ -23,10 +23,12 @@ const MAX_CNAME_CHAIN = 8;
  */
 export const startDnsLab: LabServiceStarter = async (state, config) => {
   const handle: DnsHandler = (request, send) => {
-    void answer(state, request).then(async (response) => {
-      // The UDP send returns a promise, the TCP one writes synchronously; a client gone is not our error.
-      if (response) await Promise.resolve(send(response)).catch(() => {});
-    }).catch(() => {});
+    void answer(state, request)
+      .then(async (response) => {
+        // The UDP send returns a promise, the TCP one writes synchronously; a client gone is not our error.
+        if (response) await Promise.resolve(send(response)).catch(() => {});
+      })
+      .catch(() => {});
   };
   const { udp, tcp, port } = await listenUdpAndTcp(handle);
   const connections = new Set<Socket>();
@@ -39,7 +41,10 @@ export const startDnsLab: LabServiceStarter = async (state, config) => {
     name: 'dns',
     stop: async () => {
       for (const socket of connections) socket.destroy();
-      await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), new Promise<void>((resolve) => tcp.close(() => resolve()))]);
+      await Promise.all([
+        new Promise<void>((resolve) => udp.close(() => resolve())),
+        new Promise<void>((resolve) => tcp.close(() => resolve())),
+      ]);
     },
   };
 };

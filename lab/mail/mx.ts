@@ -13,6 +13,7 @@ export const EXO_REPLIES = {
   relayDenied: `5.7.64 TenantAttribution; Relay Access Denied [${MX_FRONTEND}]`,
   directSendDenied: '5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
   recipientRejected: `5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${MX_FRONTEND}]`,
+  startTlsRequired: '5.7.3 STARTTLS is required to send mail',
 } as const;
 
 type Connection = SMTPServer['connections'] extends Set<infer C> ? C : never;
@@ -67,14 +68,8 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
       callback();
     },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
-      callback(
-        rcptVerdict(
-          state,
-          address.address,
-          session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          mappedIp(session.remoteAddress),
-        ),
-      );
+      const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      callback(rcptVerdict(state, { recipient: address.address, sender, senderIp: mappedIp(session.remoteAddress), secure: session.secure }));
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
       const chunks: Buffer[] = [];
@@ -159,10 +154,20 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
   };
 }
 
-/** The RCPT decision, in Exchange Online's order: attribution (relay / Direct Send), then DBEB. */
-export function rcptVerdict(state: LabState, recipient: string, sender: string, senderIp: string): Error | null {
+export interface RcptInput {
+  recipient: string;
+  sender: string;
+  /** The sender's public IP (after the lab's egress mapping). */
+  senderIp: string;
+  /** STARTTLS done. */
+  secure: boolean;
+}
+
+/** The RCPT decision, in Exchange Online's order: attribution (connector, relay, Direct Send), then DBEB. */
+export function rcptVerdict(state: LabState, { recipient, sender, senderIp, secure }: RcptInput): Error | null {
   const exchange = state.microsoft.exchange;
   const connectors = matchingConnectors(exchange, senderIp);
+  if (!secure && connectors.length > 0 && connectors.every((c) => c.RequireTls)) return smtpError(451, EXO_REPLIES.startTlsRequired);
   const domain = acceptedDomainOf(exchange, recipient);
   if (!domain) {
     return connectors.some((c) => c.ConnectorType === 'OnPremises') ? null : smtpError(550, EXO_REPLIES.relayDenied);

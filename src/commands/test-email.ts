@@ -87,13 +87,20 @@ export function testEmailMessage(result: E2eResult): Message {
   if (result.verdict === 'fail') {
     return { summary: `test-email failed at ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`, tone: 'bad', blocks };
   }
-  return { summary: `test-email could not finish: ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`, tone: 'error', blocks };
+  return {
+    summary: `test-email could not finish: ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`,
+    tone: 'error',
+    blocks,
+  };
 }
 
 function rateLimitedMessage(error: E2eRateLimited): Message {
   const blocks: MessageBlock[] = [];
   if (error.last) {
-    blocks.push({ type: 'text', text: `The last run (${error.last.startedAt}) ${error.last.verdict === 'pass' ? 'passed' : `stopped at "${error.last.failedHop?.name}"`}:` });
+    blocks.push({
+      type: 'text',
+      text: `The last run (${error.last.startedAt}) ${error.last.verdict === 'pass' ? 'passed' : `stopped at "${error.last.failedHop?.name}"`}:`,
+    });
     blocks.push(hopsBlock(error.last.hops));
   }
   return { summary: error.userMessage, tone: 'warn', blocks };
@@ -102,7 +109,12 @@ function rateLimitedMessage(error: E2eRateLimited): Message {
 function hopsBlock(hops: readonly E2eHop[]): MessageBlock {
   return {
     type: 'hops',
-    hops: hops.map((h) => ({ name: h.name, status: h.status, ...(h.durationMs !== undefined ? { durationMs: h.durationMs } : {}), detail: h.detail })),
+    hops: hops.map((h) => ({
+      name: h.name,
+      status: h.status,
+      ...(h.durationMs !== undefined ? { durationMs: h.durationMs } : {}),
+      detail: h.detail,
+    })),
   };
 }
 
@@ -110,8 +122,10 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
+/** "Catch-all inbox …" → "catch-all inbox …", but "MX accepts …" stays. */
 function lower(name: string | undefined): string {
-  return name ? name.charAt(0).toLowerCase() + name.slice(1) : 'an unknown hop';
+  if (!name) return 'an unknown hop';
+  return /^[A-Z][a-z]/.test(name) ? name.charAt(0).toLowerCase() + name.slice(1) : name;
 }
 
 function shorten(text: string): string {

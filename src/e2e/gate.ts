@@ -15,7 +15,10 @@ interface TenantRuns {
 
 const runs = new WeakMap<object, TenantRuns>();
 
-export type Admission = { kind: 'run' } | { kind: 'join'; run: Promise<E2eResult> } | { kind: 'wait'; waitMs: number; reason: string; last?: E2eResult; lastAt?: number };
+export type Admission =
+  | { kind: 'run' }
+  | { kind: 'join'; run: Promise<E2eResult> }
+  | { kind: 'wait'; waitMs: number; reason: string; last?: E2eResult; lastAt?: number };
 
 export function admit(key: object, options: E2eOptions, now: number): Admission {
   const state = stateOf(key);
@@ -74,7 +77,9 @@ export class E2eRateLimited extends MailsetupError {
   constructor(tenant: string, admission: Extract<Admission, { kind: 'wait' }>) {
     const seconds = Math.max(1, Math.ceil(admission.waitMs / 1000));
     super('AdapterThrottled', `test-email ran for ${tenant} a moment ago; wait ${seconds} s before the next one (${admission.reason}).`, {
-      hint: admission.last ? `The last run ${admission.last.verdict === 'pass' ? 'passed' : `ended at: ${admission.last.failedHop?.name}`}.` : undefined,
+      hint: admission.last
+        ? `The last run ${admission.last.verdict === 'pass' ? 'passed' : `ended at: ${admission.last.failedHop?.name}`}.`
+        : undefined,
       source: 'e2e',
       details: { waitSeconds: seconds },
     });

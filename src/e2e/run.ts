@@ -52,9 +52,13 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
   const { adapters, tenant, signal } = input;
   const sender = tenant.probe?.outsideSender;
   if (!sender) {
-    throw new MailsetupError('ConfigInvalid', `test-email needs an outside sender, and tenants[].probe.outsideSender is not set for ${tenant.name}.`, {
-      hint: 'Add `probe: { outsideSender: probe@<a domain outside the tenant> }`, and `probe.imap` so the bot can read the error notice.',
-    });
+    throw new MailsetupError(
+      'ConfigInvalid',
+      `test-email needs an outside sender, and tenants[].probe.outsideSender is not set for ${tenant.name}.`,
+      {
+        hint: 'Add `probe: { outsideSender: probe@<a domain outside the tenant> }`, and `probe.imap` so the bot can read the error notice.',
+      },
+    );
   }
   const startedAt = new Date().toISOString();
   const started = performance.now();
@@ -206,7 +210,11 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
         ),
       };
     }
-    const wrongNote = !sent.wrong ? '' : found.wrong ? '; the mail to the wrong address arrived too' : `; the mail to ${wrongTo} did not (yet)`;
+    const wrongNote = !sent.wrong
+      ? ''
+      : found.wrong
+        ? '; the mail to the wrong address arrived too'
+        : `; the mail to ${wrongTo} did not (yet)`;
     return {
       status: 'pass',
       detail: `The test mail arrived in ${catchall} after ${Math.round(salesAfter ?? waited)} ms (uid ${found.sales.uid})${wrongNote}.`,
@@ -222,7 +230,12 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
         status: 'fail',
         detail: `The ERP has no active incoming mail server for ${catchall}, so nothing fetches the catch-all inbox.`,
         evidence: { servers: servers.map((s) => ({ id: s.id, name: s.name, user: s.user, active: s.active, state: s.state })) },
-        cause: hopCause('no incoming server', 'erp-incoming-server', `No active fetchmail.server reads ${catchall}.`, 'Create or activate the incoming mail server (`check erp-incoming-server`).'),
+        cause: hopCause(
+          'no incoming server',
+          'erp-incoming-server',
+          `No active fetchmail.server reads ${catchall}.`,
+          'Create or activate the incoming mail server (`check erp-incoming-server`).',
+        ),
       };
     }
     const outcome = await adapters.erp.fetchMail(incoming.id, signal);
@@ -234,7 +247,12 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
         evidence: { serverId: incoming.id, message: outcome.message },
         cause:
           causeOfText(outcome.message, { protocol: 'imap', seenBy: 'erp' }) ??
-          hopCause('fetch failed', 'erp-incoming-test', `The ERP could not read ${catchall}.`, "Run the incoming server's Test & Confirm (`check erp-incoming-test`)."),
+          hopCause(
+            'fetch failed',
+            'erp-incoming-test',
+            `The ERP could not read ${catchall}.`,
+            "Run the incoming server's Test & Confirm (`check erp-incoming-test`).",
+          ),
       };
     }
     const after = await adapters.imap.findMessage('catchall', tokens.sales, signal);
@@ -288,7 +306,11 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
     }
     const found = await adapters.erp.readLead(ref.resId, signal);
     if (!found) {
-      return { status: 'fail', detail: `mail.message ${ref.id} points at crm.lead #${ref.resId}, which does not exist (deleted?).`, evidence: { resId: ref.resId } };
+      return {
+        status: 'fail',
+        detail: `mail.message ${ref.id} points at crm.lead #${ref.resId}, which does not exist (deleted?).`,
+        evidence: { resId: ref.resId },
+      };
     }
     lead = { id: found.id, name: found.name };
     const team = found.team ? ` in team ${found.team.name}` : ' without a sales team';
@@ -306,7 +328,12 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
       return {
         status: 'fail',
         detail: `The mail to ${wrongTo} never reached ${catchall}, so the ERP could not answer it.`,
-        cause: hopCause('not redirected', 'exchange-catchall-rule', 'Mail to unknown addresses of the domain must be redirected to the catch-all mailbox too.', 'Check the catch-all rule and its exceptions (`check exchange-catchall-rule`).'),
+        cause: hopCause(
+          'not redirected',
+          'exchange-catchall-rule',
+          'Mail to unknown addresses of the domain must be redirected to the catch-all mailbox too.',
+          'Check the catch-all rule and its exceptions (`check exchange-catchall-rule`).',
+        ),
       };
     }
     if (!probeReadable) return { status: 'skip', detail: 'Not checked: no probe mailbox to read (tenants[].probe.imap).' };
@@ -316,21 +343,34 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
         status: 'fail',
         detail: `The ERP sends no error notice: the module fetchmail_notify_error_to_sender is ${module?.state ?? 'absent'}.`,
         evidence: { module: module ?? null },
-        cause: hopCause('module missing', 'erp-notify-module', 'Without the OCA module the ERP drops mail to unknown addresses silently.', 'Install fetchmail_notify_error_to_sender (`explain erp-notify-module`).'),
+        cause: hopCause(
+          'module missing',
+          'erp-notify-module',
+          'Without the OCA module the ERP drops mail to unknown addresses silently.',
+          'Install fetchmail_notify_error_to_sender (`explain erp-notify-module`).',
+        ),
       };
     }
     if (incoming && incoming.errorNoticeTemplate === null) {
       return {
         status: 'fail',
         detail: `The incoming server "${incoming.name}" has no error notice template, so the ERP sends no notice.`,
-        cause: hopCause('no template', 'erp-error-notice-template', 'The module is installed but the server has no template set.', 'Set "Fetchmail - error notice" on the incoming server (`check erp-error-notice-template`).'),
+        cause: hopCause(
+          'no template',
+          'erp-error-notice-template',
+          'The module is installed but the server has no template set.',
+          'Set "Fetchmail - error notice" on the incoming server (`check erp-error-notice-template`).',
+        ),
       };
     }
     const t0 = performance.now();
     let refused: string | undefined;
     const notice = await pollUntil(
       async () => {
-        const [message, failure] = await Promise.all([adapters.imap.findMessage('probe', tokens.wrongAddress, signal), failedOutgoing(tokens.wrongAddress)]);
+        const [message, failure] = await Promise.all([
+          adapters.imap.findMessage('probe', tokens.wrongAddress, signal),
+          failedOutgoing(tokens.wrongAddress),
+        ]);
         if (message) return message;
         if (failure) {
           refused = failure;
@@ -347,7 +387,12 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
         evidence: { failureReason: refused },
         cause:
           causeOfText(refused, { protocol: 'smtp', port: 25, seenBy: 'erp' }) ??
-          hopCause('send failed', 'erp-outgoing-test', 'The ERP could not send through its outgoing server.', "Run the outgoing server's Test Connection (`check erp-outgoing-test`)."),
+          hopCause(
+            'send failed',
+            'erp-outgoing-test',
+            'The ERP could not send through its outgoing server.',
+            "Run the outgoing server's Test Connection (`check erp-outgoing-test`).",
+          ),
       };
     }
     if (!notice) {
@@ -373,7 +418,10 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
   /** The ERP's queued mail for this token that failed to send, if any (Odoo keeps failed `mail.mail` with a reason). */
   async function failedOutgoing(token: string): Promise<string | undefined> {
     try {
-      const rows = await adapters.erp.searchRead('mail.mail', [['subject', 'ilike', token]], ['state', 'failure_reason'], { limit: 5, signal });
+      const rows = await adapters.erp.searchRead('mail.mail', [['subject', 'ilike', token]], ['state', 'failure_reason'], {
+        limit: 5,
+        signal,
+      });
       const failed = rows.find((r) => r.state === 'exception');
       return failed ? String(failed.failure_reason ?? 'delivery failed') : undefined;
     } catch {
@@ -388,8 +436,13 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
     let listed: { entry: string; where: string } | undefined;
     let compared: string;
     try {
-      const connectors = (await adapters.exchange.getInboundConnectors(signal)).filter((c) => c.Enabled && c.ConnectorType === 'OnPremises');
-      compared = connectors.length > 0 ? `the inbound connector(s) ${connectors.map((c) => `"${c.Name}"`).join(', ')}` : 'no enabled OnPremises connector';
+      const connectors = (await adapters.exchange.getInboundConnectors(signal)).filter(
+        (c) => c.Enabled && c.ConnectorType === 'OnPremises',
+      );
+      compared =
+        connectors.length > 0
+          ? `the inbound connector(s) ${connectors.map((c) => `"${c.Name}"`).join(', ')}`
+          : 'no enabled OnPremises connector';
       for (const c of connectors) {
         const entry = ipInList(seen.ip, c.SenderIPAddresses ?? []);
         if (entry) listed = { entry, where: `connector "${c.Name}"` };

@@ -4,7 +4,11 @@ import { runEndToEnd } from './run.js';
 import { DEFAULT_E2E_OPTIONS, type E2eResult } from './types.js';
 
 export type E2eSnapshot =
-  | { status: 'ran'; result: E2eResult; /** Set when the tenant's rate limit gave the last run's result instead of a new one. */ ageMs?: number }
+  | {
+      status: 'ran';
+      result: E2eResult /** Set when the tenant's rate limit gave the last run's result instead of a new one. */;
+      ageMs?: number;
+    }
   | { status: 'not-configured'; reason: string };
 
 /**
@@ -19,7 +23,10 @@ export const mailflowE2e = defineSource<E2eSnapshot>({
   timeoutMs: 2 * DEFAULT_E2E_OPTIONS.deliveryTimeoutMs + 60_000,
   fetch: async (ctx) => {
     if (!ctx.tenant.probe?.outsideSender) {
-      return { status: 'not-configured', reason: 'tenants[].probe.outsideSender is not set, so the bot has no outside address to send test mail as.' };
+      return {
+        status: 'not-configured',
+        reason: 'tenants[].probe.outsideSender is not set, so the bot has no outside address to send test mail as.',
+      };
     }
     try {
       return { status: 'ran', result: await runEndToEnd({ adapters: ctx.adapters, tenant: ctx.tenant, signal: ctx.signal }) };

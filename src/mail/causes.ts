@@ -75,7 +75,7 @@ const RULES: readonly CauseRule[] = [
     matches: (e) => enhancedIs('5.4.14')(e) || /Hop count exceeded/i.test(e.text),
     checkId: 'exchange-catchall-rule',
     explanation:
-      'The mail looped until its hop count ran out (554 5.4.14 Hop count exceeded - possible mail loop): the domain is InternalRelay, nothing redirected the address to the catch-all mailbox, so Exchange Online relayed it to the domain\'s MX — itself — again and again. The catch-all transport rule is missing, disabled, in Audit mode, or an exception caught the address.',
+      "The mail looped until its hop count ran out (554 5.4.14 Hop count exceeded - possible mail loop): the domain is InternalRelay, nothing redirected the address to the catch-all mailbox, so Exchange Online relayed it to the domain's MX — itself — again and again. The catch-all transport rule is missing, disabled, in Audit mode, or an exception caught the address.",
     fix: 'Enable the catch-all rule and check its properties: Enable-TransportRule -Identity "Catchall for Twenty20" -Mode Enforce (see `check exchange-catchall-rule`).',
   },
   {
@@ -125,7 +125,8 @@ const RULES: readonly CauseRule[] = [
     code: '5.7.705',
     matches: enhancedIs('5.7.705'),
     checkId: 'exchange-connector-ips',
-    explanation: 'The tenant has exceeded its outbound threshold (550 5.7.705): Exchange Online saw spam from a compromised relay or connector and blocked the tenant.',
+    explanation:
+      'The tenant has exceeded its outbound threshold (550 5.7.705): Exchange Online saw spam from a compromised relay or connector and blocked the tenant.',
     fix: 'Find and stop the source (a compromised ERP user or server relaying spam), then contact Microsoft Support to unblock the tenant.',
   },
   {
@@ -144,7 +145,8 @@ const RULES: readonly CauseRule[] = [
     fix: 'Look the IP up at https://check.spamhaus.org and request its removal there.',
   },
   {
-    code: (e) => (/AUTHENTICATIONFAILED/.test(e.text) ? 'AUTHENTICATIONFAILED' : /LOGIN failed/i.test(e.text) ? 'LOGIN failed' : 'AUTHENTICATE failed'),
+    code: (e) =>
+      /AUTHENTICATIONFAILED/.test(e.text) ? 'AUTHENTICATIONFAILED' : /LOGIN failed/i.test(e.text) ? 'LOGIN failed' : 'AUTHENTICATE failed',
     matches: (e) => e.protocol !== 'smtp' && /AUTHENTICATE failed|LOGIN failed|\[AUTHENTICATIONFAILED\]/i.test(e.text),
     checkId: (e) => (e.seenBy === 'bot' ? 'mailflow-imap-login' : 'erp-incoming-server'),
     explanation: (e) =>

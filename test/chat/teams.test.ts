@@ -140,6 +140,18 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
     expect(team?.tenantId).toBe(LAB_TEAMS.tenantId);
     expect(team?.reference.serviceUrl).toBe(connector.serviceUrl);
 
+    // Added to a group chat: a conversationUpdate with the bot among the members added.
+    const added = teamsActivity({
+      serviceUrl: connector.serviceUrl,
+      type: 'conversationUpdate',
+      extra: {
+        membersAdded: [{ id: LAB_TEAMS.botId }],
+        conversation: { id: '19:lab-group-chat@thread.v2', conversationType: 'groupChat', tenantId: LAB_TEAMS.tenantId },
+      },
+    });
+    expect((await postActivity(url, added)).status).toBe(200);
+    expect(store.conversationRef('teams', '19:lab-group-chat@thread.v2')?.scope).toBe('groupChat');
+
     await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'help' }));
     const personal = store.conversationRef('teams', LAB_TEAMS.personalConversation);
     expect(personal?.scope).toBe('personal');

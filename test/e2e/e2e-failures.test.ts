@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testEmailMessage } from '../../src/commands/test-email.js';
 import { executeEndToEnd } from '../../src/e2e/run.js';
 import { DEFAULT_E2E_OPTIONS, type E2eResult } from '../../src/e2e/types.js';
 import { LAB_E2E, startLabRun } from './harness.js';
@@ -24,6 +25,9 @@ describe('test-email names the hop that failed and its likely cause', () => {
       /^Exchange Online returned the test mail to probe@outside\.test as undeliverable \("Undeliverable: \[mailsetup-test ms[0-9a-f]+\]"\) instead of redirecting it to erp@contoso\.test\.$/,
     );
     expect(result.cause?.checkId).toBe('exchange-catchall-rule');
+    expect(testEmailMessage(result).summary).toMatch(
+      /^test-email failed at catch-all inbox erp@contoso\.test — Exchange Online returned the test mail/,
+    );
     // The bounces were cleaned from the probe mailbox.
     expect(result.hops.at(-1)).toMatchObject({ id: 'cleanup', status: 'pass' });
   });

@@ -42,7 +42,9 @@ describe('test-email ends a broken conversation in a clear error naming the hop'
     const hop = result.hops.find((h) => h.id === 'catchall-inbox')!;
     expect(hop.status).toBe('error');
     expect(hop.evidence?.errorCode).toMatch(/ConnectionLost|AdapterUnavailable/);
-    expect(result.hops.filter((h) => ['erp-fetch', 'crm-lead', 'error-notice'].includes(h.id)).every((h) => h.status === 'skip')).toBe(true);
+    expect(result.hops.filter((h) => ['erp-fetch', 'crm-lead', 'error-notice'].includes(h.id)).every((h) => h.status === 'skip')).toBe(
+      true,
+    );
     // The clean-up could not read the mailbox either, and says so instead of hanging.
     expect(result.hops.at(-1)).toMatchObject({ id: 'cleanup', status: 'error' });
   });

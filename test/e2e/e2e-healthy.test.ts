@@ -6,7 +6,7 @@ import { LAB_E2E, type LabRun, startLabRun } from './harness.js';
 
 let run: LabRun;
 let result: E2eResult;
-let progress: string[][] = [];
+const progress: string[][] = [];
 
 beforeAll(async () => {
   run = await startLabRun('healthy');
@@ -75,7 +75,9 @@ describe('test-email end to end against the healthy lab', () => {
     expect(error).toBeInstanceOf(E2eRateLimited);
     const limited = error as E2eRateLimited;
     expect(limited.code).toBe('AdapterThrottled');
-    expect(limited.message).toMatch(/^test-email ran for contoso a moment ago; wait (5\d|60) s before the next one \(one test per 60 s\)\.$/);
+    expect(limited.message).toMatch(
+      /^test-email ran for contoso a moment ago; wait (5\d|60) s before the next one \(one test per 60 s\)\.$/,
+    );
     expect(limited.last?.verdict).toBe('pass');
 
     // A fresh tenant state (another adapter set): two calls at once share one run.

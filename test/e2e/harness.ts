@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
-import { type Lab, startLab } from '../../lab/index.js';
 import type { Fault } from '../../lab/faults.js';
+import { type Lab, startLab } from '../../lab/index.js';
 import { createAdapters } from '../../src/adapters/create.js';
 import type { Adapters } from '../../src/adapters/index.js';
 import { parseConfig } from '../../src/config/load.js';

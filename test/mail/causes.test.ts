@@ -8,7 +8,8 @@ const NDR = {
     "The server refused the test recipient (noreply@odoo.com) with error (550, b'5.7.64 TenantAttribution; Relay Access Denied [BN8NAM12FT021.eop-nam12.prod.protection.outlook.com]')",
   directSend: '550 5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
   dbeb: '550 5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [AM4PEPF00027A5F.eurprd04.prod.outlook.com]',
-  notAuthenticated: '530 5.7.57 Client was not authenticated to send anonymous mail during MAIL FROM [AM0PR02CA0123.eurprd02.prod.outlook.com]',
+  notAuthenticated:
+    '530 5.7.57 Client was not authenticated to send anonymous mail during MAIL FROM [AM0PR02CA0123.eurprd02.prod.outlook.com]',
   basicAuthOff: '550 5.7.30 Basic authentication is not supported for Client Submission',
   helloFirst: '503 5.5.2 Send hello first [BN8NAM12FT021.eop-nam12.prod.protection.outlook.com]',
   banned:

@@ -27,5 +27,12 @@ export function readDovecotEnv(): DovecotEnv | undefined {
   const password = get('PASSWORD');
   const ca = get('CA');
   if (!port || !user || !password || !ca || !existsSync(ca)) return undefined;
-  return { host: get('HOST') ?? '127.0.0.1', port: Number(port), user, password, ca: readFileSync(ca, 'utf8'), version: get('VERSION') ?? '?' };
+  return {
+    host: get('HOST') ?? '127.0.0.1',
+    port: Number(port),
+    user,
+    password,
+    ca: readFileSync(ca, 'utf8'),
+    version: get('VERSION') ?? '?',
+  };
 }

@@ -55,7 +55,10 @@ describe.skipIf(!env)(title, () => {
     imap.close();
     expect(error?.authenticationFailed).toBe(true);
     expect(error?.response).toMatch(/NO \[AUTHENTICATIONFAILED\] Authentication failed\./);
-    expect(causeOfText(error!.response!, { protocol: 'imap' })).toMatchObject({ code: 'AUTHENTICATIONFAILED', checkId: 'erp-incoming-server' });
+    expect(causeOfText(error!.response!, { protocol: 'imap' })).toMatchObject({
+      code: 'AUTHENTICATIONFAILED',
+      checkId: 'erp-incoming-server',
+    });
     expect(causeOfText(error!.response!, { protocol: 'imap', seenBy: 'bot' })?.checkId).toBe('mailflow-imap-login');
   });
 });

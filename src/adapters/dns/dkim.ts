@@ -19,7 +19,9 @@ export function dashedDomain(domain: string): string {
  */
 export function exchangeDkimTenant(target: string, selector: string, domain: string): string | undefined {
   const escaped = dashedDomain(domain).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const pattern = new RegExp(`^${selector}-${escaped}\\._domainkey\\.([a-z0-9-]+)\\.(?:onmicrosoft\\.com|[a-z]-v\\d\\.dkim\\.mail\\.microsoft)$`);
+  const pattern = new RegExp(
+    `^${selector}-${escaped}\\._domainkey\\.([a-z0-9-]+)\\.(?:onmicrosoft\\.com|[a-z]-v\\d\\.dkim\\.mail\\.microsoft)$`,
+  );
   return pattern.exec(target.toLowerCase())?.[1];
 }
 

@@ -74,11 +74,15 @@ function newResolver(options: DnsAdapterOptions): Resolver {
     try {
       resolver.setServers([...options.servers]);
     } catch (error) {
-      throw new MailsetupError('ConfigInvalid', `services.dnsServers has an entry that is not a DNS server address (${options.servers.join(', ')}).`, {
-        hint: 'Use IP addresses with an optional port, e.g. `1.1.1.1` or `127.0.0.1:5353`.',
-        source: 'dns',
-        cause: error,
-      });
+      throw new MailsetupError(
+        'ConfigInvalid',
+        `services.dnsServers has an entry that is not a DNS server address (${options.servers.join(', ')}).`,
+        {
+          hint: 'Use IP addresses with an optional port, e.g. `1.1.1.1` or `127.0.0.1:5353`.',
+          source: 'dns',
+          cause: error,
+        },
+      );
     }
   }
   return resolver;

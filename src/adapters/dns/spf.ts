@@ -83,7 +83,13 @@ async function spfRecordsAt(dns: DnsPort, name: string): Promise<string[]> {
 }
 
 /** Walks one record; returns the qualifier of its effective `all`. */
-async function walk(dns: DnsPort, analysis: SpfAnalysis, domain: string, record: string, chain: string[]): Promise<SpfQualifier | undefined> {
+async function walk(
+  dns: DnsPort,
+  analysis: SpfAnalysis,
+  domain: string,
+  record: string,
+  chain: string[],
+): Promise<SpfQualifier | undefined> {
   const terms = parseSpf(record);
   const all = terms.find((t) => !t.modifier && t.name === 'all');
   for (const term of terms) {

@@ -1,5 +1,5 @@
 import { Agent, request as httpsRequest } from 'node:https';
-import { createSecureContext, rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { MailsetupError } from '../../errors.js';
 
 export interface HttpRequest {
@@ -40,8 +40,7 @@ const MAX_BODY_BYTES = 50 * 1024 * 1024;
  * @example const send = createHttpSend({ ca, timeoutMs: 10_000, label: 'Microsoft Graph', source: 'graph' });
  */
 export function createHttpSend(options: HttpClientOptions): HttpSend {
-  // One secure context for all connections: building it parses every root certificate (~100 ms).
-  const agent = options.ca ? new Agent({ secureContext: createSecureContext({ ca: [...rootCertificates, options.ca] }), keepAlive: false }) : undefined;
+  const agent = options.ca ? new Agent({ secureContext: secureContextFor(options.ca), keepAlive: false }) : undefined;
   return function send(request: HttpRequest): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
       if (request.signal?.aborted) {
@@ -106,6 +105,20 @@ export function createHttpSend(options: HttpClientOptions): HttpSend {
       req.end(body);
     });
   };
+}
+
+/**
+ * Building a secure context parses every root certificate (tens of ms), so each distinct CA bundle
+ * gets one, shared by all senders (it is immutable).
+ */
+const secureContexts = new Map<string, SecureContext>();
+function secureContextFor(ca: string): SecureContext {
+  let context = secureContexts.get(ca);
+  if (!context) {
+    context = createSecureContext({ ca: [...rootCertificates, ca] });
+    secureContexts.set(ca, context);
+  }
+  return context;
 }
 
 function transportError(options: HttpClientOptions, url: URL, error: NodeJS.ErrnoException): MailsetupError {

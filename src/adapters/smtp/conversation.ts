@@ -1,5 +1,5 @@
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { SmtpFailure, SmtpProbeRequest, SmtpReply, SmtpStageName, SmtpStageReport } from './port.js';
 import { dotStuff, formatSeconds, ReplyReader, WireError } from './replies.js';
 import { failureOf } from './wire-errors.js';
@@ -115,7 +115,11 @@ function ms(started: number): number {
 
 function openSocket(options: ConversationOptions, reader: ReplyReader): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: options.host, port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
+    const socket = netConnect({
+      host: options.host,
+      port: options.port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new WireError('ETIMEDOUT', `no connection within ${formatSeconds(options.connectTimeoutMs)}`));

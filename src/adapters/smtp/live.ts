@@ -1,5 +1,5 @@
-import { hostname } from 'node:os';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { createTransport } from 'nodemailer';
 import { MailsetupError } from '../../errors.js';
 import { causeOfText, mapCause } from '../../mail/causes.js';
@@ -7,7 +7,7 @@ import { createResolverDns } from '../dns/live.js';
 import type { DnsPort } from '../dns/port.js';
 import type { AdapterFactoryOptions } from '../options.js';
 import { converse } from './conversation.js';
-import type { OutgoingMail, SmtpFailure, SmtpPort, SmtpProbeResult, SmtpReply, SmtpSendResult, SmtpStageName, SmtpTarget } from './port.js';
+import type { SmtpFailure, SmtpPort, SmtpProbeResult, SmtpReply, SmtpSendResult, SmtpStageName, SmtpTarget } from './port.js';
 import { Transcript } from './transcript.js';
 import { failureOf } from './wire-errors.js';
 
@@ -167,6 +167,8 @@ function fromNodemailerError(
   }
   const code = e.originalCode ?? (e.code === 'ESOCKET' ? undefined : e.code);
   const normalized = code === 'ECONNECTION' ? 'ECLOSED' : code;
-  const message = /Connection closed|socket hang up/i.test(e.message ?? '') ? 'the server closed the connection' : (e.message ?? String(error)).replace(/\.$/, '');
+  const message = /Connection closed|socket hang up/i.test(e.message ?? '')
+    ? 'the server closed the connection'
+    : (e.message ?? String(error)).replace(/\.$/, '');
   return { outcome: 'failed', failure: failureOf(Object.assign(new Error(message), { code: normalized ?? e.code }), stage, where) };
 }

@@ -35,13 +35,18 @@ export class Transcript {
     },
   };
 
-  /** The stage the conversation was in: the last command sent (after a 354 to DATA, the message). */
+  /**
+   * The stage the conversation was in: the first command still waiting for its reply (commands may
+   * be pipelined), else the last one; after a 354 to DATA, the message. The greeting answers no command.
+   */
   stage(): SmtpStageName {
-    const lastClient = this.lines.findLastIndex((l) => l.from === 'client');
-    if (lastClient < 0) return 'connect';
-    const command = this.lines[lastClient]!.text;
-    const stage = COMMAND_STAGE.find(([re]) => re.test(command))?.[1] ?? 'connect';
-    if (stage === 'data' && this.lines.slice(lastClient + 1).some((l) => l.from === 'server' && l.text.startsWith('354'))) return 'message';
-    return stage;
+    const commands = this.lines.filter((l) => l.from === 'client');
+    const replies = this.lines.filter((l) => l.from === 'server');
+    if (commands.length === 0 || replies.length === 0) return 'connect';
+    const waiting = commands[replies.length - 1];
+    const stageOf = (text: string) => COMMAND_STAGE.find(([re]) => re.test(text))?.[1] ?? 'connect';
+    if (waiting) return stageOf(waiting.text);
+    const last = stageOf(commands.at(-1)!.text);
+    return last === 'data' && replies.at(-1)!.text.startsWith('354') ? 'message' : last;
   }
 }

@@ -24,12 +24,23 @@ export function failureOf(error: unknown, stage: SmtpStageName, where: string): 
     return { stage, code: 'ConnectionLost', errorCode, message: `SMTP to ${at}: the server closed the connection before answering.` };
   }
   if (errorCode === 'EPROTOCOL') return { stage, code: 'GarbledResponse', errorCode, message: `SMTP to ${at}: ${detail}.` };
-  if (e.tls || errorCode.startsWith('ERR_TLS') || errorCode.includes('CERT') || errorCode === 'ETLS' || errorCode === 'DEPTH_ZERO_SELF_SIGNED_CERT') {
+  if (
+    e.tls ||
+    errorCode.startsWith('ERR_TLS') ||
+    errorCode.includes('CERT') ||
+    errorCode === 'ETLS' ||
+    errorCode === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+  ) {
     return { stage, code: 'AdapterUnavailable', errorCode, message: `SMTP to ${at}: the TLS handshake failed (${detail}).` };
   }
   if (errorCode === 'ECONNREFUSED') return { stage, code: 'AdapterUnavailable', errorCode, message: `SMTP to ${at}: connection refused.` };
   if (errorCode === 'EADDRNOTAVAIL') {
-    return { stage, code: 'ConfigInvalid', errorCode, message: `SMTP to ${at}: the source address in services.sourceAddress is not an address of this host.` };
+    return {
+      stage,
+      code: 'ConfigInvalid',
+      errorCode,
+      message: `SMTP to ${at}: the source address in services.sourceAddress is not an address of this host.`,
+    };
   }
   return { stage, code: 'AdapterUnavailable', errorCode, message: `SMTP to ${at}: ${detail} (${errorCode}).` };
 }
@@ -37,7 +48,8 @@ export function failureOf(error: unknown, stage: SmtpStageName, where: string): 
 const HINTS: Partial<Record<string, string>> = {
   AdapterTimeout: 'Check that outbound port 25 is open from the bot’s host and that the MX address in the config is right, then try again.',
   ConnectionLost: 'The server hung up mid-conversation; try again, and look at the MX side if it repeats.',
-  AdapterUnavailable: 'Check the MX address and port in the config (services.mx) and that the bot trusts the server’s certificate (services.caFile).',
+  AdapterUnavailable:
+    'Check the MX address and port in the config (services.mx) and that the bot trusts the server’s certificate (services.caFile).',
   GarbledResponse: 'Check that services.mx points at an SMTP server.',
   ConfigInvalid: 'Use an address this host owns, or remove services.sourceAddress.',
 };

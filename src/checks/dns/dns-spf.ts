@@ -41,7 +41,10 @@ export const dnsSpfCheck = defineCheck({
         observed,
         expected,
         resource,
-        remediation: { manual: `At the DNS provider of ${domain}, add a TXT record at the domain itself: ${recommended}`, command: `${domain}. 3600 IN TXT "${recommended}"` },
+        remediation: {
+          manual: `At the DNS provider of ${domain}, add a TXT record at the domain itself: ${recommended}`,
+          command: `${domain}. 3600 IN TXT "${recommended}"`,
+        },
       };
     }
 
@@ -54,7 +57,10 @@ export const dnsSpfCheck = defineCheck({
     }
     for (const problem of spf.problems) findings.push({ status: 'fail', detail: `the SPF record is broken: ${problem}` });
     if (!spf.exchangeIncludePath) {
-      findings.push({ status: 'fail', detail: `the SPF record of ${domain} does not include ${EXCHANGE_SPF_INCLUDE} (seen "${spf.records[0]}"), so mail Exchange Online sends for ${domain} fails SPF` });
+      findings.push({
+        status: 'fail',
+        detail: `the SPF record of ${domain} does not include ${EXCHANGE_SPF_INCLUDE} (seen "${spf.records[0]}"), so mail Exchange Online sends for ${domain} fails SPF`,
+      });
     }
     if (spf.lookupCount > SPF_LOOKUP_LIMIT) {
       findings.push({
@@ -63,7 +69,10 @@ export const dnsSpfCheck = defineCheck({
       });
     }
     if (spf.all === '+') {
-      findings.push({ status: 'fail', detail: `the SPF record of ${domain} ends in +all, which authorises every server on the internet to send as ${domain}` });
+      findings.push({
+        status: 'fail',
+        detail: `the SPF record of ${domain} ends in +all, which authorises every server on the internet to send as ${domain}`,
+      });
     } else if (spf.all === '?' || spf.all === undefined) {
       findings.push({
         status: 'warn',

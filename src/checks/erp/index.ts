@@ -1,8 +1,10 @@
 import type { CheckDefinition } from '../../engine/check.js';
 import { erpErrorNoticeTemplateCheck } from './erp-error-notice-template.js';
 import { erpIncomingServerCheck } from './erp-incoming-server.js';
+import { erpIncomingTestCheck } from './erp-incoming-test.js';
 import { erpNotifyModuleCheck } from './erp-notify-module.js';
 import { erpOutgoingServerCheck } from './erp-outgoing-server.js';
+import { erpOutgoingTestCheck } from './erp-outgoing-test.js';
 import { erpReachableCheck } from './erp-reachable.js';
 import { erpSalesAliasCheck } from './erp-sales-alias.js';
 import { erpSystemParamsCheck } from './erp-system-params.js';
@@ -12,7 +14,9 @@ export const erpChecks: readonly CheckDefinition[] = [
   erpReachableCheck,
   erpNotifyModuleCheck,
   erpOutgoingServerCheck,
+  erpOutgoingTestCheck,
   erpIncomingServerCheck,
+  erpIncomingTestCheck,
   erpErrorNoticeTemplateCheck,
   erpSystemParamsCheck,
   erpSalesAliasCheck,

@@ -1,6 +1,6 @@
+import { mailflowE2e } from '../../e2e/source.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
-import { mailflowE2e } from '../../e2e/source.js';
 
 export const mailflowE2eCheck = defineCheck({
   meta: {
@@ -29,7 +29,9 @@ export const mailflowE2eCheck = defineCheck({
       lead: result.lead ?? null,
       startedAt: result.startedAt,
     };
-    const expected = { path: `outside sender → MX → ${ctx.tenant.erp.salesAlias}@ → ${ctx.tenant.catchallMailbox} → ERP fetch → crm.lead; wrong address → error notice` };
+    const expected = {
+      path: `outside sender → MX → ${ctx.tenant.erp.salesAlias}@ → ${ctx.tenant.catchallMailbox} → ERP fetch → crm.lead; wrong address → error notice`,
+    };
     const resource = { kind: 'test mail', name: `${ctx.tenant.erp.salesAlias}@${ctx.tenant.domain}` };
     const ran = result.hops.filter((h) => h.id !== 'cleanup' && h.status !== 'skip');
     if (result.verdict === 'pass') {

@@ -5,8 +5,12 @@ import { isDmarcRecord, parseDmarc } from '../../../src/adapters/dns/dmarc.js';
 describe('Exchange Online DKIM targets', () => {
   it('recognises the onmicrosoft.com and the 2025 dkim.mail.microsoft formats and returns the tenant prefix', () => {
     expect(exchangeDkimTenant('selector1-contoso-com._domainkey.contoso.onmicrosoft.com', 'selector1', 'contoso.com')).toBe('contoso');
-    expect(exchangeDkimTenant('selector2-contoso-com._domainkey.contoso.n-v1.dkim.mail.microsoft', 'selector2', 'contoso.com')).toBe('contoso');
-    expect(exchangeDkimTenant('selector1-marketing-contoso-com._domainkey.contoso.onmicrosoft.com', 'selector1', 'marketing.contoso.com')).toBe('contoso');
+    expect(exchangeDkimTenant('selector2-contoso-com._domainkey.contoso.n-v1.dkim.mail.microsoft', 'selector2', 'contoso.com')).toBe(
+      'contoso',
+    );
+    expect(
+      exchangeDkimTenant('selector1-marketing-contoso-com._domainkey.contoso.onmicrosoft.com', 'selector1', 'marketing.contoso.com'),
+    ).toBe('contoso');
   });
 
   it('rejects another domain, another selector or another provider', () => {

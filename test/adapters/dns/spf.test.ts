@@ -19,7 +19,9 @@ describe('parseSpf', () => {
 
 describe('analyzeSpf', () => {
   it('counts the include and reaches Exchange Online in the healthy record', async () => {
-    const dns = fakeDns({ txt: { 'contoso.com': ['MS=ms123', 'v=spf1 include:spf.protection.outlook.com -all'], 'spf.protection.outlook.com': [OUTLOOK] } });
+    const dns = fakeDns({
+      txt: { 'contoso.com': ['MS=ms123', 'v=spf1 include:spf.protection.outlook.com -all'], 'spf.protection.outlook.com': [OUTLOOK] },
+    });
     const spf = await analyzeSpf(dns, 'contoso.com');
     expect(spf).toMatchObject({
       records: ['v=spf1 include:spf.protection.outlook.com -all'],

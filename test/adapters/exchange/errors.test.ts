@@ -12,7 +12,8 @@ const notFound = JSON.stringify({
       {
         code: 'Context',
         target: '',
-        message: "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'x' couldn't be found on 'SYYP282A05DC002.PROD.OUTLOOK.COM'.",
+        message:
+          "Ex6F9304|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be performed because object 'x' couldn't be found on 'SYYP282A05DC002.PROD.OUTLOOK.COM'.",
       },
     ],
     innererror: { message: 'Error executing cmdlet', type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException', stacktrace: '' },
@@ -30,10 +31,22 @@ describe('Exchange admin error bodies', () => {
 
   it('falls back to innererror.internalException.message, whatever its casing, then to error.message', () => {
     const inner = (key: string) =>
-      JSON.stringify({ error: { code: 'BadRequest', message: 'Error executing cmdlet', innererror: { message: 'outer', [key]: { message: 'The real reason.', type: 'System.ArgumentException' } } } });
+      JSON.stringify({
+        error: {
+          code: 'BadRequest',
+          message: 'Error executing cmdlet',
+          innererror: { message: 'outer', [key]: { message: 'The real reason.', type: 'System.ArgumentException' } },
+        },
+      });
     expect(parseExoError(inner('internalException'))).toMatchObject({ message: 'The real reason.', exception: 'System.ArgumentException' });
     expect(parseExoError(inner('internalexception'))).toMatchObject({ message: 'The real reason.' });
-    const plain = JSON.stringify({ error: { code: 'Unauthorized', message: 'User is not allowed to call Get-Mailbox', innererror: { message: 'User is not allowed to call Get-Mailbox' } } });
+    const plain = JSON.stringify({
+      error: {
+        code: 'Unauthorized',
+        message: 'User is not allowed to call Get-Mailbox',
+        innererror: { message: 'User is not allowed to call Get-Mailbox' },
+      },
+    });
     expect(parseExoError(plain)).toEqual({ message: 'User is not allowed to call Get-Mailbox', code: 'Unauthorized' });
     expect(parseExoError('<html>Bad gateway</html>')).toBeUndefined();
   });
@@ -44,7 +57,9 @@ describe('Exchange admin error bodies', () => {
 
   it('maps 403 and 401 to InsufficientPermission naming the permission and the roles', () => {
     for (const status of [401, 403]) {
-      const body = JSON.stringify({ error: { code: 'Forbidden', message: `The role assigned to application ${ctx.clientId} isn't supported in this scenario.` } });
+      const body = JSON.stringify({
+        error: { code: 'Forbidden', message: `The role assigned to application ${ctx.clientId} isn't supported in this scenario.` },
+      });
       const error = mapExoAnswer({ status, headers: {}, body }, ctx);
       expect(error.code).toBe('InsufficientPermission');
       expect(error.userMessage).toContain('Exchange.ManageAsApp');
@@ -59,7 +74,12 @@ describe('Exchange admin error bodies', () => {
       error: {
         code: 'BadRequest',
         message: 'Error executing cmdlet',
-        details: [{ message: "Ex1|System.Management.Automation.CommandNotFoundException|The term 'Get-TransportRule' is not recognized as a name of a cmdlet." }],
+        details: [
+          {
+            message:
+              "Ex1|System.Management.Automation.CommandNotFoundException|The term 'Get-TransportRule' is not recognized as a name of a cmdlet.",
+          },
+        ],
       },
     });
     expect(mapExoAnswer({ status: 400, headers: {}, body }, ctx).code).toBe('InsufficientPermission');
@@ -70,6 +90,8 @@ describe('Exchange admin error bodies', () => {
     const unavailable = mapExoAnswer({ status: 503, headers: {}, body: '<html/>' }, ctx);
     expect(unavailable.code).toBe('AdapterUnavailable');
     expect(unavailable.userMessage).toContain('HTTP 503');
-    expect(mapExoAnswer({ status: 400, headers: {}, body: '{"error":{"code":"BadRequest","message":"nope"}}' }, ctx).userMessage).toContain('nope');
+    expect(mapExoAnswer({ status: 400, headers: {}, body: '{"error":{"code":"BadRequest","message":"nope"}}' }, ctx).userMessage).toContain(
+      'nope',
+    );
   });
 });

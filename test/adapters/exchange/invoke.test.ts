@@ -13,7 +13,13 @@ function client(answers: HttpResponse[]) {
     sent.push(request);
     return answers[Math.min(sent.length - 1, answers.length - 1)] as HttpResponse;
   };
-  const invoke = createInvokeCommandClient({ exchangeAdminUrl: 'https://outlook.office365.com', tenantId: TENANT, clientId: 'app', send, tokens });
+  const invoke = createInvokeCommandClient({
+    exchangeAdminUrl: 'https://outlook.office365.com',
+    tenantId: TENANT,
+    clientId: 'app',
+    send,
+    tokens,
+  });
   return { invoke, sent };
 }
 
@@ -36,7 +42,9 @@ describe('InvokeCommand client', () => {
       'x-anchormailbox': `APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${TENANT}`,
       'content-type': 'application/json; charset=utf-8',
     });
-    expect(JSON.parse(request?.body ?? '')).toEqual({ CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: { Identity: 'erp@contoso.test', ResultSize: 'Unlimited' } } });
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: { Identity: 'erp@contoso.test', ResultSize: 'Unlimited' } },
+    });
   });
 
   it('re-POSTs the same body to @odata.nextLink until the last page', async () => {

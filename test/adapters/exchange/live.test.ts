@@ -31,7 +31,12 @@ async function failure(promise: Promise<unknown>): Promise<MailsetupError> {
 describe('Exchange admin adapter against the lab', () => {
   it('reads connectors, rules, domains and the organization config with their real property names', async () => {
     expect(await exchange.getInboundConnectors()).toEqual([
-      expect.objectContaining({ Name: 'Twenty20 ERP relay', Enabled: true, ConnectorType: 'OnPremises', SenderIPAddresses: ['203.0.113.10'] }),
+      expect.objectContaining({
+        Name: 'Twenty20 ERP relay',
+        Enabled: true,
+        ConnectorType: 'OnPremises',
+        SenderIPAddresses: ['203.0.113.10'],
+      }),
     ]);
     expect((await exchange.getTransportRules())[0]).toMatchObject({
       Name: 'Catchall for Twenty20',
@@ -41,12 +46,17 @@ describe('Exchange admin adapter against the lab', () => {
       ExceptIfSentToMemberOf: ['DynamicAllUsers'],
       StopRuleProcessing: true,
     });
-    expect(await exchange.getAcceptedDomains()).toContainEqual(expect.objectContaining({ DomainName: 'contoso.test', DomainType: 'InternalRelay' }));
+    expect(await exchange.getAcceptedDomains()).toContainEqual(
+      expect.objectContaining({ DomainName: 'contoso.test', DomainType: 'InternalRelay' }),
+    );
     expect(await exchange.getOrganizationConfig()).toMatchObject({ RejectDirectSend: false });
   });
 
   it('reads one object by identity, and null when Exchange does not know it', async () => {
-    expect(await exchange.getMailbox('erp@contoso.test')).toMatchObject({ PrimarySmtpAddress: 'erp@contoso.test', RecipientTypeDetails: 'UserMailbox' });
+    expect(await exchange.getMailbox('erp@contoso.test')).toMatchObject({
+      PrimarySmtpAddress: 'erp@contoso.test',
+      RecipientTypeDetails: 'UserMailbox',
+    });
     expect(await exchange.getCasMailbox('erp@contoso.test')).toMatchObject({ ImapEnabled: true });
     expect(await exchange.getMailbox('ghost@contoso.test')).toBeNull();
     expect(await exchange.getDynamicDistributionGroup('NoSuchGroup')).toBeNull();

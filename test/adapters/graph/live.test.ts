@@ -54,12 +54,16 @@ describe('Graph adapter against the lab', () => {
 
   it('reads license details with service plans and their provisioning', async () => {
     const details = await graph.listLicenseDetails('00000000-0000-4000-8000-000000000001');
-    expect(details[0]?.servicePlans).toContainEqual(expect.objectContaining({ servicePlanName: 'EXCHANGE_S_STANDARD', provisioningStatus: 'Success' }));
+    expect(details[0]?.servicePlans).toContainEqual(
+      expect.objectContaining({ servicePlanName: 'EXCHANGE_S_STANDARD', provisioningStatus: 'Success' }),
+    );
   });
 
   it('reads subscribed SKUs and domains', async () => {
     expect((await graph.listSubscribedSkus())[0]).toMatchObject({ skuPartNumber: 'O365_BUSINESS_ESSENTIALS', capabilityStatus: 'Enabled' });
-    expect(await graph.listDomains()).toContainEqual(expect.objectContaining({ id: 'contoso.test', isVerified: true, supportedServices: expect.arrayContaining(['Email']) }));
+    expect(await graph.listDomains()).toContainEqual(
+      expect.objectContaining({ id: 'contoso.test', isVerified: true, supportedServices: expect.arrayContaining(['Email']) }),
+    );
   });
 
   it('names the Graph permission the app lacks on 403', async () => {

@@ -3,7 +3,11 @@ import type { HttpResponse } from '../../../src/adapters/microsoft/http.js';
 import { retryAfterMs, sendHonouringRetryAfter, throttledError } from '../../../src/adapters/microsoft/throttle.js';
 import { MailsetupError } from '../../../src/errors.js';
 
-const throttled = (retryAfter?: string): HttpResponse => ({ status: 429, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter }, body: '{}' });
+const throttled = (retryAfter?: string): HttpResponse => ({
+  status: 429,
+  headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+  body: '{}',
+});
 const ok: HttpResponse = { status: 200, headers: {}, body: '{"value":[]}' };
 
 /** A sender that answers from a script and records when it was called. */

@@ -27,7 +27,10 @@ function provider(tenant: Record<string, unknown> = {}, timeouts: Record<string,
 
 /** Token-endpoint POSTs (one key per scope) since `from`. */
 function tokenPosts(from: number): string[] {
-  return lab.requests.slice(from).filter((r) => r.service === 'token' && r.key.startsWith('POST ')).map((r) => r.key);
+  return lab.requests
+    .slice(from)
+    .filter((r) => r.service === 'token' && r.key.startsWith('POST '))
+    .map((r) => r.key);
 }
 
 async function failure(promise: Promise<unknown>): Promise<MailsetupError> {
@@ -41,7 +44,11 @@ async function failure(promise: Promise<unknown>): Promise<MailsetupError> {
 
 /** A key and a self-signed certificate, as an admin would upload to the app registration. */
 function selfSignedCertificate(): { keyPem: string; certPem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const key = forge.pki.privateKeyFromPem(privateKey);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
@@ -101,7 +108,9 @@ describe('token provider against the lab', () => {
     const fingerprint = new X509Certificate(certPem).fingerprint; // AA:BB:… (SHA-1), as portals show it
     lab.state.microsoft.app.certificateThumbprint = fingerprint.replace(/:/g, '');
     lab.state.microsoft.app.certificatePem = certPem;
-    const tokens = provider({ microsoft: { clientId: lab.state.tenant.clientId, certificate: { privateKey: keyPem, thumbprint: fingerprint } } });
+    const tokens = provider({
+      microsoft: { clientId: lab.state.tenant.clientId, certificate: { privateKey: keyPem, thumbprint: fingerprint } },
+    });
     const token = await tokens.getToken('exchange');
     expect(validateLabToken(lab.state, token, 'exchange')).toMatchObject({ ok: true, clientId: lab.state.tenant.clientId });
   });
@@ -111,7 +120,9 @@ describe('token provider against the lab', () => {
     const sha256 = new X509Certificate(certPem).fingerprint256.replace(/:/g, '');
     lab.state.microsoft.app.certificateThumbprint = sha256;
     lab.state.microsoft.app.certificatePem = certPem;
-    const tokens = provider({ microsoft: { clientId: lab.state.tenant.clientId, certificate: { privateKey: keyPem, thumbprint: sha256 } } });
+    const tokens = provider({
+      microsoft: { clientId: lab.state.tenant.clientId, certificate: { privateKey: keyPem, thumbprint: sha256 } },
+    });
     expect(validateLabToken(lab.state, await tokens.getToken('graph'), 'graph')).toMatchObject({ ok: true });
   });
 
@@ -120,7 +131,10 @@ describe('token provider against the lab', () => {
     lab.state.microsoft.app.certificateThumbprint = new X509Certificate(registered.certPem).fingerprint.replace(/:/g, '');
     lab.state.microsoft.app.certificatePem = registered.certPem;
     const tokens = provider({
-      microsoft: { clientId: lab.state.tenant.clientId, certificate: { privateKey: other.keyPem, thumbprint: new X509Certificate(other.certPem).fingerprint } },
+      microsoft: {
+        clientId: lab.state.tenant.clientId,
+        certificate: { privateKey: other.keyPem, thumbprint: new X509Certificate(other.certPem).fingerprint },
+      },
     });
     const error = await failure(tokens.getToken('graph'));
     expect(error.code).toBe('AuthFailed');
@@ -174,7 +188,9 @@ describe('token provider against the lab', () => {
     const closed = await startLab();
     const address = (closed.config.services as { authorityHost: string }).authorityHost;
     await closed.stop();
-    const error = await failure(createTokenProvider({ ...options, services: { ...options.services, authorityHost: address } }).getToken('graph'));
+    const error = await failure(
+      createTokenProvider({ ...options, services: { ...options.services, authorityHost: address } }).getToken('graph'),
+    );
     expect(error.code).toBe('AdapterUnavailable');
     expect(error.userMessage).toContain('ECONNREFUSED');
   });

@@ -11,7 +11,9 @@ export interface TestMx {
 }
 
 /** An smtp-server with STARTTLS (the lab CA's certificate) and a RCPT rule. */
-export async function startTestMx(rcpt: (address: string, session: SMTPServerSession) => string | undefined = () => undefined): Promise<TestMx> {
+export async function startTestMx(
+  rcpt: (address: string, session: SMTPServerSession) => string | undefined = () => undefined,
+): Promise<TestMx> {
   const tls = labTls();
   const peers: string[] = [];
   const messages: TestMx['messages'] = [];

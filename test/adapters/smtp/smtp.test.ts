@@ -157,7 +157,9 @@ describe('SMTP send (nodemailer)', () => {
   });
 
   it('returns a refusal as rejected with the stage, the reply and the cause', async () => {
-    const mx = await startTestMx(() => '550 5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors');
+    const mx = await startTestMx(
+      () => '550 5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors',
+    );
     stops.push(mx.stop);
     const result = await smtp(mx.port).send(mail);
     expect(result.outcome).toBe('rejected');
@@ -186,7 +188,10 @@ describe('SMTP send (nodemailer)', () => {
   it("uses the domain's MX record when services.mx.host is not set", async () => {
     const noMx = smtp(25, { mx: { port: 25 }, dns: fakeDns({}) });
     await expect(noMx.target()).rejects.toThrow('contoso.test has no MX record');
-    const withMx = smtp(25, { mx: { port: 25 }, dns: fakeDns({ mx: { 'contoso.test': [{ exchange: 'contoso-test.mail.protection.outlook.com', priority: 0 }] } }) });
+    const withMx = smtp(25, {
+      mx: { port: 25 },
+      dns: fakeDns({ mx: { 'contoso.test': [{ exchange: 'contoso-test.mail.protection.outlook.com', priority: 0 }] } }),
+    });
     expect(await withMx.target()).toEqual({ host: 'contoso-test.mail.protection.outlook.com', port: 25, from: 'mx-record' });
   });
 });

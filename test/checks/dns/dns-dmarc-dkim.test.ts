@@ -10,7 +10,9 @@ describe('dns-dmarc', () => {
   it('passes p=quarantine and p=reject', async () => {
     const result = await dmarc(['v=DMARC1; p=quarantine; rua=mailto:d@contoso.com']);
     expect(result.status).toBe('pass');
-    expect(result.detail).toBe('contoso.com has one DMARC record with p=quarantine, reports to mailto:d@contoso.com: receivers refuse or junk mail that forges contoso.com.');
+    expect(result.detail).toBe(
+      'contoso.com has one DMARC record with p=quarantine, reports to mailto:d@contoso.com: receivers refuse or junk mail that forges contoso.com.',
+    );
     expect((await dmarc(['v=DMARC1; p=reject'])).status).toBe('pass');
   });
 
@@ -56,7 +58,9 @@ describe('dns-dkim', () => {
     expect(result.status).toBe('warn');
     expect(result.detail).toContain('selector1._domainkey.contoso.com does not exist');
     expect(result.detail).toContain('selector2._domainkey.contoso.com does not exist');
-    expect(result.remediation?.command).toContain(`selector1._domainkey.contoso.com. 3600 IN CNAME selector1-contoso-com._domainkey.<tenant>.onmicrosoft.com.`);
+    expect(result.remediation?.command).toContain(
+      `selector1._domainkey.contoso.com. 3600 IN CNAME selector1-contoso-com._domainkey.<tenant>.onmicrosoft.com.`,
+    );
   });
 
   it('warns when a CNAME exists but Microsoft publishes no key yet (DKIM not enabled)', async () => {

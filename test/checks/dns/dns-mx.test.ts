@@ -19,7 +19,9 @@ describe('dns-mx', () => {
   it('fails when the MX points at another provider, naming what it saw', async () => {
     const result = await runDnsCheck(dnsMxCheck, fakeDns({ mx: { 'contoso.com': [{ exchange: 'mx1.mailhost.example', priority: 10 }] } }));
     expect(result.status).toBe('fail');
-    expect(result.detail).toContain('points at mx1.mailhost.example (preference 10), not at Exchange Online (*.mail.protection.outlook.com)');
+    expect(result.detail).toContain(
+      'points at mx1.mailhost.example (preference 10), not at Exchange Online (*.mail.protection.outlook.com)',
+    );
     expect(result.remediation?.command).toBe(`contoso.com. 3600 IN MX 0 ${EXO}.`);
   });
 

@@ -13,7 +13,9 @@ describe('dns-spf', () => {
   it('passes one record with the Exchange include and -all or ~all', async () => {
     const result = await spf(['MS=ms123', 'v=spf1 include:spf.protection.outlook.com -all']);
     expect(result.status).toBe('pass');
-    expect(result.detail).toBe('contoso.com has one SPF record that includes spf.protection.outlook.com, needs 1 of 10 DNS lookups and ends in -all.');
+    expect(result.detail).toBe(
+      'contoso.com has one SPF record that includes spf.protection.outlook.com, needs 1 of 10 DNS lookups and ends in -all.',
+    );
     expect((await spf(['v=spf1 include:spf.protection.outlook.com ~all'])).status).toBe('pass');
   });
 

@@ -29,7 +29,9 @@ describe('exchange-catchall-mailbox', () => {
     f.licenseDetails = [];
     const result = await runCheck('exchange-catchall-mailbox', f);
     expectActionable(result, 'fail', 'no licence with an Exchange Online plan', 'O365_BUSINESS_ESSENTIALS has 7 free licence(s)');
-    expect(result.remediation?.command).toContain("Set-MgUserLicense -UserId 'erp@contoso.test' -AddLicenses @{SkuId='3b555118-da6a-4418-894f-7df1e2096870'}");
+    expect(result.remediation?.command).toContain(
+      "Set-MgUserLicense -UserId 'erp@contoso.test' -AddLicenses @{SkuId='3b555118-da6a-4418-894f-7df1e2096870'}",
+    );
   });
 
   it('fails when the Exchange plan is disabled, and warns while it is still provisioning', async () => {

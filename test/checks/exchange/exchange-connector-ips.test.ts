@@ -23,7 +23,9 @@ describe('exchange-connector-ips', () => {
     f.connectors[0]!.SenderIPAddresses = ['203.0.113.99'];
     const result = await runCheck('exchange-connector-ips', f);
     expectActionable(result, 'fail', '203.0.113.10', 'SenderIPAddresses', '5.7.64');
-    expect(result.remediation?.command).toBe("Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'}");
+    expect(result.remediation?.command).toBe(
+      "Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'}",
+    );
     expect(result.observed.missing).toEqual(['203.0.113.10']);
   });
 

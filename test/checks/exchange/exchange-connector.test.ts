@@ -43,7 +43,9 @@ describe('exchange-connector', () => {
 
   it('is an error, not a failure, when Exchange cannot be read', async () => {
     const f = healthyFixture();
-    f.errors.getInboundConnectors = new MailsetupError('InsufficientPermission', 'App x may not run Get-InboundConnector.', { source: 'exchange' });
+    f.errors.getInboundConnectors = new MailsetupError('InsufficientPermission', 'App x may not run Get-InboundConnector.', {
+      source: 'exchange',
+    });
     const result = await runCheck('exchange-connector', f);
     expect(result.status).toBe('error');
     expect(result.skipReason).toBe('insufficient-permission');

@@ -23,7 +23,12 @@ import type { MailsetupError } from '../../../src/errors.js';
 export const NOW = new Date('2026-03-02T12:00:00Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
 
-const EXCHANGE_PLAN = { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD', provisioningStatus: 'Success', appliesTo: 'User' };
+const EXCHANGE_PLAN = {
+  servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c',
+  servicePlanName: 'EXCHANGE_S_STANDARD',
+  provisioningStatus: 'Success',
+  appliesTo: 'User',
+};
 const SKU_ID = '3b555118-da6a-4418-894f-7df1e2096870';
 
 export function user(local: string, index: number, createdDaysAgo: number): GraphUser {
@@ -192,7 +197,13 @@ function config(tenant: Record<string, unknown>) {
         catchallMailbox: 'erp@contoso.test',
         erpEgressIps: ['203.0.113.10'],
         microsoft: { clientId: 'a3c5e7f9-1b2d-4e6f-8a0c-2e4f6a8c0e1f', clientSecret: 'fixture-secret' },
-        erp: { url: 'https://erp.contoso.test', database: 'prod', login: 'bot', apiKey: 'fixture-key', publicUrl: 'https://erp.contoso.test' },
+        erp: {
+          url: 'https://erp.contoso.test',
+          database: 'prod',
+          login: 'bot',
+          apiKey: 'fixture-key',
+          publicUrl: 'https://erp.contoso.test',
+        },
         ...tenant,
       },
     ],

@@ -58,6 +58,21 @@ describe('lab MX: the SMTP conversation', () => {
     expect(inbox(state, 'noreply@odoo.com')).toHaveLength(0);
   });
 
+  it('a connector with RequireTls refuses a sender that skipped STARTTLS (451 5.7.3)', async () => {
+    const { mxPort } = await start((s) => {
+      s.microsoft.exchange.inboundConnectors[0]!.RequireTls = true;
+    });
+    const smtp = await smtpDialog(mxPort, ERP);
+    try {
+      await smtp.say('EHLO erp.contoso.test');
+      await smtp.say('MAIL FROM:<erp@contoso.test>');
+      expect(await smtp.say('RCPT TO:<probe@outside.test>')).toBe('451 5.7.3 STARTTLS is required to send mail');
+    } finally {
+      smtp.close();
+    }
+    expect((await sendMail(mxPort, ERP, { from: 'erp@contoso.test', to: ['probe@outside.test'] }, message('with tls'))).ok).toBe(true);
+  });
+
   it('matches connector IPs by CIDR range, and only enabled connectors', async () => {
     const { mxPort, state } = await start((s) => {
       const connector = s.microsoft.exchange.inboundConnectors[0]!;

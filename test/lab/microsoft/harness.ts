@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
+import { type Lab, type StartLabOptions, startLab } from '../../../lab/index.js';
 import { createExchangeAdapter } from '../../../src/adapters/exchange/live.js';
 import { createGraphAdapter } from '../../../src/adapters/graph/live.js';
 import type { Adapters } from '../../../src/adapters/index.js';
@@ -13,7 +14,6 @@ import type { MailsetupConfig } from '../../../src/config/schema.js';
 import type { CheckDefinition } from '../../../src/engine/check.js';
 import type { Report } from '../../../src/engine/result.js';
 import { runChecks } from '../../../src/engine/run.js';
-import { type Lab, type StartLabOptions, startLab } from '../../../lab/index.js';
 
 /** The checks of the Microsoft 365 side (exchange-* and entra-*). */
 export const MICROSOFT_CHECKS: readonly CheckDefinition[] = [...exchangeChecks, ...entraChecks];

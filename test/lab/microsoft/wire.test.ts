@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Lab, startLab } from '../../../lab/index.js';
+import { validateLabToken } from '../../../lab/microsoft/tokens.js';
+import { createHttpSend, type HttpSend } from '../../../src/adapters/microsoft/http.js';
+
+/** What crosses the wire between a client and the lab's Microsoft endpoints, read raw. */
+let lab: Lab;
+let send: HttpSend;
+let services: { authorityHost: string; graphUrl: string; exchangeAdminUrl: string };
+const tenantId = () => lab.state.tenant.tenantId;
+
+beforeAll(async () => {
+  lab = await startLab();
+  services = lab.config.services as typeof services;
+  send = createHttpSend({ ca: readFileSync(lab.config.services.caFile as string, 'utf8'), timeoutMs: 5000, label: 'lab', source: 'test' });
+});
+afterAll(async () => {
+  await lab.stop();
+});
+
+const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
+
+async function token(scope: string, secret = lab.state.tenant.clientSecret) {
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: lab.state.tenant.clientId,
+    client_secret: secret,
+    scope,
+  }).toString();
+  return send({
+    url: `${services.authorityHost}/${tenantId()}/oauth2/v2.0/token`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}
+
+async function bearer(resource: 'graph' | 'exchange'): Promise<string> {
+  const origin = resource === 'graph' ? new URL(services.graphUrl).origin : services.exchangeAdminUrl;
+  return json((await token(`${origin}/.default`)).body).access_token as string;
+}
+
+function invoke(
+  accessToken: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+  url = `${services.exchangeAdminUrl}/adminapi/beta/${tenantId()}/InvokeCommand`,
+) {
+  return send({
+    url,
+    method: 'POST',
+    body: JSON.stringify({ CmdletInput: input }),
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', ...headers },
+  });
+}
+
+describe('lab identity platform', () => {
+  it('serves the tenant OpenID metadata MSAL reads', async () => {
+    const response = await send({ url: `${services.authorityHost}/${tenantId()}/v2.0/.well-known/openid-configuration`, method: 'GET' });
+    expect(response.status).toBe(200);
+    expect(json(response.body)).toMatchObject({
+      issuer: `${services.authorityHost}/${tenantId()}/v2.0`,
+      token_endpoint: `${services.authorityHost}/${tenantId()}/oauth2/v2.0/token`,
+      authorization_endpoint: expect.any(String),
+      jwks_uri: expect.any(String),
+    });
+  });
+
+  it('issues an opaque token for a resource, recorded with its audience and expiry', async () => {
+    const response = await token(`${services.exchangeAdminUrl}/.default`);
+    const body = json(response.body);
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599 });
+    expect(validateLabToken(lab.state, body.access_token as string, 'exchange')).toEqual({ ok: true, clientId: lab.state.tenant.clientId });
+    expect(validateLabToken(lab.state, 'made-up', 'exchange')).toEqual({ ok: false, reason: 'unknown' });
+    expect(validateLabToken(lab.state, undefined, 'exchange')).toEqual({ ok: false, reason: 'missing' });
+    const issued = lab.state.microsoft.tokens.find((t) => t.token === body.access_token);
+    issued!.expiresAt = Date.now() - 1;
+    expect(validateLabToken(lab.state, body.access_token as string, 'exchange')).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('answers a wrong secret with the real AADSTS7000215 shape and HTTP 401', async () => {
+    const response = await token(`${services.exchangeAdminUrl}/.default`, 'not-the-secret');
+    expect(response.status).toBe(401);
+    const body = json(response.body);
+    expect(body).toMatchObject({
+      error: 'invalid_client',
+      error_codes: [7000215],
+      trace_id: expect.any(String),
+      correlation_id: expect.any(String),
+    });
+    expect(body.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided\..*Trace ID: .* Correlation ID: .* Timestamp: /);
+  });
+
+  it('refuses scopes of resources it does not host', async () => {
+    const response = await token('https://graph.microsoft.com/.default');
+    expect(response.status).toBe(400);
+    expect(json(response.body)).toMatchObject({ error: 'invalid_resource', error_codes: [500011] });
+  });
+});
+
+describe('lab Microsoft Graph', () => {
+  it('requires a Graph token and answers with the Graph error shape', async () => {
+    const none = await send({ url: `${services.graphUrl}/domains`, method: 'GET' });
+    expect(none.status).toBe(401);
+    const exchangeToken = await bearer('exchange');
+    const wrong = await send({ url: `${services.graphUrl}/domains`, method: 'GET', headers: { authorization: `Bearer ${exchangeToken}` } });
+    expect(wrong.status).toBe(401);
+    expect(json(wrong.body)).toMatchObject({
+      error: {
+        code: 'InvalidAuthenticationToken',
+        message: 'Access token validation failure. Invalid audience.',
+        innerError: { date: expect.any(String), 'request-id': expect.any(String), 'client-request-id': expect.any(String) },
+      },
+    });
+  });
+
+  it('pages with $top and @odata.nextLink and honours $select', async () => {
+    const auth = { authorization: `Bearer ${await bearer('graph')}` };
+    const first = json((await send({ url: `${services.graphUrl}/users?$top=2&$select=id,mail`, method: 'GET', headers: auth })).body);
+    expect(first['@odata.context']).toBe(`${services.graphUrl}/$metadata#users(id,mail)`);
+    expect(first.value).toEqual([
+      { id: expect.any(String), mail: 'erp@contoso.test' },
+      { id: expect.any(String), mail: 'alice@contoso.test' },
+    ]);
+    const next = first['@odata.nextLink'] as string;
+    expect(next).toMatch(/\$top=2.*\$skiptoken=/);
+    const second = json((await send({ url: next, method: 'GET', headers: auth })).body);
+    expect((second.value as unknown[]).length).toBe(2);
+    expect(second['@odata.nextLink']).toBeUndefined();
+  });
+});
+
+describe('lab Exchange admin endpoint', () => {
+  it('answers Get cmdlets with value, paging at Prefer: odata.maxpagesize', async () => {
+    const accessToken = await bearer('exchange');
+    const first = json(
+      (await invoke(accessToken, { CmdletName: 'Get-AcceptedDomain', Parameters: {} }, { prefer: 'odata.maxpagesize=1' })).body,
+    );
+    expect(first['@odata.context']).toContain('$metadata#Collection(Exchange.GenericHashTable)');
+    expect(first.value).toEqual([expect.objectContaining({ DomainName: 'contoso.test', DomainType: 'InternalRelay' })]);
+    const next = first['@odata.nextLink'] as string;
+    const second = json(
+      (await invoke(accessToken, { CmdletName: 'Get-AcceptedDomain', Parameters: {} }, { prefer: 'odata.maxpagesize=1' }, next)).body,
+    );
+    expect(second.value).toEqual([expect.objectContaining({ DomainName: 'contoso.onmicrosoft.com' })]);
+  });
+
+  it('annotates multi-valued properties as the real answers do', async () => {
+    const body = json((await invoke(await bearer('exchange'), { CmdletName: 'Get-InboundConnector', Parameters: {} })).body);
+    expect((body.value as Record<string, unknown>[])[0]).toMatchObject({
+      SenderIPAddresses: ['203.0.113.10'],
+      'SenderIPAddresses@data.type': '#Collection(String)',
+    });
+  });
+
+  it('reports a missing object with details[].message and innererror like Exchange', async () => {
+    const response = await invoke(await bearer('exchange'), { CmdletName: 'Get-Mailbox', Parameters: { Identity: 'ghost@contoso.test' } });
+    expect(response.status).toBe(404);
+    const error = json(response.body).error as Record<string, unknown>;
+    expect(error).toMatchObject({
+      code: 'NotFound',
+      message: 'Error executing cmdlet',
+      innererror: { internalexception: { message: expect.stringContaining("object 'ghost@contoso.test' couldn't be found") } },
+    });
+    expect((error.details as { message: string }[])[0]?.message).toMatch(
+      /^Ex[0-9A-F]{6}\|Microsoft\.Exchange\.Configuration\.Tasks\.ManagementObjectNotFoundException\|/,
+    );
+  });
+
+  it('binds parameters by name and JSON type only', async () => {
+    const accessToken = await bearer('exchange');
+    const unknown = await invoke(accessToken, { CmdletName: 'Get-TransportRule', Parameters: { Filter: "Name -like '*'" } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain("A parameter cannot be found that matches parameter name 'Filter'.");
+    const typed = await invoke(accessToken, { CmdletName: 'Get-Mailbox', Parameters: { Identity: { $gt: '' } } });
+    expect(typed.status).toBe(400);
+    const script = await invoke(accessToken, { CmdletName: 'Get-Mailbox; Remove-Mailbox', Parameters: {} });
+    expect(script.body).toContain('is not recognized as a name of a cmdlet');
+  });
+
+  it('refuses an app without an Exchange role with 403 and the real sentence', async () => {
+    lab.state.microsoft.appRoles.exchangeRole = false;
+    try {
+      const response = await invoke(await bearer('exchange'), { CmdletName: 'Get-OrganizationConfig', Parameters: {} });
+      expect(response.status).toBe(403);
+      expect(json(response.body)).toMatchObject({
+        error: {
+          message: expect.stringContaining(
+            `The role assigned to application ${lab.state.tenant.clientId} isn't supported in this scenario.`,
+          ),
+        },
+      });
+    } finally {
+      lab.state.microsoft.appRoles.exchangeRole = true;
+    }
+  });
+
+  it('rejects a Graph token', async () => {
+    const response = await invoke(await bearer('graph'), { CmdletName: 'Get-OrganizationConfig', Parameters: {} });
+    expect(response.status).toBe(401);
+  });
+});
