@@ -56,7 +56,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
         microsoft: { clientId: t.clientId, clientSecret: t.clientSecret },
         erp: {},
         imap: { auth: 'oauth' },
-        probe: { outsideSender: t.outsideSender },
+        // Lab mail arrives in milliseconds; a lost test mail should fail the e2e check fast.
+        probe: { outsideSender: t.outsideSender, deliveryTimeoutSeconds: 5 },
       },
     ],
     services: { caFile: tls.caFile, sourceAddress: t.botLoopback },

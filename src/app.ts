@@ -1,5 +1,9 @@
 import type { Logger } from 'pino';
 import { runConsole } from './chat/console/console.js';
+import type { ChatCommandHandler } from './chat/front-end.js';
+import { SlackBot } from './chat/slack/slack-bot.js';
+import { TeamsBot } from './chat/teams/teams-bot.js';
+import { Store } from './store/store.js';
 import { handleCommand } from './commands/dispatch.js';
 import type { Core } from './commands/context.js';
 import { parseConfig } from './config/load.js';
@@ -14,6 +18,8 @@ import { createLogger } from './log.js';
 export interface App {
   core: Core;
   logger: Logger;
+  /** Where the HTTP front ends listen (Slack HTTP mode, Teams), once started. */
+  ports: { slack?: number; teams?: number };
   stop(): Promise<void>;
 }
 
@@ -33,28 +39,57 @@ export async function startApp(options: StartOptions): Promise<App> {
   const dispatch = (text: string, ctx: Parameters<typeof handleCommand>[1]) =>
     handleCommand(text, ctx, { onInternalError: (reference, error) => logger.error({ reference, err: error }, 'command failed') });
   const stops: (() => Promise<void>)[] = [];
-  const frontEnds = await startChatFrontEnds(options.config, core, dispatch, logger);
-  stops.push(...frontEnds);
+  const ports: App['ports'] = {};
+  stops.push(...(await startChatFrontEnds(options.config, core, dispatch, logger, ports)));
   if (options.console) {
     await runConsole({ core, handleCommand: dispatch, input: options.input, output: options.output, interactive: options.interactive });
   }
   return {
     core,
     logger,
+    ports,
     stop: async () => {
       await Promise.allSettled(stops.map((s) => s()));
     },
   };
 }
 
-/** Starts Slack and/or Teams when configured; returns their stop functions. */
+/** Starts Slack and/or Teams when configured; returns their stop functions (the store closes last). */
 async function startChatFrontEnds(
-  _config: MailsetupConfig,
-  _core: Core,
-  _dispatch: (text: string, ctx: Parameters<typeof handleCommand>[1]) => ReturnType<typeof handleCommand>,
-  _logger: Logger,
+  config: MailsetupConfig,
+  core: Core,
+  dispatch: (text: string, ctx: Parameters<typeof handleCommand>[1]) => ReturnType<typeof handleCommand>,
+  logger: Logger,
+  ports: App['ports'],
 ): Promise<(() => Promise<void>)[]> {
-  return [];
+  if (!config.slack && !config.teams) return [];
+  const store = Store.open(config.store.path);
+  const bound: ChatCommandHandler = (text, ctx) => dispatch(text, { ...ctx, core });
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (config.slack) {
+      const slack = new SlackBot({ config, handleCommand: bound, store, logger: logger.child({ frontEnd: 'slack' }) });
+      ports.slack = (await slack.start()).port;
+      stops.push(() => slack.stop());
+      logger.info({ mode: config.slack.mode }, 'Slack front end started');
+    }
+    if (config.teams) {
+      const teams = new TeamsBot({ config, handleCommand: bound, store, logger: logger.child({ frontEnd: 'teams' }) });
+      ports.teams = (await teams.start()).port;
+      stops.push(() => teams.stop());
+      logger.info({ port: config.teams.port }, 'Teams front end started (/api/messages)');
+    }
+  } catch (error) {
+    await Promise.allSettled(stops.map((s) => s()));
+    store.close();
+    throw error;
+  }
+  return [
+    async () => {
+      await Promise.allSettled(stops.map((s) => s()));
+      store.close();
+    },
+  ];
 }
 
 export { parseConfig };

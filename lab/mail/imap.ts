@@ -30,7 +30,11 @@ export interface LabImapOptions {
   cert: string;
 }
 
-/** Exchange Online's capabilities, as far as hoodiecrow has them (+ XOAUTH2, no MOVE/CHILDREN quirks). */
+/**
+ * Exchange Online advertises `IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT
+ * CHILDREN IDLE NAMESPACE LITERAL+`; hoodiecrow has all of them but CHILDREN. The auth plugins only
+ * register the capabilities here: the handlers are replaced below.
+ */
 const PLUGINS: Record<MailboxHost, string[]> = {
   exchange: ['ID', 'UNSELECT', 'IDLE', 'NAMESPACE', 'LITERALPLUS', 'SASL-IR', 'AUTH-PLAIN', 'XOAUTH2', 'UIDPLUS', 'MOVE'],
   outside: ['ID', 'UNSELECT', 'IDLE', 'NAMESPACE', 'LITERALPLUS', 'SASL-IR', 'AUTH-PLAIN', 'UIDPLUS', 'MOVE'],
@@ -73,37 +77,33 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     connection.state = 'Authenticated';
   };
 
+  /** The answers to a password login: Exchange Online refuses every one (Basic auth is off). */
+  const refused = (command: 'LOGIN' | 'AUTHENTICATE') =>
+    host === 'outside'
+      ? '[AUTHENTICATIONFAILED] Authentication failed.'
+      : command === 'LOGIN'
+        ? EXO_IMAP_TEXT.loginFailed
+        : EXO_IMAP_TEXT.authenticateFailed;
+  const welcome = (command: 'LOGIN' | 'AUTHENTICATE') => (host === 'outside' ? 'Logged in' : `${command} completed.`);
+  const passwordLogin = (user: string, password: string) =>
+    host === 'outside' ? authorizePassword(state, host, user, password) : undefined;
+
   function installAuthHandlers(server: HoodiecrowServer): void {
     server.setCommandHandler('LOGIN', (connection, parsed, _data, done) => {
       if (connection.state !== 'Not Authenticated') return reply(connection, parsed, 'BAD', 'Command received in Invalid state.', done);
-      const [user, password] = (parsed.attributes ?? []).map((a) => String(a.value));
-      const box =
-        host === 'outside' && user !== undefined && password !== undefined ? authorizePassword(state, host, user, password) : undefined;
-      if (!box)
-        return reply(
-          connection,
-          parsed,
-          'NO',
-          host === 'exchange' ? EXO_IMAP_TEXT.loginFailed : '[AUTHENTICATIONFAILED] Authentication failed.',
-          done,
-        );
+      const [user = '', password = ''] = (parsed.attributes ?? []).map((a) => String(a.value));
+      const box = passwordLogin(user, password);
+      if (!box) return reply(connection, parsed, 'NO', refused('LOGIN'), done);
       enter(connection, box);
-      reply(connection, parsed, 'OK', host === 'exchange' ? 'LOGIN completed.' : 'Logged in', done);
+      reply(connection, parsed, 'OK', welcome('LOGIN'), done);
     });
     server.setCommandHandler('AUTHENTICATE PLAIN', (connection, parsed, _data, done) =>
       withSaslResponse(connection, parsed, done, (payload, finish) => {
         const [, user = '', password = ''] = payload.split('\x00');
-        const box = host === 'outside' ? authorizePassword(state, host, user, password) : undefined;
-        if (!box)
-          return reply(
-            connection,
-            parsed,
-            'NO',
-            host === 'exchange' ? EXO_IMAP_TEXT.authenticateFailed : '[AUTHENTICATIONFAILED] Authentication failed.',
-            finish,
-          );
+        const box = passwordLogin(user, password);
+        if (!box) return reply(connection, parsed, 'NO', refused('AUTHENTICATE'), finish);
         enter(connection, box);
-        reply(connection, parsed, 'OK', host === 'exchange' ? 'AUTHENTICATE completed.' : 'Logged in', finish);
+        reply(connection, parsed, 'OK', welcome('AUTHENTICATE'), finish);
       }),
     );
     if (host !== 'exchange') return;

@@ -69,7 +69,9 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-      callback(rcptVerdict(state, { recipient: address.address, sender, senderIp: mappedIp(session.remoteAddress), secure: session.secure }));
+      callback(
+        rcptVerdict(state, { recipient: address.address, sender, senderIp: mappedIp(session.remoteAddress), secure: session.secure }),
+      );
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
       const chunks: Buffer[] = [];

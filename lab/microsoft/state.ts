@@ -13,6 +13,8 @@ export interface GraphUser {
   accountEnabled: boolean;
   createdDateTime: string;
   assignedLicenses: { skuId: string; disabledPlans: string[] }[];
+  /** The service plans assigned to the user and when (`service: 'exchange'` for a mailbox). */
+  assignedPlans?: { assignedDateTime: string; capabilityStatus: string; service: string; servicePlanId: string }[];
   /** licenseDetails: per SKU, the service plans and their provisioning. */
   licenseDetails: {
     id: string;
@@ -187,6 +189,14 @@ export function labUser(t: LabTenant, local: string, name: string, createdDaysAg
     accountEnabled: true,
     createdDateTime: new Date(t.now - createdDaysAgo * 86_400_000).toISOString(),
     assignedLicenses: [{ skuId: BUSINESS_BASIC_SKU.skuId, disabledPlans: [] }],
+    assignedPlans: [
+      {
+        assignedDateTime: new Date(t.now - createdDaysAgo * 86_400_000).toISOString(),
+        capabilityStatus: 'Enabled',
+        service: 'exchange',
+        servicePlanId: EXCHANGE_STANDARD_PLAN.servicePlanId,
+      },
+    ],
     licenseDetails: [
       {
         id: `lic-${index}`,

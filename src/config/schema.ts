@@ -101,6 +101,8 @@ export function buildConfigSchema(ctx: SchemaContext) {
         outsideSender: z.email(),
         mailbox: z.email().optional(),
         imap: hostPort.extend({ user: z.string().min(1), password: secret, secure: z.boolean().default(true) }).optional(),
+        /** How long test-email waits for a mail to show up in a mailbox (default 120 s; the lab needs far less). */
+        deliveryTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
       })
       .optional(),
   });

@@ -26,7 +26,8 @@ export interface E2eInput {
  * `E2eRateLimited` ("wait N s"). A call while a run is in flight joins that run.
  */
 export async function runEndToEnd(input: E2eInput): Promise<E2eResult> {
-  const options = { ...DEFAULT_E2E_OPTIONS, ...input.options };
+  const configured = input.tenant.probe?.deliveryTimeoutSeconds;
+  const options = { ...DEFAULT_E2E_OPTIONS, ...(configured ? { deliveryTimeoutMs: configured * 1000 } : {}), ...input.options };
   const clock = input.now ?? Date.now;
   const admission = admit(input.adapters, options, clock());
   if (admission.kind === 'join') return admission.run;

@@ -18,6 +18,17 @@ export function captureLogger(): { logger: Logger; lines: string[] } {
   return { logger: pino({ level: 'debug' }, stream), lines };
 }
 
+/**
+ * Sends `count` commands one after another and returns each acknowledgement time (ms). The median
+ * is what tests compare with the 300 ms budget: one stall of a loaded test machine is not the bot.
+ */
+export async function ackTimes(count: number, send: () => Promise<number>): Promise<{ times: number[]; median: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await send());
+  const sorted = [...times].sort((a, b) => a - b);
+  return { times, median: sorted[Math.floor(sorted.length / 2)] as number };
+}
+
 export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -31,6 +42,8 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs =
 export interface RecordedCall {
   text: string;
   ctx: Omit<CommandContext, 'core'>;
+  /** Date.now() when the command finished (undefined while it runs). */
+  finishedAt?: number;
 }
 
 /**
@@ -40,13 +53,15 @@ export interface RecordedCall {
 export function statusHandler(report: Report, durationMs = 1000): ChatCommandHandler & { calls: RecordedCall[] } {
   const calls: RecordedCall[] = [];
   const handler = async (text: string, ctx: Omit<CommandContext, 'core'>): Promise<Message> => {
-    calls.push({ text, ctx });
+    const call: RecordedCall = { text, ctx };
+    calls.push(call);
     const planned = report.checks.map((c) => ({ id: c.id, title: c.title }));
     const step = durationMs / report.checks.length;
     for (let i = 0; i < report.checks.length; i++) {
       await new Promise((resolve) => setTimeout(resolve, step));
       await ctx.update?.(progressMessage(report.domain, planned, report.checks.slice(0, i + 1)));
     }
+    call.finishedAt = Date.now();
     return reportToMessage(report);
   };
   return Object.assign(handler, { calls });

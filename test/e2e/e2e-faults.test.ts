@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Fault } from '../../lab/faults.js';
 import { executeEndToEnd } from '../../src/e2e/run.js';
 import { DEFAULT_E2E_OPTIONS, type E2eResult } from '../../src/e2e/types.js';
@@ -14,7 +14,15 @@ async function e2eWith(fault: Fault): Promise<E2eResult> {
   }
 }
 
+const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSWrap' || r === 'TCPServerWrap');
+
 describe('test-email ends a broken conversation in a clear error naming the hop', () => {
+  afterAll(async () => {
+    // Every client socket and server of these runs is closed: nothing is left hanging.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sockets()).toEqual([]);
+  });
+
   it('the MX drops the connection mid-test', async () => {
     const result = await e2eWith({ service: 'mx', kind: 'close' });
     expect(result.verdict).toBe('error');
@@ -25,6 +33,13 @@ describe('test-email ends a broken conversation in a clear error naming the hop'
     expect(hop.evidence).toMatchObject({ code: 'ConnectionLost' });
     // Nothing was accepted, so there is nothing to clean up.
     expect(result.hops.map((h) => h.id)).not.toContain('cleanup');
+  });
+
+  it('the MX drops the connection at RCPT', async () => {
+    const result = await e2eWith({ service: 'mx', kind: 'close', match: 'rcpt' });
+    expect(result.verdict).toBe('error');
+    expect(result.hops[0]).toMatchObject({ id: 'mx-sales', status: 'error', evidence: { code: 'ConnectionLost', stage: 'rcpt' } });
+    expect(result.hops[0]?.detail).toMatch(/\(RCPT TO\): the server closed the connection before answering\.$/);
   });
 
   it('the MX stops answering after EHLO (an SMTP timeout)', async () => {

@@ -10,7 +10,16 @@ import { NodeHttpsHandler } from './https-handler.js';
 import type { GraphPort } from './port.js';
 import { graphDomainSchema, graphUserSchema, licenseDetailSchema, subscribedSkuSchema } from './types.js';
 
-const USER_FIELDS = ['id', 'userPrincipalName', 'displayName', 'mail', 'accountEnabled', 'createdDateTime', 'assignedLicenses'];
+const USER_FIELDS = [
+  'id',
+  'userPrincipalName',
+  'displayName',
+  'mail',
+  'accountEnabled',
+  'createdDateTime',
+  'assignedLicenses',
+  'assignedPlans',
+];
 /** A run that needs more pages than this is following a loop, not a directory. */
 const MAX_PAGES = 500;
 

@@ -12,6 +12,14 @@ export const assignedLicenseSchema = z.looseObject({
     .transform((v) => v ?? []),
 });
 
+export const assignedPlanSchema = z.looseObject({
+  assignedDateTime: z.string().nullish(),
+  capabilityStatus: z.string().nullish(),
+  /** `exchange` for the plans that give a mailbox. */
+  service: z.string().nullish(),
+  servicePlanId: z.string().nullish(),
+});
+
 export const graphUserSchema = z.looseObject({
   id: z.string(),
   userPrincipalName: z.string(),
@@ -30,6 +38,10 @@ export const graphUserSchema = z.looseObject({
     .transform((v) => v ?? null),
   assignedLicenses: z
     .array(assignedLicenseSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  assignedPlans: z
+    .array(assignedPlanSchema)
     .nullish()
     .transform((v) => v ?? []),
 });

@@ -95,6 +95,7 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
   client.on('error', () => {}); // errors reach the awaiting call; this only keeps a late socket error from crashing
   const onAbort = () => client.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
   let closed = false;
   const close = async () => {
     if (closed) return;

@@ -40,7 +40,7 @@ const MAX_BODY_BYTES = 50 * 1024 * 1024;
  * @example const send = createHttpSend({ ca, timeoutMs: 10_000, label: 'Microsoft Graph', source: 'graph' });
  */
 export function createHttpSend(options: HttpClientOptions): HttpSend {
-  const agent = options.ca ? new Agent({ secureContext: secureContextFor(options.ca), keepAlive: false }) : undefined;
+  const agent = new Agent({ keepAlive: false, ...(options.ca ? { secureContext: secureContextFor(options.ca) } : {}) });
   return function send(request: HttpRequest): Promise<HttpResponse> {
     return new Promise<HttpResponse>((resolve, reject) => {
       if (request.signal?.aborted) {
@@ -49,11 +49,10 @@ export function createHttpSend(options: HttpClientOptions): HttpSend {
       }
       const url = new URL(request.url);
       const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
-      const req = httpsRequest(url, {
-        method: request.method,
-        agent,
-        headers: { ...request.headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+      if (body) headers['content-length'] = String(body.length);
+      const req = httpsRequest(url, { method: request.method, agent, headers });
       let settled = false;
       const finish = (error: MailsetupError | undefined, response?: HttpResponse) => {
         if (settled) return;

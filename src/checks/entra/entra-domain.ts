@@ -1,6 +1,7 @@
 import { graphDomains } from '../../adapters/graph/sources.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
+import { psQuote } from '../exchange/shared/powershell.js';
 
 /** The mail domain is a verified domain of the tenant that serves Email. */
 export const entraDomainCheck = defineCheck({
@@ -17,6 +18,7 @@ export const entraDomainCheck = defineCheck({
   explainFile: new URL('./entra-domain.md', import.meta.url),
   run(snapshot, ctx): Verdict {
     const name = ctx.tenant.domain;
+    const q = psQuote(name);
     const domains = snapshot.get(graphDomains);
     const domain = domains.find((d) => d.id.toLowerCase() === name.toLowerCase());
     const expected = { isVerified: true, supportedServices: ['Email'] };
@@ -31,7 +33,7 @@ export const entraDomainCheck = defineCheck({
         remediation: {
           manual:
             'Microsoft 365 admin center → Settings → Domains → Add domain, add the TXT record it shows, then Verify; choose Exchange (Email) as a service.',
-          command: `New-MgDomain -Id '${name}'; Get-MgDomainVerificationDnsRecord -DomainId '${name}'; Confirm-MgDomain -DomainId '${name}'`,
+          command: `New-MgDomain -Id ${q}; Get-MgDomainVerificationDnsRecord -DomainId ${q}; Confirm-MgDomain -DomainId ${q}`,
         },
       };
     }
@@ -51,7 +53,7 @@ export const entraDomainCheck = defineCheck({
         resource,
         remediation: {
           manual: `${manual} → Continue setup: add the TXT verification record at your DNS host, then Verify.`,
-          command: `Get-MgDomainVerificationDnsRecord -DomainId '${name}'; Confirm-MgDomain -DomainId '${name}'`,
+          command: `Get-MgDomainVerificationDnsRecord -DomainId ${q}; Confirm-MgDomain -DomainId ${q}`,
         },
       };
     }
@@ -64,7 +66,7 @@ export const entraDomainCheck = defineCheck({
         resource,
         remediation: {
           manual: `${manual} → Manage DNS → choose the Exchange and Exchange Online Protection service, and add the records it lists.`,
-          command: `Update-MgDomain -DomainId '${name}' -SupportedServices @('Email')`,
+          command: `Update-MgDomain -DomainId ${q} -SupportedServices @('Email')`,
         },
       };
     }

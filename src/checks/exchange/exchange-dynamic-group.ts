@@ -60,8 +60,8 @@ export const exchangeDynamicGroupCheck = defineCheck({
     const missing = mailboxUsers.filter((u) => !isMember(u, members) && !sameText(u.userPrincipalName, ctx.tenant.catchallMailbox));
     const now = ctx.now.getTime();
     const isRecent = (u: GraphUser) => {
-      const created = u.createdDateTime ? Date.parse(u.createdDateTime) : Number.NaN;
-      return Number.isNaN(created) || now - created < DAY_MS || (!Number.isNaN(refreshedAt) && created > refreshedAt);
+      const since = mailboxSince(u);
+      return since === undefined || now - since < DAY_MS || (!Number.isNaN(refreshedAt) && since > refreshedAt);
     };
     const observed = {
       group: group.Name,
@@ -70,7 +70,7 @@ export const exchangeDynamicGroupCheck = defineCheck({
       CalculatedMembershipUpdateTime: group.CalculatedMembershipUpdateTime,
       members: members.length,
       mailboxUsers: mailboxUsers.length,
-      notMembers: missing.map((u) => ({ user: u.userPrincipalName, createdDateTime: u.createdDateTime })),
+      notMembers: missing.map((u) => ({ user: u.userPrincipalName, mailboxSince: iso(mailboxSince(u)) })),
     };
     const verdict = (status: Verdict['status'], detail: string, manual?: string, command?: string): Verdict => ({
       status,
@@ -131,6 +131,24 @@ function usersWithMailbox(users: readonly GraphUser[], skus: readonly Subscribed
   return users.filter((u) =>
     u.assignedLicenses.some((l) => (exchangePlans.get(l.skuId) ?? []).some((planId) => !l.disabledPlans.includes(planId))),
   );
+}
+
+/**
+ * When the user got a mailbox: the latest assignment of an Exchange plan (a licence can come long
+ * after the account), else the account's creation.
+ */
+function mailboxSince(user: GraphUser): number | undefined {
+  const assigned = user.assignedPlans
+    .filter((p) => p.service?.toLowerCase() === 'exchange' && p.capabilityStatus === 'Enabled' && p.assignedDateTime)
+    .map((p) => Date.parse(p.assignedDateTime as string))
+    .filter((t) => !Number.isNaN(t));
+  const created = user.createdDateTime ? Date.parse(user.createdDateTime) : Number.NaN;
+  const times = Number.isNaN(created) ? assigned : [...assigned, created];
+  return times.length === 0 ? undefined : Math.max(...times);
+}
+
+function iso(time: number | undefined): string | null {
+  return time === undefined ? null : new Date(time).toISOString();
 }
 
 function isMember(user: GraphUser, members: readonly Recipient[]): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MailsetupError } from '../../../src/errors.js';
 import { expectActionable } from './expect-verdict.js';
-import { healthyFixture, member, runCheck, user } from './fixtures.js';
+import { healthyFixture, member, NOW, runCheck, user } from './fixtures.js';
 
 describe('exchange-dynamic-group', () => {
   it('passes when the group is right and holds every mailbox user', async () => {
@@ -47,6 +47,16 @@ describe('exchange-dynamic-group', () => {
     const result = await runCheck('exchange-dynamic-group', f);
     expectActionable(result, 'warn', 'dave@contoso.test', 'every 24 hours', 'erp@contoso.test');
     expect(result.remediation?.command).toContain('-ForceMembershipRefresh');
+  });
+
+  it('counts a mailbox from when its Exchange plan was assigned, not when the account was created', async () => {
+    const f = healthyFixture();
+    const licensedToday = user('hank', 9, 300);
+    licensedToday.assignedPlans = [
+      { ...licensedToday.assignedPlans[0]!, assignedDateTime: new Date(NOW.getTime() - 3600_000).toISOString() },
+    ];
+    f.users.push(licensedToday);
+    expectActionable(await runCheck('exchange-dynamic-group', f), 'warn', 'hank@contoso.test');
   });
 
   it('fails for a user who had a mailbox before the last refresh and is still not a member', async () => {

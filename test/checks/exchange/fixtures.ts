@@ -41,6 +41,14 @@ export function user(local: string, index: number, createdDaysAgo: number): Grap
     accountEnabled: true,
     createdDateTime: daysAgo(createdDaysAgo),
     assignedLicenses: [{ skuId: SKU_ID, disabledPlans: [] }],
+    assignedPlans: [
+      {
+        assignedDateTime: daysAgo(createdDaysAgo),
+        capabilityStatus: 'Enabled',
+        service: 'exchange',
+        servicePlanId: EXCHANGE_PLAN.servicePlanId,
+      },
+    ],
   };
 }
 
