@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { startLab } from '../lab/index.js';
 import type { Fault } from '../lab/faults.js';
+import { startLab } from '../lab/index.js';
 import { CATALOGUE } from '../src/checks/registry.js';
 import { runReport } from '../src/commands/run-report.js';
 import { parseConfig } from '../src/config/load.js';

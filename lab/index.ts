@@ -1,10 +1,10 @@
 import { startChatLab } from './chat/index.js';
 import { startDnsLab } from './dns/index.js';
 import { startErpLab } from './erp/index.js';
+import type { Fault } from './faults.js';
 import { startMailLab } from './mail/index.js';
 import { startMicrosoftLab } from './microsoft/index.js';
 import { findScenario, SCENARIOS } from './scenarios/index.js';
-import type { Fault } from './faults.js';
 import type { LabRawConfig, RunningLabService } from './service.js';
 import { healthyState, type LabState } from './state.js';
 import { labTls } from './tls.js';

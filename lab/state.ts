@@ -1,7 +1,7 @@
 import { type DnsState, healthyDnsState } from './dns/state.js';
-import { type ErpState, healthyErpState } from './erp/state.js';
 import type { ErpMailOps } from './erp/mail-ops.js';
 import { noMailOps } from './erp/mail-ops.js';
+import { type ErpState, healthyErpState } from './erp/state.js';
 import type { Fault, RequestRecord } from './faults.js';
 import { healthyMailState, type MailState } from './mail/state.js';
 import { healthyMicrosoftState, type MicrosoftState } from './microsoft/state.js';

@@ -3,13 +3,13 @@ import { runConsole } from './chat/console/console.js';
 import type { ChatCommandHandler } from './chat/front-end.js';
 import { SlackBot } from './chat/slack/slack-bot.js';
 import { TeamsBot } from './chat/teams/teams-bot.js';
-import { Store } from './store/store.js';
-import { handleCommand } from './commands/dispatch.js';
 import type { Core } from './commands/context.js';
+import { handleCommand } from './commands/dispatch.js';
 import { parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { createCore } from './core.js';
 import { createLogger } from './log.js';
+import { Store } from './store/store.js';
 
 /**
  * The composition root: builds adapters, core and front ends from config. Nothing global: every

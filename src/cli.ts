@@ -95,7 +95,8 @@ async function runVerb(verb: string, positionals: string[], values: CliValues, c
   try {
     if (verb === 'status' || verb === 'check') {
       const selector = verb === 'check' ? positionals[0] : undefined;
-      if (verb === 'check' && !selector) throw new MailsetupError('UsageError', '`check` needs a check id or an area.', { hint: 'e.g. `mailsetup check erp`.' });
+      if (verb === 'check' && !selector)
+        throw new MailsetupError('UsageError', '`check` needs a check id or an area.', { hint: 'e.g. `mailsetup check erp`.' });
       const tenantName = values.tenant ?? positionals[verb === 'check' ? 1 : 0];
       const checks = selector ? selectChecks(selector, core.catalogue) : core.catalogue;
       const tenant = core.tenant(tenantName);
@@ -183,7 +184,13 @@ async function runLabServer(scenario: string, io: CliIo): Promise<number> {
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry || process.env.MAILSETUP_CLI_ENTRY === '1') {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, isTty: Boolean(process.stdin.isTTY) }).then(
+  main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    isTty: Boolean(process.stdin.isTTY),
+  }).then(
     (code) => {
       process.exitCode = code;
     },

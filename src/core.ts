@@ -1,5 +1,5 @@
-import type { Logger } from 'pino';
 import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
 import { createAdapters } from './adapters/create.js';
 import type { Adapters } from './adapters/index.js';
 import { CATALOGUE } from './checks/registry.js';
@@ -60,6 +60,8 @@ function readCa(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    throw new MailsetupError('ConfigInvalid', `services.caFile: cannot read ${path}.`, { hint: 'Give the path of a PEM CA bundle, or remove the key.' });
+    throw new MailsetupError('ConfigInvalid', `services.caFile: cannot read ${path}.`, {
+      hint: 'Give the path of a PEM CA bundle, or remove the key.',
+    });
   }
 }

@@ -11,7 +11,16 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       level,
       base: { app: 'mailsetup' },
       redact: {
-        paths: ['*.password', '*.clientSecret', '*.apiKey', '*.token', '*.accessToken', '*.authorization', '*.Authorization', 'headers.authorization'],
+        paths: [
+          '*.password',
+          '*.clientSecret',
+          '*.apiKey',
+          '*.token',
+          '*.accessToken',
+          '*.authorization',
+          '*.Authorization',
+          'headers.authorization',
+        ],
         censor: '[redacted]',
       },
       hooks: {

@@ -9,13 +9,7 @@ import { exchangeChecks } from './exchange/index.js';
 import { mailflowChecks } from './mailflow/index.js';
 
 /** The whole catalogue in display order (DESIGN §3): an explicit list, no filesystem scanning. */
-export const CATALOGUE: readonly CheckDefinition[] = [
-  ...exchangeChecks,
-  ...entraChecks,
-  ...dnsChecks,
-  ...erpChecks,
-  ...mailflowChecks,
-];
+export const CATALOGUE: readonly CheckDefinition[] = [...exchangeChecks, ...entraChecks, ...dnsChecks, ...erpChecks, ...mailflowChecks];
 
 export function findCheck(id: string, catalogue: readonly CheckDefinition[] = CATALOGUE): CheckDefinition | undefined {
   return catalogue.find((c) => c.meta.id === id);

@@ -9,7 +9,13 @@ import { parseCommandLine } from './parse.js';
 import { statusCommand } from './status.js';
 import { testEmailCommand } from './test-email.js';
 
-export const COMMANDS: readonly CommandSpec[] = [statusCommand, checkCommand, explainCommand, testEmailCommand, helpCommand(() => COMMANDS)];
+export const COMMANDS: readonly CommandSpec[] = [
+  statusCommand,
+  checkCommand,
+  explainCommand,
+  testEmailCommand,
+  helpCommand(() => COMMANDS),
+];
 
 export interface DispatchOptions {
   /** Called with a reference and the error for failures that are not the user's (to log them). */

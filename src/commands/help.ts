@@ -25,7 +25,13 @@ export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
           blocks: [
             { type: 'heading', text: one.verb },
             { type: 'text', text: one.summary },
-            { type: 'fields', fields: [{ label: 'Usage', value: `\`${one.usage}\`` }, ...one.examples.map((e) => ({ label: 'Example', value: `\`${e}\`` }))] },
+            {
+              type: 'fields',
+              fields: [
+                { label: 'Usage', value: `\`${one.usage}\`` },
+                ...one.examples.map((e) => ({ label: 'Example', value: `\`${e}\`` })),
+              ],
+            },
           ],
         };
       }
@@ -33,7 +39,10 @@ export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
         summary: 'mailsetup checks the Twenty20 ERP ↔ Exchange Online mail setup. Verbs:',
         tone: 'info',
         blocks: [
-          { type: 'fields', fields: all.map((v) => ({ label: `\`${v.usage}\``, value: `${v.summary} e.g. \`${v.examples[0] ?? v.verb}\`` })) },
+          {
+            type: 'fields',
+            fields: all.map((v) => ({ label: `\`${v.usage}\``, value: `${v.summary} e.g. \`${v.examples[0] ?? v.verb}\`` })),
+          },
           {
             type: 'text',
             text: `Areas for \`check\`: exchange, entra, dns, erp, mailflow. Coming later: ${Object.entries(PLANNED_VERBS)

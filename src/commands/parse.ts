@@ -16,18 +16,26 @@ export interface ParsedCommand {
 export function parseCommandLine(text: string): ParsedCommand {
   const trimmed = text.trim();
   if (trimmed.length > MAX_COMMAND_LENGTH) {
-    throw new MailsetupError('UsageError', `That command is ${trimmed.length.toLocaleString('en-US')} characters long; commands are short.`, {
-      hint: 'Try `status`, `check <id or area>`, `explain <id>` or `help`.',
-    });
+    throw new MailsetupError(
+      'UsageError',
+      `That command is ${trimmed.length.toLocaleString('en-US')} characters long; commands are short.`,
+      {
+        hint: 'Try `status`, `check <id or area>`, `explain <id>` or `help`.',
+      },
+    );
   }
   const words = tokenize(trimmed);
   if (/^[/@]?mailsetup$/i.test(words[0] ?? '')) words.shift();
   const verb = (words.shift() ?? 'help').toLowerCase();
   for (const arg of words) {
     if (arg.length > MAX_ARGUMENT_LENGTH) {
-      throw new MailsetupError('UsageError', `One argument is ${arg.length.toLocaleString('en-US')} characters long; ids and names are short.`, {
-        hint: `For example \`${verb} exchange-connector-ips\`. Type \`help ${verb}\` for its usage.`,
-      });
+      throw new MailsetupError(
+        'UsageError',
+        `One argument is ${arg.length.toLocaleString('en-US')} characters long; ids and names are short.`,
+        {
+          hint: `For example \`${verb} exchange-connector-ips\`. Type \`help ${verb}\` for its usage.`,
+        },
+      );
     }
   }
   return { verb, args: words };

@@ -2,8 +2,8 @@ import type { TenantConfig } from '../config/schema.js';
 import type { CheckDefinition } from '../engine/check.js';
 import type { CheckResult, Report } from '../engine/result.js';
 import { runChecks } from '../engine/run.js';
-import { progressMessage, reportToMessage } from '../render/report-message.js';
 import type { Message } from '../render/message.js';
+import { progressMessage, reportToMessage } from '../render/report-message.js';
 import type { CommandContext } from './context.js';
 
 /** Runs checks for a tenant, streaming progress Messages through `ctx.update`. */

@@ -111,24 +111,34 @@ function scalar(value: string): unknown {
 function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
   let node: Record<string, unknown> | unknown[] = target;
   for (let i = 0; i < path.length; i++) {
-    const last = i === path.length - 1;
     const segment = path[i] as string;
+    const last = i === path.length - 1;
+    const nextIsIndex = /^\d+$/.test(path[i + 1] ?? '');
     if (Array.isArray(node)) {
       const index = Number(segment);
       if (!Number.isInteger(index)) return;
-      if (last) node[index] = value;
-      else node = (node[index] ??= /^\d+$/.test(path[i + 1] ?? '') ? [] : {}) as Record<string, unknown>;
+      if (last) {
+        node[index] = value;
+        return;
+      }
+      node[index] ??= nextIsIndex ? [] : {};
+      node = node[index] as Record<string, unknown>;
       continue;
     }
     const key = Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase()) ?? segment;
-    if (last) node[key] = value;
-    else node = (node[key] ??= /^\d+$/.test(path[i + 1] ?? '') ? [] : {}) as Record<string, unknown>;
+    if (last) {
+      node[key] = value;
+      return;
+    }
+    node[key] ??= nextIsIndex ? [] : {};
+    node = node[key] as Record<string, unknown>;
   }
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
-    const key = issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(top level)';
+    const key =
+      issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(top level)';
     const pattern = issue.path.map((p, i) => (typeof p === 'number' ? '[]' : i === 0 ? String(p) : `.${String(p)}`)).join('');
     const example = CONFIG_EXAMPLES[pattern];
     const problem = describeIssue(issue);

@@ -190,7 +190,8 @@ export const CONFIG_EXAMPLES: Record<string, string> = {
   'tenants[].microsoft.clientSecret': 'env:MAILSETUP_CLIENT_SECRET',
   'tenants[].microsoft.certificate.privateKey': 'file:/etc/mailsetup/app.key',
   'tenants[].microsoft.certificate.thumbprint': '3A1F0C...(40 hex digits)',
-  'tenants[].erp': '{ url: https://erp.contoso.com, database: prod, login: mailsetup, apiKey: env:ERP_API_KEY, publicUrl: https://erp.contoso.com }',
+  'tenants[].erp':
+    '{ url: https://erp.contoso.com, database: prod, login: mailsetup, apiKey: env:ERP_API_KEY, publicUrl: https://erp.contoso.com }',
   'tenants[].erp.url': 'https://erp.contoso.com',
   'tenants[].erp.database': 'prod',
   'tenants[].erp.login': 'mailsetup-bot',

@@ -1,5 +1,5 @@
 import type { CheckResult, CheckStatus, Report } from '../engine/result.js';
-import { type Area, AREAS } from '../engine/result.js';
+import { AREAS, type Area } from '../engine/result.js';
 import type { Message, MessageBlock } from './message.js';
 
 export const AREA_LABEL: Record<Area, string> = {
@@ -29,7 +29,8 @@ export function summaryLine(report: Pick<Report, 'checks' | 'summary'>): string 
     .map((c) => c.title)
     .slice(0, 4);
   const more = s.fail + s.error - named.length;
-  const tail = named.length > 0 ? ` — ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : s.ok && s.warn === 0 ? ' — all good' : '';
+  const tail =
+    named.length > 0 ? ` — ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : s.ok && s.warn === 0 ? ' — all good' : '';
   return `${parts.join(', ')}${tail}`;
 }
 

@@ -15,7 +15,10 @@ export function renderText(message: Message, options: TextOptions = {}): string 
     lines.push('', 'Evidence:');
     for (const block of message.details) lines.push(...renderBlock(block));
   }
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }
 
 function plain(text: string): string {

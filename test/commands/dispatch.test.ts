@@ -35,7 +35,9 @@ describe('handleCommand', () => {
 
   it('a 5,000-character argument gets a short answer', async () => {
     const reply = await handleCommand(`check ${'x'.repeat(5000)}`, ctx);
-    expect(reply.summary).toBe('That command is 5,006 characters long; commands are short. Try `status`, `check <id or area>`, `explain <id>` or `help`.');
+    expect(reply.summary).toBe(
+      'That command is 5,006 characters long; commands are short. Try `status`, `check <id or area>`, `explain <id>` or `help`.',
+    );
     expect(reply.summary.length).toBeLessThan(200);
   });
 

@@ -27,7 +27,12 @@ function problems(raw: unknown, env: NodeJS.ProcessEnv = {}): string[] {
 
 describe('config', () => {
   it('lists every problem on its own line with the key path and an example', () => {
-    const lines = problems({ tenants: [{ ...minimalTenant, domain: 'not a domain', erpEgressIps: ['999.1.1.1'], erp: { ...minimalTenant.erp, url: 'ftp:/x' } }] }, { ERP_PW: 'hunter2-secret' });
+    const lines = problems(
+      {
+        tenants: [{ ...minimalTenant, domain: 'not a domain', erpEgressIps: ['999.1.1.1'], erp: { ...minimalTenant.erp, url: 'ftp:/x' } }],
+      },
+      { ERP_PW: 'hunter2-secret' },
+    );
     expect(lines).toEqual([
       'tenants[0].domain: must be a domain name — e.g. contoso.com',
       expect.stringMatching(/^tenants\[0\]\.erpEgressIps\[0\]: .* — e\.g\. 203\.0\.113\.10 or 203\.0\.113\.0\/28$/),

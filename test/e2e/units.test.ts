@@ -48,7 +48,9 @@ describe('pollUntil', () => {
   it('stops with AdapterTimeout when aborted', async () => {
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 20);
-    await expect(pollUntil(async () => undefined, { timeoutMs: 5000, initialMs: 1000, maxMs: 1000, signal: abort.signal })).rejects.toMatchObject({
+    await expect(
+      pollUntil(async () => undefined, { timeoutMs: 5000, initialMs: 1000, maxMs: 1000, signal: abort.signal }),
+    ).rejects.toMatchObject({
       code: 'AdapterTimeout',
     });
   });

@@ -1,7 +1,7 @@
 import type { Adapters } from '../../src/adapters/index.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { MailsetupConfig } from '../../src/config/schema.js';
-import { defineCheck, type CheckDefinition } from '../../src/engine/check.js';
+import { type CheckDefinition, defineCheck } from '../../src/engine/check.js';
 import type { Verdict } from '../../src/engine/result.js';
 import { defineSource, type SourceDef } from '../../src/engine/source.js';
 
@@ -16,7 +16,13 @@ export function testConfig(overrides: Record<string, unknown> = {}): MailsetupCo
           tenantId: 't-1',
           catchallMailbox: 'erp@contoso.test',
           erpEgressIps: ['203.0.113.10'],
-          erp: { url: 'http://127.0.0.1:9', database: 'db', login: 'bot', password: 'erp-password-seed', publicUrl: 'https://erp.contoso.test' },
+          erp: {
+            url: 'http://127.0.0.1:9',
+            database: 'db',
+            login: 'bot',
+            password: 'erp-password-seed',
+            publicUrl: 'https://erp.contoso.test',
+          },
         },
       ],
       timeouts: { fetchMs: 200, runMs: 5000 },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runChecks } from '../../src/engine/run.js';
 import type { ProgressEvent } from '../../src/engine/run.js';
+import { runChecks } from '../../src/engine/run.js';
 import { MailsetupError } from '../../src/errors.js';
 import { check, countedSource, noAdapters, pass, testConfig } from './fixtures.js';
 
@@ -22,14 +22,22 @@ describe('runChecks', () => {
 
   it('skips dependants of a failing check without fetching their sources', async () => {
     const counter = { n: 0 };
-    const down = countedSource('erp.version', async () => {
-      throw new MailsetupError('AdapterUnavailable', 'The ERP at http://127.0.0.1:9 refused the connection.');
-    }, counter);
+    const down = countedSource(
+      'erp.version',
+      async () => {
+        throw new MailsetupError('AdapterUnavailable', 'The ERP at http://127.0.0.1:9 refused the connection.');
+      },
+      counter,
+    );
     const other = countedSource('erp.other', async () => 1, counter);
     const root = check('erp-reachable', [down], (s) => pass(String(s.get(down))));
     const child = check('erp-child', [other], () => pass(), ['erp-reachable']);
     const report = await runChecks({ ...base, checks: [root, child], catalogue: [root, child] });
-    expect(report.checks[0]).toMatchObject({ id: 'erp-reachable', status: 'error', detail: 'The ERP at http://127.0.0.1:9 refused the connection.' });
+    expect(report.checks[0]).toMatchObject({
+      id: 'erp-reachable',
+      status: 'error',
+      detail: 'The ERP at http://127.0.0.1:9 refused the connection.',
+    });
     expect(report.checks[0]!.observed).toMatchObject({ errorCode: 'AdapterUnavailable' });
     expect(report.checks[1]).toMatchObject({ id: 'erp-child', status: 'skip', skipReason: 'dependency-failed' });
     expect(report.checks[1]!.detail).toContain('erp-reachable');
@@ -48,9 +56,15 @@ describe('runChecks', () => {
   });
 
   it('maps an insufficient permission to error with insufficient-permission', async () => {
-    const forbidden = countedSource('exchange.connectors', async () => {
-      throw new MailsetupError('InsufficientPermission', 'The app may not run Get-InboundConnector.', { hint: 'Give it the Exchange Administrator role.' });
-    }, { n: 0 });
+    const forbidden = countedSource(
+      'exchange.connectors',
+      async () => {
+        throw new MailsetupError('InsufficientPermission', 'The app may not run Get-InboundConnector.', {
+          hint: 'Give it the Exchange Administrator role.',
+        });
+      },
+      { n: 0 },
+    );
     const c = check('erp-x', [forbidden], (s) => pass(String(s.get(forbidden))));
     const report = await runChecks({ ...base, checks: [c], catalogue: [c] });
     expect(report.checks[0]).toMatchObject({

@@ -17,7 +17,8 @@ describe('mailsetup CLI against the lab', () => {
     }
     expect(report.summary).toMatchObject({ fail: 0, error: 0, ok: true });
     expect(run.code).toBe(0);
-    for (const c of report.checks) expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'status', 'detail', 'observed', 'expected']));
+    for (const c of report.checks)
+      expect(Object.keys(c)).toEqual(expect.arrayContaining(['id', 'status', 'detail', 'observed', 'expected']));
   });
 
   it('a failing scenario exits 1 and names the failing step first', async () => {

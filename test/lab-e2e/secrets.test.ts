@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { startLab } from '../../lab/index.js';
 import { Secrets } from '../../src/config/secret.js';
 import { runCli } from './io.js';
@@ -19,6 +19,7 @@ describe('secrets in output', () => {
     it(`never prints a secret value (${scenario})`, async () => {
       const lab = await startLab({ scenario });
       const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
+      // biome-ignore lint/suspicious/noExplicitAny: the YAML-shaped lab config is edited freely here
       const cfg = structuredClone(lab.config) as { tenants: Record<string, any>[]; [k: string]: unknown };
       const tenant = cfg.tenants[0]!;
       const referenced: string[] = [String(tenant.microsoft.clientSecret)];

@@ -11,7 +11,13 @@ describe('ERP over HTTPS with an internal CA', () => {
   const tls = labTls();
   const server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { server_version: '16.0', server_version_info: [16, 0, 0, 'final', 0, ''], server_serie: '16.0', protocol_version: 1 } }));
+    res.end(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        result: { server_version: '16.0', server_version_info: [16, 0, 0, 'final', 0, ''], server_serie: '16.0', protocol_version: 1 },
+      }),
+    );
     req.resume();
   });
   let url = '';
@@ -24,7 +30,13 @@ describe('ERP over HTTPS with an internal CA', () => {
   const adapter = (ca?: string) => {
     const config = testConfig();
     const tenant = { ...config.tenants[0]!, erp: { ...config.tenants[0]!.erp, url } };
-    return createErpAdapter({ tenant, services: config.services, timeouts: { fetchMs: 2000, runMs: 5000 }, ca, logger: pino({ level: 'silent' }) });
+    return createErpAdapter({
+      tenant,
+      services: config.services,
+      timeouts: { fetchMs: 2000, runMs: 5000 },
+      ca,
+      logger: pino({ level: 'silent' }),
+    });
   };
 
   it('detects the version when the CA is configured', async () => {
