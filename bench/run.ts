@@ -1,3 +1,4 @@
+import { measureSlackAck } from './slack-ack.js';
 import { measureStatusConcurrency } from './status-concurrency.js';
 
 /**
@@ -18,6 +19,20 @@ async function main(): Promise<void> {
     budget: 'each outside resource fetched once per status run',
     measured: `most calls to one resource in a run: ${status.maxFetchesOfOneResource}`,
     ratio: status.maxFetchesOfOneResource,
+    limit: 1,
+  });
+
+  const slack = await measureSlackAck();
+  rows.push({
+    budget: 'Slack command acknowledged within 300 ms',
+    measured: `ack ${slack.ackMs} ms; the command itself took ${slack.finalMs} ms to its final summary (ratio ack/command ${slack.ackRatio})`,
+    ratio: Math.round((slack.ackMs / 300) * 100) / 100,
+    limit: 1,
+  });
+  rows.push({
+    budget: 'first progress message within 1 s',
+    measured: `first chat.postMessage after ${slack.firstMessageMs} ms (ratio to the whole command ${slack.firstMessageRatio})`,
+    ratio: Math.round((slack.firstMessageMs / 1000) * 100) / 100,
     limit: 1,
   });
 
