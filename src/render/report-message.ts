@@ -26,12 +26,36 @@ export function summaryLine(report: Pick<Report, 'checks' | 'summary'>): string 
   if (s.skip) parts.push(`${s.skip} skipped`);
   const named = report.checks
     .filter((c) => c.status === 'fail' || c.status === 'error')
-    .map((c) => c.title)
+    .map((c) => shortName(c.id))
     .slice(0, 4);
   const more = s.fail + s.error - named.length;
   const tail =
     named.length > 0 ? ` — ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : s.ok && s.warn === 0 ? ' — all good' : '';
   return `${parts.join(', ')}${tail}`;
+}
+
+const WORDS: Record<string, string> = {
+  ips: 'IPs',
+  catchall: 'catch-all',
+  mx: 'MX',
+  spf: 'SPF',
+  dmarc: 'DMARC',
+  dkim: 'DKIM',
+  imap: 'IMAP',
+  e2e: 'end-to-end test',
+  params: 'parameters',
+};
+const AREA_PREFIX: Record<string, string> = { exchange: '', entra: 'Entra', dns: 'DNS', erp: 'ERP', mailflow: '' };
+
+/**
+ * A short name for the summary line, from the id: `exchange-connector-ips` → "connector IPs",
+ * `erp-incoming-server` → "ERP incoming server", `dns-mx` → "DNS MX".
+ */
+export function shortName(id: string): string {
+  const [area = '', ...rest] = id.split('-');
+  const words = rest.map((w) => WORDS[w] ?? w);
+  const prefix = AREA_PREFIX[area] ?? area;
+  return [prefix, ...words].filter(Boolean).join(' ');
 }
 
 export function reportTone(report: Pick<Report, 'summary'>): Message['tone'] {
@@ -44,8 +68,13 @@ export function reportTone(report: Pick<Report, 'summary'>): Message['tone'] {
 
 /** One check as a message block: detail, then the fix by hand and its command. */
 export function checkBlock(c: CheckResult): MessageBlock {
-  // A cause that points at the check itself adds nothing to its own detail.
-  const cause = c.cause && c.cause.checkId !== c.id ? ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).` : '';
+  // A cause that points at the check itself adds nothing; one the detail already explains needs only its pointer.
+  let cause = '';
+  if (c.cause && c.cause.checkId !== c.id) {
+    cause = c.detail.includes(c.cause.explanation)
+      ? ` See \`${c.cause.checkId}\`.`
+      : ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).`;
+  }
   return {
     type: 'check',
     id: c.id,
@@ -58,13 +87,24 @@ export function checkBlock(c: CheckResult): MessageBlock {
   };
 }
 
+/**
+ * Short "seen X, expected Y" lines where a check's observed and expected values are plain values
+ * (or short lists of them) that differ; records and long lists stay in the full evidence (thread / collapsible / --json).
+ */
 function evidence(c: CheckResult): { label: string; value: string }[] | undefined {
   if (c.status === 'pass') return undefined;
   const items: { label: string; value: string }[] = [];
-  for (const [key, value] of Object.entries(c.expected)) {
-    if (key in c.observed) items.push({ label: key, value: `seen ${short(c.observed[key])}, expected ${short(value)}` });
+  for (const [key, expected] of Object.entries(c.expected)) {
+    const seen = c.observed[key];
+    if (!(key in c.observed) || !isPlain(seen) || !isPlain(expected) || JSON.stringify(seen) === JSON.stringify(expected)) continue;
+    items.push({ label: key, value: `seen ${short(seen)}, expected ${short(expected)}` });
   }
   return items.length > 0 ? items.slice(0, 5) : undefined;
+}
+
+function isPlain(value: unknown): boolean {
+  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+  return scalar(value) || (Array.isArray(value) && value.length <= 5 && value.every(scalar));
 }
 
 function short(value: unknown): string {

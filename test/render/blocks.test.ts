@@ -49,7 +49,7 @@ describe('Slack Block Kit rendering', () => {
     expectWithinLimits(main.blocks);
     const text = slackText(main.blocks);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('❌ *2 failing, 1 warning, 18 passing, 1 skipped — Connector IPs, Outgoing server test*');
+    expect(lines[0]).toBe('❌ *2 failing, 1 warning, 18 passing, 1 skipped — connector IPs, ERP outgoing test*');
 
     // Grouped by area, each group's failures before its warnings; passing last and folded.
     const order = [

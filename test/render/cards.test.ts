@@ -70,7 +70,7 @@ describe('Adaptive Card rendering (Teams)', () => {
     expectWellFormed(card);
     const text = cardText(card);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('❌ 2 failing, 1 warning, 18 passing, 1 skipped — Connector IPs, Outgoing server test');
+    expect(lines[0]).toBe('❌ 2 failing, 1 warning, 18 passing, 1 skipped — connector IPs, ERP outgoing test');
     const order = [
       'Exchange Online',
       '❌ Connector IPs',
