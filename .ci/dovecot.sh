@@ -131,7 +131,8 @@ service imap-login {
 }
 CONF
 
-dovecot -c "$DIR/dovecot.conf"
+# Detached from our stdio: the daemon would otherwise hold a caller's pipe open (`.ci/dovecot.sh | tee`).
+dovecot -c "$DIR/dovecot.conf" </dev/null >>"$DIR/dovecot.log" 2>&1
 for _ in $(seq 1 50); do
   if ! port_free "$PORT"; then break; fi
   sleep 0.1

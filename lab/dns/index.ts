@@ -17,7 +17,7 @@ const RCODE = { FORMERR: 1, NXDOMAIN: 3 } as const;
 const MAX_CNAME_CHAIN = 8;
 
 /**
- * The lab's DNS server (UDP, loopback, a free port), answering from `state.dns` as a recursive
+ * The lab's DNS server (UDP and TCP, loopback, a free port), answering from `state.dns` as a recursive
  * resolver would: CNAMEs followed within the data, NXDOMAIN for names that do not exist, NOERROR
  * with no answers for names that exist without the asked type. Sets `services.dnsServers`.
  */

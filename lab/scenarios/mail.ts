@@ -47,6 +47,6 @@ export const mailScenarios: Scenario[] = [
     apply: (state) => {
       state.mail.imapApp.fullAccess = [];
     },
-    expect: { 'mailflow-imap-login': 'fail', 'mailflow-fetchmail-backlog': 'skip' },
+    expect: { 'mailflow-imap-login': 'fail', 'mailflow-fetchmail-backlog': 'skip', 'mailflow-e2e': 'skip' },
   }),
 ];

@@ -20,7 +20,7 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       connector(s).SenderIPAddresses = ['203.0.113.99'];
     },
-    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail' },
+    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'connector-extra-ip',
@@ -36,7 +36,7 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       connector(s).Enabled = false;
     },
-    expect: { 'exchange-connector': 'fail', 'exchange-connector-ips': 'skip', 'erp-outgoing-test': 'fail' },
+    expect: { 'exchange-connector': 'fail', 'exchange-connector-ips': 'skip', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'direct-send-rejected',
@@ -45,7 +45,12 @@ export const microsoftScenarios: Scenario[] = [
       ex(s).organizationConfig.RejectDirectSend = true;
       connector(s).SenderIPAddresses = ['203.0.113.99'];
     },
-    expect: { 'exchange-connector-ips': 'fail', 'exchange-reject-direct-send': 'fail', 'erp-outgoing-test': 'fail' },
+    expect: {
+      'exchange-connector-ips': 'fail',
+      'exchange-reject-direct-send': 'fail',
+      'erp-outgoing-test': 'fail',
+      'mailflow-e2e': 'fail',
+    },
   }),
   defineScenario({
     name: 'catchall-rule-disabled',
@@ -53,7 +58,7 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).State = 'Disabled';
     },
-    expect: { 'exchange-catchall-rule': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'catchall-rule-audit-mode',
@@ -61,7 +66,7 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).Mode = 'Audit';
     },
-    expect: { 'exchange-catchall-rule': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'catchall-rule-wrong-target',
@@ -69,7 +74,7 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).RedirectMessageTo = [`alice@${s.tenant.domain}`];
     },
-    expect: { 'exchange-catchall-rule': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'catchall-rule-shadowed',
@@ -90,7 +95,7 @@ export const microsoftScenarios: Scenario[] = [
         Comments: 'Appends the legal disclaimer.',
       });
     },
-    expect: { 'exchange-catchall-rule': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'domain-authoritative',
@@ -99,7 +104,7 @@ export const microsoftScenarios: Scenario[] = [
       const domain = ex(s).acceptedDomains.find((d) => d.DomainName === s.tenant.domain)!;
       domain.DomainType = 'Authoritative';
     },
-    expect: { 'exchange-accepted-domain': 'fail' },
+    expect: { 'exchange-accepted-domain': 'fail', 'mailflow-e2e': 'fail' },
   }),
   defineScenario({
     name: 'dynamic-group-missing',
@@ -144,6 +149,7 @@ export const microsoftScenarios: Scenario[] = [
       'erp-incoming-test': 'fail',
       'mailflow-imap-login': 'fail',
       'mailflow-fetchmail-backlog': 'skip',
+      'mailflow-e2e': 'skip',
     },
   }),
   defineScenario({

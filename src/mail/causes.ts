@@ -159,6 +159,14 @@ const RULES: readonly CauseRule[] = [
         : 'Switch the ERP\'s incoming mail server to OAuth: server type "Outlook" (microsoft_outlook, Odoo 16+) or "use Microsoft Outlook service" (12–15), then "Connect your Outlook account" and Test & Confirm.',
   },
   {
+    code: 'connection refused on the submission port',
+    matches: (e) => e.protocol !== 'imap' && /refused/i.test(e.text) && (/:(587|465)\b/.test(e.text) || e.port === 587 || e.port === 465),
+    checkId: 'erp-outgoing-server',
+    explanation:
+      'The outgoing server talks to port 587 or 465: the MX host (*.mail.protection.outlook.com) only takes mail on port 25, and the submission ports belong to smtp.office365.com, which needs a login.',
+    fix: "Set the ERP's outgoing mail server to the MX host on port 25 with STARTTLS and no username.",
+  },
+  {
     code: (e) => `timeout on port ${e.port ?? 25}`,
     matches: (e) => e.protocol !== 'imap' && (e.port === undefined || e.port === 25) && isTimeout(e),
     checkId: (e) => (e.seenBy === 'bot' ? 'mailflow-e2e' : 'erp-outgoing-server'),

@@ -80,6 +80,15 @@ describe('mapCause', () => {
     expect(mapCause({ text: 'Connection timed out', errorCode: 'ETIMEDOUT', port: 587, protocol: 'smtp' })).toBeUndefined();
   });
 
+  it('maps a refused submission port (the ERP on :587 of the MX host) to the outgoing server', () => {
+    const cause = causeOfText('[Errno 111] Connection refused (contoso-test.mail.protection.outlook.com:587)', { protocol: 'smtp' });
+    expect(cause).toMatchObject({ checkId: 'erp-outgoing-server' });
+    expect(cause?.fix).toMatch(/port 25/);
+    expect(
+      causeOfText('[Errno 111] Connection refused (contoso-test.mail.protection.outlook.com:25)', { protocol: 'smtp' }),
+    ).toBeUndefined();
+  });
+
   it('knows nothing about an ordinary acceptance or an unknown text', () => {
     expect(causeOfText('250 2.6.0 Queued mail for delivery')).toBeUndefined();
     expect(causeOfText('something else went wrong')).toBeUndefined();
