@@ -6,6 +6,7 @@ import type { Core } from './commands/context.js';
 import { handleCommand } from './commands/dispatch.js';
 import { errorToMessage } from './commands/error-message.js';
 import { runReport } from './commands/run-report.js';
+import { runTestEmail, testEmailMessage } from './commands/test-email.js';
 import { findConfigFile, loadConfigFile, parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { redact } from './config/secret.js';
@@ -103,6 +104,11 @@ async function runVerb(verb: string, positionals: string[], values: CliValues, c
       const { report, message } = await runReport({ core, actor }, tenant, checks);
       io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(message, { details: verb === 'check' }));
       return report.summary.ok ? EXIT_OK : EXIT_FAILING;
+    }
+    if (verb === 'test-email') {
+      const result = await runTestEmail(core, values.tenant ?? positionals[0]);
+      io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderText(testEmailMessage(result)));
+      return result.verdict === 'pass' ? EXIT_OK : EXIT_FAILING;
     }
     const line = [verb, ...positionals, ...(values.tenant ? ['--tenant', values.tenant] : [])].join(' ');
     const reply = await handleCommand(line, { core, actor });

@@ -43,6 +43,28 @@ describe('mailsetup CLI against the lab', () => {
     expect(run.stdout).toContain('How to do it by hand');
   });
 
+  it('test-email --lab healthy --json passes with every hop timed, in under 3 s', async () => {
+    const run = await runCli(['test-email', '--lab', 'healthy', '--json']);
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result.verdict).toBe('pass');
+    expect(result.durationMs).toBeLessThan(3000);
+    expect(result.hops.length).toBeGreaterThanOrEqual(6);
+    for (const hop of result.hops) {
+      expect(hop.status, hop.name).toBe('pass');
+      expect(typeof hop.durationMs, hop.name).toBe('number');
+    }
+    expect(result.lead.name).toContain(result.tokens.sales);
+  });
+
+  it('test-email names the failing hop and its cause, exit 1', async () => {
+    const run = await runCli(['test-email', '--lab', 'domain-authoritative']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^test-email failed/);
+    expect(run.stdout).toContain('550 5.4.1');
+    expect(run.stdout).toContain('exchange-accepted-domain');
+  });
+
   it('bad usage exits 2 with a sentence', async () => {
     const unknownFlag = await runCli(['status', '--frobnicate']);
     expect(unknownFlag.code).toBe(2);
