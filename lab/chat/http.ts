@@ -1,30 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Fault, type LabServiceName, type RequestRecord, sleep, takeFault } from '../faults.js';
 
+export { MAX_BODY, readBody } from '../http-body.js';
+
 /** What a fake chat service shares with the rest of the lab: faults to apply, requests to record. */
 export interface ChatLabShared {
   faults: Fault[];
   requests: RequestRecord[];
-}
-
-export const MAX_BODY = 1024 * 1024;
-
-export function readBody(req: IncomingMessage, limit = MAX_BODY): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

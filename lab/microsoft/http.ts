@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { type Fault, type LabServiceName, sleep, takeFault } from '../faults.js';
+import { readBody } from '../http-body.js';
 import type { LabState } from '../state.js';
 import { labTls } from '../tls.js';
 
@@ -38,8 +39,6 @@ export interface LabListener {
   origin: string;
   stop(): Promise<void>;
 }
-
-const MAX_BODY = 1_000_000;
 
 /**
  * Serves one lab endpoint over TLS (the lab CA's certificate) on 127.0.0.1, an ephemeral port.
@@ -124,24 +123,6 @@ function send(res: ServerResponse, reply: LabReply): void {
     ...reply.headers,
   });
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** `2024-05-01 10:00:00Z`, the timestamp format of Entra error bodies. */
