@@ -81,7 +81,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         console: session.lab !== undefined || io.isTty || (!session.config.slack && !session.config.teams),
       });
       if (!session.config.slack && !session.config.teams) await app.stop();
-      else await new Promise<void>((resolve) => process.once('SIGINT', () => void app.stop().then(resolve)));
+      else await untilSignal().then(() => app.stop());
       return EXIT_OK;
     }
     const core = createCore({ config: session.config, logger: createLogger(session.config.log.level, io.stderr) });
@@ -180,12 +180,17 @@ async function runLabServer(scenario: string, io: CliIo): Promise<number> {
   }
   io.stdout.write(`# The lab is running (scenario "${scenario}"). Save this as mailsetup.yaml to point the bot at it.\n`);
   io.stdout.write(toYaml(lab.config));
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilSignal();
   await lab.stop();
   return EXIT_OK;
+}
+
+/** Resolves on Ctrl-C or a service manager's SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
