@@ -39,17 +39,30 @@ export class Secret {
  */
 export const Secrets = {
   values: new Set<string>(),
+  /** Short-lived credentials the bot obtained (access tokens): only the most recent are kept. */
+  issued: new Set<string>(),
   register(value: string): void {
     // Very short values would scrub ordinary words; config validation requires ≥ 4 characters.
     if (value.length >= 4) this.values.add(value);
   },
+  /** An access token or similar: scrubbed like a secret, but bounded so a long-running bot doesn't grow. */
+  registerIssued(value: string): void {
+    if (value.length < 8) return;
+    this.issued.delete(value);
+    this.issued.add(value);
+    if (this.issued.size > MAX_ISSUED) this.issued.delete(this.issued.values().next().value as string);
+  },
 };
+
+const MAX_ISSUED = 256;
 
 /** Replaces every known secret value in `text` with `[redacted]`. */
 export function redact(text: string): string {
   let out = text;
-  for (const value of Secrets.values) {
-    if (out.includes(value)) out = out.split(value).join('[redacted]');
+  for (const set of [Secrets.values, Secrets.issued]) {
+    for (const value of set) {
+      if (out.includes(value)) out = out.split(value).join('[redacted]');
+    }
   }
   return out;
 }

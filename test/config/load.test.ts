@@ -106,3 +106,14 @@ describe('config', () => {
     expect(config.tenants[0]!.domain).toBe('contoso.com');
   });
 });
+
+describe('issued credentials', () => {
+  it('scrubs access tokens and keeps only the most recent ones', async () => {
+    const { Secrets } = await import('../../src/config/secret.js');
+    Secrets.registerIssued('eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.first');
+    expect(redact('Bearer eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.first failed')).toBe('Bearer [redacted] failed');
+    for (let i = 0; i < 300; i++) Secrets.registerIssued(`token-number-${i}-xxxxxxxx`);
+    expect(Secrets.issued.size).toBe(256);
+    expect(redact('token-number-299-xxxxxxxx')).toBe('[redacted]');
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfidentialClientApplication, type Configuration, LogLevel } from '@azure/msal-node';
+import { Secrets } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
 import type { AdapterFactoryOptions } from '../options.js';
 import { createHttpSend } from './http.js';
@@ -92,6 +93,7 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
         throw new MailsetupError('GarbledResponse', 'Microsoft sign-in answered without an access token.', { source: 'token' });
       }
       const expiresAt = result.expiresOn?.getTime() ?? Date.now() + 3600_000;
+      Secrets.registerIssued(result.accessToken);
       cache.set(resource, { token: result.accessToken, expiresAt });
       return result.accessToken;
     } catch (error) {
