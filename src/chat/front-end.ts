@@ -1,4 +1,6 @@
-import type { CommandContext } from '../commands/context.js';
+import type { Logger } from 'pino';
+import type { Actor, CommandContext } from '../commands/context.js';
+import { errorToMessage } from '../commands/error-message.js';
 import { redact } from '../config/secret.js';
 import type { Message } from '../render/message.js';
 
@@ -183,4 +185,29 @@ export function commandSignal(stopping: AbortSignal): { signal: AbortSignal; don
   if (stopping.aborted) abort();
   else stopping.addEventListener('abort', abort, { once: true });
   return { signal: controller.signal, done: () => stopping.removeEventListener('abort', abort) };
+}
+
+/**
+ * Runs one chat command: progress versions go to `live`, anything thrown becomes a sentence (the
+ * log gets the details under a reference), and the final reply is scrubbed of secret values.
+ */
+export async function runChatCommand(options: {
+  handleCommand: ChatCommandHandler;
+  text: string;
+  actor: Actor;
+  live: LiveReply;
+  stopping: AbortSignal;
+  logger: Logger;
+}): Promise<Message> {
+  const { handleCommand, text, actor, live, logger } = options;
+  const command = commandSignal(options.stopping);
+  let final: Message;
+  try {
+    final = await handleCommand(text, { actor, update: (m) => live.progress(m), signal: command.signal });
+  } catch (error) {
+    final = errorToMessage(error, (reference, cause) => logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
+  } finally {
+    command.done();
+  }
+  return redactDeep({ ...final, inProgress: false });
 }

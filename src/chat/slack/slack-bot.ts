@@ -2,13 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Actor } from '../../commands/context.js';
-import { errorToMessage } from '../../commands/error-message.js';
 import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
 import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
 import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
-import { type ChatCommandHandler, commandSignal, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
+import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, runChatCommand, workingMessage } from '../front-end.js';
 import { boltLogger } from './bolt-logger.js';
 import { homeView } from './home.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
@@ -175,16 +174,14 @@ export class SlackBot {
       onError: (error) =>
         this.#logger.warn({ code: slackErrorCode(error), err: redact(String(error)) }, 'A progress update did not reach Slack'),
     });
-    let final: Message;
-    const command = commandSignal(this.#abort.signal);
-    try {
-      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: command.signal });
-    } catch (error) {
-      final = errorToMessage(error, (reference, cause) => this.#logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
-    } finally {
-      command.done();
-    }
-    final = redactDeep({ ...final, inProgress: false });
+    const final = await runChatCommand({
+      handleCommand: this.#options.handleCommand,
+      text,
+      actor,
+      live,
+      stopping: this.#abort.signal,
+      logger: this.#logger,
+    });
 
     try {
       if (final.ephemeral && !live.posted) {

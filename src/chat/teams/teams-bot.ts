@@ -17,9 +17,8 @@ import { errorToMessage } from '../../commands/error-message.js';
 import type { MailsetupConfig } from '../../config/schema.js';
 import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
-import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
-import { type ChatCommandHandler, commandSignal, commandVerb, LiveReply, redactDeep, workingMessage } from '../front-end.js';
+import { type ChatCommandHandler, commandVerb, LiveReply, runChatCommand, workingMessage } from '../front-end.js';
 import { MailsetupTeamsHandler, storedReference } from './activity-handler.js';
 import { teamsAuthentication } from './auth.js';
 import { TeamsReply } from './teams-reply.js';
@@ -202,17 +201,15 @@ export class TeamsBot {
       placeholder: { afterMs: this.#options.placeholderAfterMs ?? 800, message: workingMessage(text) },
       onError: (error) => this.#logger.warn({ err: redact(String(error)) }, 'A progress update did not reach Teams'),
     });
-    let final: Message;
-    const command = commandSignal(this.#abort.signal);
-    try {
-      final = await this.#options.handleCommand(text, { actor, update: (m) => live.progress(m), signal: command.signal });
-    } catch (error) {
-      final = errorToMessage(error, (reference, cause) => this.#logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
-    } finally {
-      command.done();
-    }
     // Teams has no ephemeral bot messages in channels; a usage error is a short ordinary reply.
-    final = redactDeep({ ...final, inProgress: false });
+    const final = await runChatCommand({
+      handleCommand: this.#options.handleCommand,
+      text,
+      actor,
+      live,
+      stopping: this.#abort.signal,
+      logger: this.#logger,
+    });
     try {
       await live.finish(final);
       await reply.complete(final);
