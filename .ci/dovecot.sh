@@ -34,11 +34,12 @@ if [[ "${1:-}" == "stop" ]]; then
   exit 0
 fi
 
-if ! command -v dovecot >/dev/null 2>&1; then
-  log "installing dovecot-imapd"
+# IMAP for the IMAP adapter; submission (SMTP with STARTTLS) for the SMTP probe.
+if ! command -v dovecot >/dev/null 2>&1 || [[ ! -x /usr/lib/dovecot/submission ]]; then
+  log "installing dovecot-imapd and dovecot-submissiond"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq dovecot-imapd openssl >/dev/null
+  apt-get install -y -qq dovecot-imapd dovecot-submissiond openssl >/dev/null
 fi
 command -v openssl >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq openssl >/dev/null; }
 
@@ -51,6 +52,8 @@ PORT="$PREFERRED_PORT"
 if ! port_free "$PORT"; then
   PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 fi
+
+SUBMISSION_PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 
 DIR="$(mktemp -d /tmp/mailsetup-dovecot.XXXXXX)"
 chmod 755 "$DIR"
@@ -101,7 +104,11 @@ cat >"$DIR/dovecot.conf" <<CONF
 base_dir = $DIR/run
 state_dir = $DIR/state
 log_path = $DIR/dovecot.log
-protocols = imap
+protocols = imap submission
+hostname = localhost
+# The submission service relays accepted mail here; the tests never complete a transaction.
+submission_relay_host = 127.0.0.1
+submission_relay_port = 9
 listen = 127.0.0.1
 ssl = required
 ssl_cert = <$DIR/tls/server.pem
@@ -129,6 +136,12 @@ service imap-login {
     ssl = yes
   }
 }
+service submission-login {
+  inet_listener submission {
+    address = 127.0.0.1
+    port = $SUBMISSION_PORT
+  }
+}
 CONF
 
 # Detached from our stdio: the daemon would otherwise hold a caller's pipe open (`.ci/dovecot.sh | tee`).
@@ -143,6 +156,7 @@ mkdir -p "$(dirname "$ENV_FILE")"
 cat >"$ENV_FILE" <<ENV
 MAILSETUP_DOVECOT_HOST=127.0.0.1
 MAILSETUP_DOVECOT_PORT=$PORT
+MAILSETUP_DOVECOT_SUBMISSION_PORT=$SUBMISSION_PORT
 MAILSETUP_DOVECOT_USER=$USER_NAME
 MAILSETUP_DOVECOT_PASSWORD=$PASSWORD
 MAILSETUP_DOVECOT_CA=$DIR/tls/ca.pem
@@ -150,5 +164,5 @@ MAILSETUP_DOVECOT_DIR=$DIR
 MAILSETUP_DOVECOT_VERSION=$(dovecot --version | cut -d' ' -f1)
 ENV
 chmod 600 "$ENV_FILE"
-log "Dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (IMAPS); env in $ENV_FILE"
+log "Dovecot $(dovecot --version | cut -d' ' -f1) listening on 127.0.0.1:$PORT (IMAPS) and :$SUBMISSION_PORT (submission, STARTTLS); env in $ENV_FILE"
 grep -v PASSWORD "$ENV_FILE"

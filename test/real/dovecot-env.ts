@@ -8,6 +8,8 @@ export interface DovecotEnv {
   password: string;
   ca: string;
   version: string;
+  /** The submission (SMTP, STARTTLS) listener, when the script started one. */
+  submissionPort?: number;
 }
 
 export const DOVECOT_ENV_FILE = new URL('./.dovecot.env', import.meta.url);
@@ -34,5 +36,6 @@ export function readDovecotEnv(): DovecotEnv | undefined {
     password,
     ca: readFileSync(ca, 'utf8'),
     version: get('VERSION') ?? '?',
+    submissionPort: get('SUBMISSION_PORT') ? Number(get('SUBMISSION_PORT')) : undefined,
   };
 }
