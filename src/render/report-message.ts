@@ -113,6 +113,41 @@ function short(value: unknown): string {
 }
 
 /**
+ * One block per check, except that checks the bot could not read for the same reason (same error
+ * code from the same service, e.g. a missing Exchange role) share one block: the cause once, then
+ * which checks it hides. Each check's own text stays in the evidence.
+ */
+function areaBlocks(checks: CheckResult[]): MessageBlock[] {
+  const groups = new Map<string, CheckResult[]>();
+  for (const c of checks) {
+    if (c.status !== 'error' || typeof c.observed.errorCode !== 'string') continue;
+    const key = `${c.observed.errorCode}|${String(c.observed.source ?? '')}`;
+    groups.set(key, [...(groups.get(key) ?? []), c]);
+  }
+  const blocks: MessageBlock[] = [];
+  const emitted = new Set<string>();
+  for (const c of checks) {
+    const key = c.status === 'error' ? `${String(c.observed.errorCode)}|${String(c.observed.source ?? '')}` : '';
+    const group = groups.get(key);
+    if (!group || group.length < 2) {
+      blocks.push(checkBlock(c));
+      continue;
+    }
+    if (emitted.has(key)) continue;
+    emitted.add(key);
+    blocks.push({
+      type: 'check',
+      id: group.map((g) => g.id).join(', '),
+      title: `${group.length} checks could not be read, for one reason`,
+      status: 'error',
+      detail: c.detail,
+      evidence: [{ label: 'Checks', value: group.map((g) => g.title).join('; ') }],
+    });
+  }
+  return blocks;
+}
+
+/**
  * The status reply: summary first; per area, failures first with cause and remediation; warnings;
  * skips and passing checks folded; the raw evidence (observed vs expected) in `details`.
  */
@@ -123,7 +158,7 @@ export function reportToMessage(report: Report, options: { title?: string } = {}
     const inArea = notPassing.filter((c) => c.area === area).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
     if (inArea.length === 0) continue;
     blocks.push({ type: 'heading', text: AREA_LABEL[area] });
-    for (const c of inArea) blocks.push(checkBlock(c));
+    blocks.push(...areaBlocks(inArea));
   }
   const skipped = report.checks.filter((c) => c.status === 'skip');
   if (skipped.length > 0) {
