@@ -25,6 +25,21 @@ export interface RequestRecord {
   at: number;
 }
 
+/** The part of the lab state every service writes to: faults to apply, requests to record. */
+export interface LabTraffic {
+  faults: Fault[];
+  requests: RequestRecord[];
+}
+
+/**
+ * Records a request in `lab.requests`, then takes the first fault that matches it (see `takeFault`).
+ * Every lab service sees its requests this way, so recording and fault matching use the same key.
+ */
+export function recordAndTakeFault(lab: LabTraffic, service: LabServiceName, key: string): Fault | undefined {
+  lab.requests.push({ service, key, at: Date.now() });
+  return takeFault(lab.faults, service, key);
+}
+
 /** Returns the first matching fault and counts it down; undefined when none applies. */
 export function takeFault(faults: Fault[], service: LabServiceName, key: string): Fault | undefined {
   const index = faults.findIndex((f) => f.service === service && (f.match === undefined || key.includes(f.match)));

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import dns2 from 'dns2';
-import { sleep, takeFault } from '../faults.js';
+import { recordAndTakeFault, sleep } from '../faults.js';
 import type { LabServiceStarter } from '../service.js';
 import type { LabState } from '../state.js';
 import type { DnsRecord, DnsRecordType } from './state.js';
@@ -84,9 +84,7 @@ async function answer(state: LabState, request: Packet): Promise<Packet | Buffer
   const name = question.name.toLowerCase().replace(/\.$/, '');
   const type = TYPE_NAMES.get(question.type) ?? String(question.type);
   const key = `${type} ${name}`;
-  state.requests.push({ service: 'dns', key, at: Date.now() });
-
-  const fault = takeFault(state.faults, 'dns', key);
+  const fault = recordAndTakeFault(state, 'dns', key);
   if (fault?.kind === 'timeout' || fault?.kind === 'close') return undefined; // UDP: a lost answer
   if (fault?.kind === 'latency') await sleep(fault.ms);
   if (fault?.kind === 'status') {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { listen } from '../http-server.js';
 import type { LabRawConfig, LabServiceStarter } from '../service.js';
 import type { LabState } from '../state.js';
 import { type ErpRuntime, runCron } from './methods.js';
@@ -56,14 +57,9 @@ function startCronLoop(state: LabState, runtime: ErpRuntime): NodeJS.Timeout | u
 }
 
 /** A port nothing listens on: bind, read it, close. */
-function unusedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
+async function unusedPort(): Promise<number> {
+  const probe = createServer();
+  const port = await listen(probe);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

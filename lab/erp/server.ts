@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { sleep, takeFault } from '../faults.js';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBody } from '../http-body.js';
+import { close, type HttpFaultReplies, listen, recordAndApplyFault, sendBody } from '../http-server.js';
 import type { LabState } from '../state.js';
 import { dispatch, type ErpRuntime, fromPositional } from './methods.js';
 import { accessDenied, OdooError } from './odoo-error.js';
@@ -20,16 +19,8 @@ export async function startErpServer(lab: LabState, runtime: ErpRuntime): Promis
       else res.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
-}
-
-export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, close: () => close(server) };
 }
 
 interface Routed {
@@ -41,33 +32,24 @@ async function handle(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, 
   const body = await readBody(req);
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   const routed = route(lab, runtime, req, res, path, body);
-  lab.requests.push({ service: 'erp', key: routed.key, at: Date.now() });
-
-  const fault = takeFault(lab.faults, 'erp', routed.key);
-  if (fault?.kind === 'latency') await sleep(fault.ms);
-  if (fault?.kind === 'timeout') return; // never answers; the connection is closed when the lab stops
-  if (fault?.kind === 'close') {
-    req.socket.destroy();
-    return;
-  }
-  if (fault?.kind === 'status') {
-    res.writeHead(fault.status, {
-      'Content-Type': 'text/html',
-      ...(fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {}),
-    });
-    res.end(
-      fault.body ??
-        `<html><head><title>${fault.status}</title></head><body><center><h1>${fault.status}</h1></center><hr><center>nginx</center></body></html>`,
-    );
-    return;
-  }
-  if (fault?.kind === 'malformed') {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end('{"jsonrpc": "2.0", "id": 1, "result": [{"id": 1, "na');
-    return;
-  }
+  if (await recordAndApplyFault(lab, 'erp', routed.key, req, res, ERP_FAULT_REPLIES)) return;
   await routed.answer();
 }
+
+/** Faults as the ERP's front (nginx before Odoo) answers them. */
+const ERP_FAULT_REPLIES: HttpFaultReplies = {
+  malformed: (res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"jsonrpc": "2.0", "id": 1, "result": [{"id": 1, "na');
+  },
+  status: (res, status, headers, body) => {
+    res.writeHead(status, { 'Content-Type': 'text/html', ...headers });
+    res.end(
+      body ??
+        `<html><head><title>${status}</title></head><body><center><h1>${status}</h1></center><hr><center>nginx</center></body></html>`,
+    );
+  },
+};
 
 function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: ServerResponse, path: string, body: string): Routed {
   const erp = lab.erp;
@@ -264,7 +246,5 @@ function parse(body: string): unknown {
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const text = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
+  sendBody(res, status, 'application/json', JSON.stringify(value));
 }

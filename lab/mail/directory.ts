@@ -6,6 +6,7 @@ import type { AcceptedDomain, InboundConnector, MicrosoftState } from '../micros
  * (so a scenario or an applied fix changes mail flow at once).
  */
 type Exchange = MicrosoftState['exchange'];
+type ExchangeMailbox = Exchange['mailboxes'][number];
 
 export const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
@@ -20,9 +21,14 @@ export function acceptedDomainOf(exchange: Exchange, address: string): AcceptedD
 /** In the organization: an address in an accepted domain (Authoritative or InternalRelay). */
 export const isInOrganization = (exchange: Exchange, address: string): boolean => acceptedDomainOf(exchange, address) !== undefined;
 
-export function mailboxAddress(exchange: Exchange, address: string): string | undefined {
+/** The enabled mailbox whose primary address is `address`. */
+export function findExchangeMailbox(exchange: Exchange, address: string): ExchangeMailbox | undefined {
   const wanted = address.toLowerCase();
-  return exchange.mailboxes.find((m) => m.PrimarySmtpAddress.toLowerCase() === wanted && m.IsMailboxEnabled)?.PrimarySmtpAddress;
+  return exchange.mailboxes.find((m) => m.PrimarySmtpAddress.toLowerCase() === wanted && m.IsMailboxEnabled);
+}
+
+export function mailboxAddress(exchange: Exchange, address: string): string | undefined {
+  return findExchangeMailbox(exchange, address)?.PrimarySmtpAddress;
 }
 
 /** A group by Identity, Name, DisplayName or address (rules name groups any of these ways). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { validateLabToken } from '../microsoft/tokens.js';
 import type { LabState } from '../state.js';
-import { mailboxAddress } from './directory.js';
+import { findExchangeMailbox } from './directory.js';
 import type { LabImapGrant, LabMailbox, MailboxHost } from './state.js';
 import { ensureMailbox, findMailbox } from './store.js';
 
@@ -42,8 +42,8 @@ function isExchangeAppToken(state: LabState, token: string): boolean {
 }
 
 function openExchangeMailbox(state: LabState, address: string): ImapAuthResult {
-  const exchangeMailbox = state.microsoft.exchange.mailboxes.find((m) => m.PrimarySmtpAddress.toLowerCase() === address);
-  if (!exchangeMailbox || !mailboxAddress(state.microsoft.exchange, address)) return { ok: false, text: EXO_IMAP_TEXT.authenticateFailed };
+  const exchangeMailbox = findExchangeMailbox(state.microsoft.exchange, address);
+  if (!exchangeMailbox) return { ok: false, text: EXO_IMAP_TEXT.authenticateFailed };
   if (!exchangeMailbox.ImapEnabled) return { ok: false, text: EXO_IMAP_TEXT.notConnected };
   return { ok: true, mailbox: ensureMailbox(state.mail, address, 'exchange') };
 }

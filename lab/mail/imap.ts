@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import hoodiecrow, { type HoodiecrowConnection, type HoodiecrowParsed, type HoodiecrowServer } from 'hoodiecrow-imap';
-import { sleep, takeFault } from '../faults.js';
+import { recordAndTakeFault, sleep } from '../faults.js';
 import type { LabState } from '../state.js';
 import { authorizePassword, authorizeXoauth2, EXO_IMAP_TEXT } from './imap-auth.js';
 import type { LabMailbox, LabMessage, MailboxHost } from './state.js';
@@ -129,8 +129,7 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    state.requests.push({ service: 'imap', key: 'connect', at: Date.now() });
-    const fault = takeFault(state.faults, 'imap', 'connect');
+    const fault = recordAndTakeFault(state, 'imap', 'connect');
     if (fault?.kind === 'close') return void socket.destroy();
     if (fault?.kind === 'timeout') return;
     if (fault?.kind === 'status') return void socket.end(`* BYE ${fault.body ?? 'Server unavailable.'}\r\n`);
@@ -210,8 +209,7 @@ function guardCommands(connection: HoodiecrowConnection, state: LabState): void 
     const words = data.trim().split(/\s+/);
     const first = (words[1] ?? '').toUpperCase();
     const key = first === 'UID' || first === 'AUTHENTICATE' ? `${first} ${(words[2] ?? '').toUpperCase()}` : first;
-    state.requests.push({ service: 'imap', key, at: Date.now() });
-    const fault = takeFault(state.faults, 'imap', key);
+    const fault = recordAndTakeFault(state, 'imap', key);
     if (!fault) return schedule(data);
     const tag = words[0] ?? '*';
     switch (fault.kind) {

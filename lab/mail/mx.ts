@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { type Fault, sleep, takeFault } from '../faults.js';
+import { recordAndTakeFault, sleep } from '../faults.js';
 import type { LabState } from '../state.js';
 import { acceptedDomainOf, isKnownRecipient, matchingConnectors } from './directory.js';
 import { type Delivered, routeMessage } from './mx-delivery.js';
@@ -50,7 +50,6 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     const plain = remote.replace(/^::ffff:/, '');
     return state.tenant.egressMap[plain] ?? plain;
   };
-  const record = (key: string) => state.requests.push({ service: 'mx', key, at: Date.now() });
 
   const server = new SMTPServer({
     name: MX_FRONTEND,
@@ -102,14 +101,13 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
 
   const originalConnect = server.connect.bind(server);
   server.connect = (socket, socketOptions) => {
-    record('connect');
     socket.setNoDelay(true);
     const proceed = () => {
       originalConnect(socket, socketOptions);
       const connection = [...server.connections].at(-1);
-      if (connection) exchangeQuirks(connection, { state, mappedIp, record, timers });
+      if (connection) exchangeQuirks(connection, { state, mappedIp });
     };
-    const fault = takeFault(state.faults, 'mx', 'connect');
+    const fault = recordAndTakeFault(state, 'mx', 'connect');
     if (!fault) return proceed();
     switch (fault.kind) {
       case 'close':
@@ -196,8 +194,6 @@ function defaultText(status: number): string {
 interface QuirkContext {
   state: LabState;
   mappedIp: (remote: string) => string;
-  record: (key: string) => void;
-  timers: Set<NodeJS.Timeout>;
 }
 
 /**
@@ -228,8 +224,7 @@ function exchangeQuirks(connection: Connection, ctx: QuirkContext): void {
     const name = command.toString().trim().split(/\s+/)[0]?.toUpperCase() ?? '';
     const stage = STAGE_OF[name];
     if (!stage) return onCommand(command, callback);
-    ctx.record(stage);
-    const fault: Fault | undefined = takeFault(ctx.state.faults, 'mx', stage);
+    const fault = recordAndTakeFault(ctx.state, 'mx', stage);
     if (!fault) return onCommand(command, callback);
     switch (fault.kind) {
       case 'close':

@@ -56,8 +56,8 @@ const CMDLETS: Record<string, CmdletSpec> = {
       if (typeof p.Identity !== 'string') return missingMandatory('Identity');
       const found = byIdentity(ms.exchange.dynamicGroups, p.Identity, groupNames);
       if (!found.ok) return found;
-      const group = ms.exchange.dynamicGroups.find((g) => groupNames(g).some((n) => same(n, p.Identity)));
-      return { ok: true, objects: (group?.members ?? []).map((address) => recipient(ms, address)) };
+      const members = (found.objects[0]?.members as string[] | undefined) ?? [];
+      return { ok: true, objects: members.map((address) => recipient(ms, address)) };
     },
   },
   'Get-Mailbox': {

@@ -50,13 +50,7 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
   if (collection === 'users') {
     if (id === undefined) return page(request, base, 'users', ms.graph.users.map(publicUser));
     const user = findUser(ms, id);
-    if (!user) {
-      return graphError(
-        404,
-        'Request_ResourceNotFound',
-        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-      );
-    }
+    if (!user) return resourceNotFound(id);
     if (navigation === undefined) return entity(request, `${base}/$metadata#users`, publicUser(user));
     if (navigation === 'licenseDetails') {
       return {
@@ -76,12 +70,7 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
     if (id === undefined)
       return { status: 200, body: { '@odata.context': `${base}/$metadata#domains`, value: ms.graph.domains.map(publicDomain) } };
     const domain = ms.graph.domains.find((d) => d.id.toLowerCase() === id.toLowerCase());
-    if (!domain)
-      return graphError(
-        404,
-        'Request_ResourceNotFound',
-        `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
-      );
+    if (!domain) return resourceNotFound(id);
     if (navigation !== undefined) return notFoundSegment(navigation);
     return { status: 200, body: { '@odata.context': `${base}/$metadata#domains/$entity`, ...publicDomain(domain) } };
   }
@@ -176,6 +165,14 @@ function page(request: LabRequest, base: string, name: string, items: Record<str
     body['@odata.nextLink'] = `${base}/${name}?${decodeURIComponent(next.toString())}`;
   }
   return { status: 200, body };
+}
+
+function resourceNotFound(id: string): LabReply {
+  return graphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 }
 
 function notFoundSegment(segment: string): LabReply {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { type Fault, type LabServiceName, sleep, takeFault } from '../faults.js';
+import type { LabServiceName } from '../faults.js';
 import { readBody } from '../http-body.js';
+import { close, type HttpFaultReplies, listen, recordAndApplyFault, sendBody } from '../http-server.js';
 import type { LabState } from '../state.js';
 import { labTls } from '../tls.js';
 
@@ -49,20 +49,8 @@ export async function listenTls(state: LabState, endpoint: LabEndpoint): Promise
   const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
     void handle(state, endpoint, req, res);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `https://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        // Hanging requests (timeout faults) hold their sockets: close them so stop() returns.
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const port = await listen(server);
+  return { origin: `https://127.0.0.1:${port}`, stop: () => close(server) };
 }
 
 async function handle(state: LabState, endpoint: LabEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -76,13 +64,7 @@ async function handle(state: LabState, endpoint: LabEndpoint, req: IncomingMessa
       body,
       bearer: authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined,
     };
-    const key = endpoint.key(request);
-    state.requests.push({ service: endpoint.service, key, at: Date.now() });
-    const fault = takeFault(state.faults, endpoint.service, key);
-    if (fault) {
-      const handled = await applyFault(fault, endpoint, req, res);
-      if (handled) return;
-    }
+    if (await recordAndApplyFault(state, endpoint.service, endpoint.key(request), req, res, faultReplies(endpoint))) return;
     send(res, await endpoint.route(request));
   } catch (error) {
     if (!res.headersSent) send(res, { status: 500, body: endpoint.faultBody(500) });
@@ -90,39 +72,17 @@ async function handle(state: LabState, endpoint: LabEndpoint, req: IncomingMessa
   }
 }
 
-/** Applies a fault. Returns true when the fault answered (or deliberately did not). */
-async function applyFault(fault: Fault, endpoint: LabEndpoint, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-  switch (fault.kind) {
-    case 'latency':
-      await sleep(fault.ms);
-      return false;
-    case 'timeout':
-      return true;
-    case 'close':
-      req.socket.destroy();
-      return true;
-    case 'malformed':
-      send(res, { status: 200, raw: '{"value": [{"Identity": "trunc' });
-      return true;
-    case 'status': {
-      const headers: Record<string, string> = {};
-      if (fault.retryAfterSeconds !== undefined) headers['Retry-After'] = String(fault.retryAfterSeconds);
-      if (fault.body !== undefined) send(res, { status: fault.status, raw: fault.body, headers });
-      else send(res, { status: fault.status, body: endpoint.faultBody(fault.status), headers });
-      return true;
-    }
-  }
+function faultReplies(endpoint: LabEndpoint): HttpFaultReplies {
+  return {
+    malformed: (res) => send(res, { status: 200, raw: '{"value": [{"Identity": "trunc' }),
+    status: (res, status, headers, body) =>
+      send(res, body === undefined ? { status, body: endpoint.faultBody(status), headers } : { status, raw: body, headers }),
+  };
 }
 
 function send(res: ServerResponse, reply: LabReply): void {
   const text = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-  res.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'request-id': randomUUID(),
-    ...reply.headers,
-  });
-  res.end(text);
+  sendBody(res, reply.status, 'application/json; charset=utf-8', text, { 'request-id': randomUUID(), ...reply.headers });
 }
 
 /** `2024-05-01 10:00:00Z`, the timestamp format of Entra error bodies. */
