@@ -30,6 +30,14 @@ export interface CommandContext {
   signal?: AbortSignal;
 }
 
+/**
+ * Hands a progress version of the reply to the front end, if it takes them: built only then, not
+ * awaited, and a failed update never fails the command.
+ */
+export function sendProgress(ctx: CommandContext, build: () => Message): void {
+  if (ctx.update) void Promise.resolve(ctx.update(build())).catch(() => {});
+}
+
 /** One verb: parse its arguments, run, return the final reply. */
 export interface CommandSpec {
   verb: string;

@@ -63,6 +63,13 @@ export function takeTenantOption(args: string[]): { tenant?: string; rest: strin
   return { tenant, rest };
 }
 
+/** The tenant of a verb that takes nothing else (`status [tenant]`): positional or `--tenant NAME`. */
+export function tenantArgument(args: string[], command: { verb: string; usage: string }): string | undefined {
+  const { tenant, rest } = takeTenantOption(args);
+  if (rest.length > 1) throw usageError(`\`${command.verb}\` takes at most a tenant name, not "${rest.join(' ')}".`, command.usage);
+  return tenant ?? rest[0];
+}
+
 export function usageError(message: string, usage: string): MailsetupError {
   return new MailsetupError('UsageError', message, { hint: `Usage: \`${usage}\`.` });
 }

@@ -4,7 +4,7 @@ import type { CheckResult, Report } from '../engine/result.js';
 import { runChecks } from '../engine/run.js';
 import type { Message } from '../render/message.js';
 import { progressMessage, reportToMessage } from '../render/report-message.js';
-import type { CommandContext } from './context.js';
+import { type CommandContext, sendProgress } from './context.js';
 
 /** Runs checks for a tenant, streaming progress Messages through `ctx.update`. */
 export async function runReport(
@@ -27,8 +27,7 @@ export async function runReport(
       if (!ctx.update) return;
       if (event.type === 'started') planned = event.checks;
       if (event.type === 'check') done.push(event.result);
-      if (event.type === 'done') return;
-      void Promise.resolve(ctx.update(progressMessage(tenant.domain, planned, done))).catch(() => {});
+      if (event.type !== 'done') sendProgress(ctx, () => progressMessage(tenant.domain, planned, done));
     },
   });
   return { report, message: reportToMessage(report, options) };

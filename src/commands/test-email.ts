@@ -1,9 +1,10 @@
 import { E2eRateLimited } from '../e2e/gate.js';
+import { formatSeconds } from '../e2e/hops.js';
 import { runEndToEnd } from '../e2e/run.js';
 import type { E2eHop, E2eOptions, E2eResult } from '../e2e/types.js';
 import type { Message, MessageBlock } from '../render/message.js';
-import type { CommandContext, CommandSpec, Core } from './context.js';
-import { takeTenantOption, usageError } from './parse.js';
+import { type CommandContext, type CommandSpec, type Core, sendProgress } from './context.js';
+import { tenantArgument } from './parse.js';
 
 export interface TestEmailOptions {
   signal?: AbortSignal;
@@ -34,9 +35,7 @@ export const testEmailCommand: CommandSpec = {
   usage: 'test-email [tenant]',
   examples: ['test-email', 'test-email contoso'],
   async run(args, ctx) {
-    const { tenant: option, rest } = takeTenantOption(args);
-    if (rest.length > 1) throw usageError(`\`test-email\` takes at most a tenant name, not "${rest.join(' ')}".`, this.usage);
-    const tenant = ctx.core.tenant(option ?? rest[0]);
+    const tenant = ctx.core.tenant(tenantArgument(args, this));
     try {
       const result = await runTestEmail(ctx.core, tenant.name, { signal: ctx.signal, onProgress: progress(ctx, tenant.domain) });
       return testEmailMessage(result);
@@ -48,16 +47,13 @@ export const testEmailCommand: CommandSpec = {
 };
 
 function progress(ctx: CommandContext, domain: string) {
-  return (hops: readonly E2eHop[]) => {
-    if (!ctx.update) return;
-    const message: Message = {
+  return (hops: readonly E2eHop[]) =>
+    sendProgress(ctx, () => ({
       summary: `test-email for ${domain}: ${hops.length} hop(s) done…`,
       tone: 'info',
       inProgress: true,
       blocks: [hopsBlock(hops)],
-    };
-    void Promise.resolve(ctx.update(message)).catch(() => {});
-  };
+    }));
 }
 
 /** The reply: summary line first, then every hop with its time, then the likely cause. */
@@ -78,7 +74,7 @@ export function testEmailMessage(result: E2eResult): Message {
   const facts = [`Tokens: \`${result.tokens.sales}\` (sales@), \`${result.tokens.wrongAddress}\` (wrong address)`];
   if (result.lead) facts.push(`Lead: crm.lead #${result.lead.id} "${result.lead.name}"`);
   blocks.push({ type: 'text', text: facts.join('\n') });
-  const time = seconds(result.durationMs);
+  const time = formatSeconds(result.durationMs);
   if (result.verdict === 'pass') {
     const ran = hops.filter((h) => h.status === 'pass').length;
     return { summary: `test-email passed in ${time} — ${ran} hops`, tone: 'ok', blocks };
@@ -116,10 +112,6 @@ function hopsBlock(hops: readonly E2eHop[]): MessageBlock {
       detail: h.detail,
     })),
   };
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** "Catch-all inbox …" → "catch-all inbox …", but "MX accepts …" stays. */

@@ -112,38 +112,34 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   let node: Record<string, unknown> | unknown[] = target;
   for (let i = 0; i < path.length; i++) {
     const segment = path[i] as string;
-    const last = i === path.length - 1;
-    const nextIsIndex = /^\d+$/.test(path[i + 1] ?? '');
-    if (Array.isArray(node)) {
-      const index = Number(segment);
-      if (!Number.isInteger(index)) return;
-      if (last) {
-        node[index] = value;
-        return;
-      }
-      node[index] ??= nextIsIndex ? [] : {};
-      node = node[index] as Record<string, unknown>;
-      continue;
-    }
-    const key = Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase()) ?? segment;
-    if (last) {
-      node[key] = value;
+    // A list is indexed by number; a mapping by its existing key in any case, else the segment.
+    const key = Array.isArray(node)
+      ? Number(segment)
+      : (Object.keys(node).find((k) => k.toLowerCase() === segment.toLowerCase()) ?? segment);
+    if (typeof key === 'number' && !Number.isInteger(key)) return;
+    const container = node as Record<string | number, unknown>;
+    if (i === path.length - 1) {
+      container[key] = value;
       return;
     }
-    node[key] ??= nextIsIndex ? [] : {};
-    node = node[key] as Record<string, unknown>;
+    container[key] ??= /^\d+$/.test(path[i + 1] ?? '') ? [] : {};
+    node = container[key] as Record<string, unknown> | unknown[];
   }
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((issue) => {
-    const key =
-      issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('') || '(top level)';
-    const pattern = issue.path.map((p, i) => (typeof p === 'number' ? '[]' : i === 0 ? String(p) : `.${String(p)}`)).join('');
+    const key = keyPath(issue.path, (index) => `[${index}]`) || '(top level)';
+    const pattern = keyPath(issue.path, () => '[]');
     const example = CONFIG_EXAMPLES[pattern];
     const problem = describeIssue(issue);
     return example ? `${key}: ${problem} — e.g. ${example}` : `${key}: ${problem}`;
   });
+}
+
+/** `tenants[0].erp.url`; `index` writes list positions (`[0]`, or `[]` for the CONFIG_EXAMPLES pattern). */
+function keyPath(path: readonly PropertyKey[], index: (n: number) => string): string {
+  return path.map((p, i) => (typeof p === 'number' ? index(p) : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

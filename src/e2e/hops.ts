@@ -85,6 +85,11 @@ export function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).trim().replace(/\.$/, '');
 }
 
+/** A duration in a sentence, to a tenth of a second: `12.3 s`. */
+export function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 /** Hop knowledge: a cause for a symptom that has no reply code. */
 export function hopCause(code: string, checkId: string, explanation: string, fix: string): MappedCause {
   return { code, checkId, explanation, fix };

@@ -5,7 +5,7 @@ import type { TenantConfig } from '../config/schema.js';
 import { MailsetupError } from '../errors.js';
 import { causeOfText } from '../mail/causes.js';
 import { admit, E2eRateLimited, track } from './gate.js';
-import { firstLine, type HopBody, hopCause, runHop, sendHop, skipped } from './hops.js';
+import { firstLine, formatSeconds, type HopBody, hopCause, runHop, sendHop, skipped } from './hops.js';
 import { pollUntil } from './poll.js';
 import { ipInList, senderIpFromReceived } from './received.js';
 import { newToken, TEST_HEADER, testMessageId, testSubject } from './token.js';
@@ -201,7 +201,7 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
     if (!found.sales) {
       return {
         status: 'fail',
-        detail: `The test mail to ${salesTo} did not arrive in ${catchall} within ${seconds(options.deliveryTimeoutMs)}, and no bounce came back.`,
+        detail: `The test mail to ${salesTo} did not arrive in ${catchall} within ${formatSeconds(options.deliveryTimeoutMs)}, and no bounce came back.`,
         evidence: { waitedMs: waited, token: tokens.sales },
         cause: hopCause(
           'not delivered',
@@ -399,7 +399,7 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
     if (!notice) {
       return {
         status: 'fail',
-        detail: `No error notice for the mail to ${wrongTo} reached ${tenant.probe?.imap?.user ?? sender} within ${seconds(options.deliveryTimeoutMs)}.`,
+        detail: `No error notice for the mail to ${wrongTo} reached ${tenant.probe?.imap?.user ?? sender} within ${formatSeconds(options.deliveryTimeoutMs)}.`,
         cause: hopCause(
           'no notice',
           'erp-error-notice-template',
@@ -436,6 +436,7 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
     if (!seen) return { status: 'skip', detail: "Not checked: the notice's Received headers name no sending IP." };
     let listed: { entry: string; where: string } | undefined;
     let compared: string;
+    const configEntry = ipInList(seen.ip, tenant.erpEgressIps);
     try {
       const connectors = (await adapters.exchange.getInboundConnectors(signal)).filter(
         (c) => c.Enabled && c.ConnectorType === 'OnPremises',
@@ -450,11 +451,9 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
       }
     } catch {
       compared = 'tenants[].erpEgressIps (the connectors could not be read)';
-      const entry = ipInList(seen.ip, tenant.erpEgressIps);
-      if (entry) listed = { entry, where: 'erpEgressIps' };
+      if (configEntry) listed = { entry: configEntry, where: 'erpEgressIps' };
     }
-    const inConfig = ipInList(seen.ip, tenant.erpEgressIps) !== undefined;
-    const configNote = inConfig ? '' : ` It is not in erpEgressIps of the bot's config (${tenant.erpEgressIps.join(', ')}); update it.`;
+    const configNote = configEntry ? '' : ` It is not in erpEgressIps of the bot's config (${tenant.erpEgressIps.join(', ')}); update it.`;
     if (listed) {
       return {
         status: 'pass',
@@ -498,8 +497,4 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
 function pickIncoming(servers: readonly ErpIncomingServer[], mailbox: string): ErpIncomingServer | undefined {
   const candidates = servers.filter((s) => s.active && (s.user ?? '').toLowerCase() === mailbox.toLowerCase());
   return candidates.find((s) => s.state === 'done') ?? candidates[0];
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
 }

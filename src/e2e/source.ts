@@ -6,7 +6,8 @@ import { DEFAULT_E2E_OPTIONS, type E2eResult } from './types.js';
 export type E2eSnapshot =
   | {
       status: 'ran';
-      result: E2eResult /** Set when the tenant's rate limit gave the last run's result instead of a new one. */;
+      result: E2eResult;
+      /** Set when the tenant's rate limit gave the last run's result instead of a new one. */
       ageMs?: number;
     }
   | { status: 'not-configured'; reason: string };

@@ -75,14 +75,16 @@ export function checkBlock(c: CheckResult): MessageBlock {
       ? ` See \`${c.cause.checkId}\`.`
       : ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).`;
   }
+  // Nothing to fix on a check that passed or did not run.
+  const fix = c.status === 'pass' || c.status === 'skip' ? undefined : c.remediation;
   return {
     type: 'check',
     id: c.id,
     title: c.title,
     status: c.status,
     detail: `${c.detail}${cause}`,
-    remediation: c.status === 'pass' || c.status === 'skip' ? undefined : c.remediation?.manual,
-    command: c.status === 'pass' || c.status === 'skip' ? undefined : c.remediation?.command,
+    remediation: fix?.manual,
+    command: fix?.command,
     evidence: evidence(c),
   };
 }
@@ -120,16 +122,18 @@ function short(value: unknown): string {
 function areaBlocks(checks: CheckResult[]): MessageBlock[] {
   const groups = new Map<string, CheckResult[]>();
   for (const c of checks) {
-    if (c.status !== 'error' || typeof c.observed.errorCode !== 'string') continue;
-    const key = `${c.observed.errorCode}|${String(c.observed.source ?? '')}`;
-    groups.set(key, [...(groups.get(key) ?? []), c]);
+    const key = reasonKey(c);
+    if (key === undefined) continue;
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
   }
   const blocks: MessageBlock[] = [];
   const emitted = new Set<string>();
   for (const c of checks) {
-    const key = c.status === 'error' ? `${String(c.observed.errorCode)}|${String(c.observed.source ?? '')}` : '';
-    const group = groups.get(key);
-    if (!group || group.length < 2) {
+    const key = reasonKey(c);
+    const group = key === undefined ? undefined : groups.get(key);
+    if (key === undefined || !group || group.length < 2) {
       blocks.push(checkBlock(c));
       continue;
     }
@@ -145,6 +149,12 @@ function areaBlocks(checks: CheckResult[]): MessageBlock[] {
     });
   }
   return blocks;
+}
+
+/** Why a check could not be read: its error code and the service, e.g. `InsufficientPermission|exchange`. */
+function reasonKey(c: CheckResult): string | undefined {
+  if (c.status !== 'error' || typeof c.observed.errorCode !== 'string') return undefined;
+  return `${c.observed.errorCode}|${String(c.observed.source ?? '')}`;
 }
 
 /**
@@ -190,17 +200,13 @@ export function reportToMessage(report: Report, options: { title?: string } = {}
 
 /** While a run is going: what is done so far, the rest pending. */
 export function progressMessage(domain: string, planned: { id: string; title: string }[], done: CheckResult[]): Message {
-  const doneIds = new Set(done.map((c) => c.id));
   const failing = done.filter((c) => c.status === 'fail' || c.status === 'error');
   const blocks: MessageBlock[] = [{ type: 'heading', text: `Mail setup of ${domain}` }];
   for (const c of failing) blocks.push(checkBlock(c));
   blocks.push({
     type: 'folded',
     label: `Checked ${done.length} of ${planned.length}`,
-    items: planned.map((p) => {
-      const result = done.find((c) => c.id === p.id);
-      return { id: p.id, title: p.title, status: doneIds.has(p.id) && result ? result.status : 'pending' };
-    }),
+    items: planned.map((p) => ({ id: p.id, title: p.title, status: done.find((c) => c.id === p.id)?.status ?? 'pending' })),
   });
   return {
     summary: `Checking ${domain}… ${done.length} of ${planned.length} done${failing.length ? `, ${failing.length} failing so far` : ''}`,

@@ -1,10 +1,8 @@
 import { dnsMx } from '../../adapters/dns/sources.js';
-import type { ErpOutgoingServer } from '../../adapters/erp/port.js';
 import { erpOutgoingServers } from '../../adapters/erp/sources.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
-
-const EXCHANGE_MX_SUFFIX = '.mail.protection.outlook.com';
+import { activeBySequence, EXO_MX_SUFFIX } from '../erp/shared.js';
 
 export const dnsMxCheck = defineCheck({
   meta: {
@@ -20,7 +18,7 @@ export const dnsMxCheck = defineCheck({
   explainFile: new URL('./dns-mx.md', import.meta.url),
   run(snapshot, ctx): Verdict {
     const { domain, answer } = snapshot.get(dnsMx);
-    const suggested = `${domain.replace(/\./g, '-')}${EXCHANGE_MX_SUFFIX}`;
+    const suggested = `${domain.replace(/\./g, '-')}${EXO_MX_SUFFIX}`;
     const resource = { kind: 'MX record', name: domain };
     const addRecord = {
       manual: `At the DNS provider of ${domain}, set the MX record to the host Microsoft 365 shows under Settings → Domains → ${domain} → DNS records (usually ${suggested}), preference 0, and remove MX records of other providers.`,
@@ -29,9 +27,9 @@ export const dnsMxCheck = defineCheck({
     if (!answer.found) {
       return {
         status: 'fail',
-        detail: `${domain} has no MX record (${answer.reason === 'nxdomain' ? 'the name does not exist in DNS' : 'the name has no MX records'}); expected one pointing at Exchange Online (*${EXCHANGE_MX_SUFFIX}), so mail to ${domain} is not delivered.`,
+        detail: `${domain} has no MX record (${answer.reason === 'nxdomain' ? 'the name does not exist in DNS' : 'the name has no MX records'}); expected one pointing at Exchange Online (*${EXO_MX_SUFFIX}), so mail to ${domain} is not delivered.`,
         observed: { domain, mx: [], dnsAnswer: answer.reason },
-        expected: { mx: `*${EXCHANGE_MX_SUFFIX}` },
+        expected: { mx: `*${EXO_MX_SUFFIX}` },
         resource,
         remediation: addRecord,
       };
@@ -42,17 +40,18 @@ export const dnsMxCheck = defineCheck({
     if (!isExchangeMx(primary.exchange)) {
       return {
         status: 'fail',
-        detail: `The MX record of ${domain} points at ${primary.exchange} (preference ${primary.priority}), not at Exchange Online (*${EXCHANGE_MX_SUFFIX}): mail to ${domain}, sales@ included, never reaches Exchange Online or the catch-all rule.`,
+        detail: `The MX record of ${domain} points at ${primary.exchange} (preference ${primary.priority}), not at Exchange Online (*${EXO_MX_SUFFIX}): mail to ${domain}, sales@ included, never reaches Exchange Online or the catch-all rule.`,
         observed: { domain, mx: observedMx },
-        expected: { mx: `*${EXCHANGE_MX_SUFFIX}` },
+        expected: { mx: `*${EXO_MX_SUFFIX}` },
         resource,
         remediation: addRecord,
       };
     }
-    const expected = { mx: `*${EXCHANGE_MX_SUFFIX}`, erpSmtpHost: primary.exchange };
+    const expected = { mx: `*${EXO_MX_SUFFIX}`, erpSmtpHost: primary.exchange };
 
     const servers = snapshot.tryGet(erpOutgoingServers);
-    const erp = servers ? firstActive(servers) : undefined;
+    // The server the ERP uses: the active one with the lowest sequence (then the lowest id).
+    const erp = servers ? activeBySequence(servers)[0] : undefined;
     const erpObserved = erp ? { erpServer: erp.name, erpSmtpHost: erp.smtpHost } : {};
     if (erp && normalizeHost(erp.smtpHost) !== primary.exchange) {
       return {
@@ -94,14 +93,9 @@ export const dnsMxCheck = defineCheck({
 });
 
 function isExchangeMx(host: string): boolean {
-  return host.endsWith(EXCHANGE_MX_SUFFIX);
+  return host.endsWith(EXO_MX_SUFFIX);
 }
 
 function normalizeHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, '');
-}
-
-/** The server the ERP uses: the active one with the lowest sequence (then the lowest id). */
-export function firstActive(servers: readonly ErpOutgoingServer[]): ErpOutgoingServer | undefined {
-  return [...servers].filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id)[0];
 }

@@ -4,7 +4,7 @@ import { defineCheck } from '../../engine/check.js';
 import type { MappedCause } from '../../engine/result.js';
 import { defineSource } from '../../engine/source.js';
 import { mapCause } from '../../mail/causes.js';
-import { catchallServer, DEV_MODE, MENU } from './shared.js';
+import { catchallServer, DEV_MODE, MENU, oneLine } from './shared.js';
 
 export type IncomingTestResult =
   | { status: 'no-server' }
@@ -91,7 +91,7 @@ export const erpIncomingTestCheck = defineCheck({
     const cause = causeOf(outcome.message, server);
     return {
       status: 'fail',
-      detail: `The ERP's Test & Confirm on ${where} failed: "${outcome.message.replace(/\s*\n\s*/g, ' ').trim()}".${cause ? ` ${cause.explanation}` : ''}`,
+      detail: `The ERP's Test & Confirm on ${where} failed: "${oneLine(outcome.message)}".${cause ? ` ${cause.explanation}` : ''}`,
       observed,
       expected,
       resource,

@@ -3,18 +3,17 @@ import { erpOutgoingServers } from '../../adapters/erp/sources.js';
 import { defineCheck } from '../../engine/check.js';
 import { defineSource } from '../../engine/source.js';
 import { mapCause } from '../../mail/causes.js';
-import { DEV_MODE, MENU } from './shared.js';
+import { activeBySequence, DEV_MODE, MENU, oneLine, splitFilter } from './shared.js';
 
-/** The server the ERP sends with: active, lowest sequence; one filtered for the domain before an unfiltered one. */
+/**
+ * The server the ERP sends with: active, lowest sequence; one filtered for the domain before an
+ * unfiltered one. Looser than `serverUsedFor` (any filter entry ending in the domain, on every
+ * version): it only picks which server to press Test Connection on.
+ */
 export function sendingServer(servers: readonly ErpOutgoingServer[], domain: string): ErpOutgoingServer | undefined {
-  const active = [...servers].filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id);
+  const active = activeBySequence(servers);
   const d = domain.toLowerCase();
-  const filtered = active.find((s) =>
-    (s.fromFilter ?? '')
-      .toLowerCase()
-      .split(',')
-      .some((f) => f.trim().endsWith(d) && f.trim() !== ''),
-  );
+  const filtered = active.find((s) => splitFilter(s.fromFilter).some((f) => f.endsWith(d)));
   return filtered ?? active.find((s) => !s.fromFilter) ?? active[0];
 }
 
@@ -105,4 +104,3 @@ export const erpOutgoingTestCheck = defineCheck({
 });
 
 const firstLine = (text: string) => text.split('\n')[0]?.trim() ?? '';
-const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ').trim();

@@ -21,21 +21,23 @@ export const erpSystemParamsCheck = defineCheck({
     const { local, domain } = catchallParts(ctx.tenant);
     const publicUrl = trimSlash(ctx.tenant.erp.publicUrl);
     const problems: string[] = [];
-    const steps: string[] = [];
+    // System parameters to set, then steps in other menus (alias domains, the company).
+    const paramSteps: string[] = [];
+    const otherSteps: string[] = [];
 
     const baseUrl = params['web.base.url'];
     if (trimSlash(baseUrl ?? '') !== publicUrl) {
       problems.push(
         `web.base.url is ${baseUrl ? `"${baseUrl}"` : 'not set'}, expected "${publicUrl}" (links in mail and the Outlook OAuth redirect use it)`,
       );
-      steps.push(`web.base.url = ${publicUrl}`);
+      paramSteps.push(`web.base.url = ${publicUrl}`);
     }
     const freeze = params['web.base.url.freeze'];
     if (!/^(true|1)$/i.test(freeze ?? '')) {
       problems.push(
         `web.base.url.freeze is ${freeze ? `"${freeze}"` : 'not set'}, expected "True" (otherwise the next admin login from another address rewrites web.base.url)`,
       );
-      steps.push('web.base.url.freeze = True');
+      paramSteps.push('web.base.url.freeze = True');
     }
 
     let observedCatchall: Record<string, unknown>;
@@ -47,13 +49,13 @@ export const erpSystemParamsCheck = defineCheck({
         problems.push(
           `mail.catchall.domain is ${catchDomain ? `"${catchDomain}"` : 'not set'}, expected "${domain}" (aliases such as sales@ only match this domain)`,
         );
-        steps.push(`mail.catchall.domain = ${domain}`);
+        paramSteps.push(`mail.catchall.domain = ${domain}`);
       }
       if ((catchAlias ?? '').toLowerCase() !== local) {
         problems.push(
           `mail.catchall.alias is ${catchAlias ? `"${catchAlias}"` : 'not set'}, expected "${local}" (the catch-all mailbox ${ctx.tenant.catchallMailbox})`,
         );
-        steps.push(`mail.catchall.alias = ${local}`);
+        paramSteps.push(`mail.catchall.alias = ${local}`);
       }
     } else {
       // 17+: the old parameters were migrated once and no longer matter; mail.alias.domain rules.
@@ -67,19 +69,19 @@ export const erpSystemParamsCheck = defineCheck({
         problems.push(
           `no mail.alias.domain is named "${domain}" (found ${aliasDomains.domains.length > 0 ? listOf(aliasDomains.domains.map((d) => `"${d.name}"`)) : 'none'}), expected one for the catch-all domain`,
         );
-        steps.push(`${MENU.aliasDomains} ▸ New: Name ${domain}, Catchall Alias ${local}`);
+        otherSteps.push(`${MENU.aliasDomains} ▸ New: Name ${domain}, Catchall Alias ${local}`);
       } else {
         if ((record.catchallAlias ?? '').toLowerCase() !== local) {
           problems.push(
             `mail.alias.domain "${record.name}" has catchall_alias ${record.catchallAlias ? `"${record.catchallAlias}"` : 'empty'}, expected "${local}"`,
           );
-          steps.push(`${MENU.aliasDomains} ▸ ${record.name}: Catchall Alias ${local}`);
+          otherSteps.push(`${MENU.aliasDomains} ▸ ${record.name}: Catchall Alias ${local}`);
         }
         if (company && company.aliasDomainId !== record.id) {
           problems.push(
             `company "${company.name}" uses ${company.aliasDomainId === null ? 'no alias domain' : `alias domain id ${company.aliasDomainId}`}, expected "${record.name}"`,
           );
-          steps.push(`Settings ▸ General Settings ▸ Discuss ▸ Alias Domain: ${record.name}`);
+          otherSteps.push(`Settings ▸ General Settings ▸ Discuss ▸ Alias Domain: ${record.name}`);
         }
       }
     }
@@ -99,8 +101,6 @@ export const erpSystemParamsCheck = defineCheck({
         resource,
       };
     }
-    const paramSteps = steps.filter((s) => !s.startsWith('Settings') && !s.startsWith(MENU.aliasDomains));
-    const otherSteps = steps.filter((s) => !paramSteps.includes(s));
     return {
       status: 'fail',
       detail: `System parameters: ${listOf(problems)}.`,
@@ -115,7 +115,7 @@ export const erpSystemParamsCheck = defineCheck({
             ...otherSteps,
           ].join('; ') +
           '.',
-        command: steps.join('; '),
+        command: [...paramSteps, ...otherSteps].join('; '),
       },
     };
   },

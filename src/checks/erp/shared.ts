@@ -59,7 +59,7 @@ export const DEV_MODE = 'Turn on developer mode first (Settings ▸ Developer To
  * (a filter naming the domain, then servers without a filter).
  */
 export function serverUsedFor(servers: readonly ErpOutgoingServer[], domain: string, major: number): ErpOutgoingServer | undefined {
-  const active = servers.filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id);
+  const active = activeBySequence(servers);
   if (major < 15) return active[0];
   return (
     active.find((s) => splitFilter(s.fromFilter).includes(domain)) ??
@@ -69,6 +69,11 @@ export function serverUsedFor(servers: readonly ErpOutgoingServer[], domain: str
   );
 }
 
+/** The active outgoing servers in the order the ERP tries them: lowest sequence, then lowest id. */
+export function activeBySequence(servers: readonly ErpOutgoingServer[]): ErpOutgoingServer[] {
+  return servers.filter((s) => s.active).sort((a, b) => a.sequence - b.sequence || a.id - b.id);
+}
+
 /** `from_filter` is one domain or address; on 19 a comma-separated list. */
 export function splitFilter(value: string | null): string[] {
   return (value ?? '')
@@ -76,4 +81,9 @@ export function splitFilter(value: string | null): string[] {
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean);
+}
+
+/** An ERP message on one line (its lines joined by single spaces). */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
 }

@@ -3,7 +3,7 @@ import type { DynamicDistributionGroup, TransportRule } from '../../adapters/exc
 import type { TenantConfig } from '../../config/schema.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
-import { sameText } from './shared/connectors.js';
+import { isNamed, sameText } from './shared/connectors.js';
 import { psQuote } from './shared/powershell.js';
 import { ruleConditionNames, ruleConditions } from './shared/rule-conditions.js';
 
@@ -33,7 +33,7 @@ export const exchangeCatchallRuleCheck = defineCheck({
     const tenant = ctx.tenant;
     const rules = snapshot.get(exchangeTransportRules);
     const expected = expectedProperties(tenant);
-    const rule = rules.find((r) => sameText(r.Name, tenant.transportRule) || sameText(r.Identity, tenant.transportRule));
+    const rule = rules.find((r) => isNamed(r, tenant.transportRule));
     if (!rule) {
       return {
         status: 'fail',

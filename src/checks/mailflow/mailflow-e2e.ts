@@ -1,3 +1,4 @@
+import { formatSeconds } from '../../e2e/hops.js';
 import { mailflowE2e } from '../../e2e/source.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
@@ -37,7 +38,7 @@ export const mailflowE2eCheck = defineCheck({
     if (result.verdict === 'pass') {
       return {
         status: 'pass',
-        detail: `A test mail went through ${ran.length} hops in ${seconds(result.durationMs)}${result.lead ? ` and became crm.lead #${result.lead.id}` : ''}${age}.`,
+        detail: `A test mail went through ${ran.length} hops in ${formatSeconds(result.durationMs)}${result.lead ? ` and became crm.lead #${result.lead.id}` : ''}${age}.`,
         observed,
         expected,
         resource,
@@ -60,7 +61,3 @@ export const mailflowE2eCheck = defineCheck({
     };
   },
 });
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}

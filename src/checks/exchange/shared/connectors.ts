@@ -5,9 +5,14 @@ export function sameText(a: string | null | undefined, b: string | null | undefi
   return typeof a === 'string' && typeof b === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
+/** Whether the config's name for an Exchange object (a connector, a transport rule) is its Name or Identity. */
+export function isNamed(item: { Name: string; Identity: string }, name: string): boolean {
+  return sameText(item.Name, name) || sameText(item.Identity, name);
+}
+
 /** The connector the config names (by Name or Identity), if it names one. */
 export function namedConnector(connectors: readonly InboundConnector[], name: string): InboundConnector | undefined {
-  return connectors.find((c) => sameText(c.Name, name) || sameText(c.Identity, name));
+  return connectors.find((c) => isNamed(c, name));
 }
 
 /**
@@ -15,7 +20,7 @@ export function namedConnector(connectors: readonly InboundConnector[], name: st
  * every enabled connector "from your organization's email server" (`OnPremises`).
  */
 export function relayConnectors(connectors: readonly InboundConnector[], name: string | undefined): InboundConnector[] {
-  const pool = name ? connectors.filter((c) => sameText(c.Name, name) || sameText(c.Identity, name)) : connectors;
+  const pool = name ? connectors.filter((c) => isNamed(c, name)) : connectors;
   return pool.filter((c) => c.Enabled && c.ConnectorType === 'OnPremises');
 }
 

@@ -65,7 +65,7 @@ const CONDITION_PROPERTIES = [
 /** The conditions a rule has, as `Property = value` texts (empty: the rule applies to all messages). */
 export function ruleConditions(rule: TransportRule): string[] {
   const record = rule as Record<string, unknown>;
-  const set = CONDITION_PROPERTIES.filter((name) => isSet(record[name])).map((name) => `${name} = ${show(record[name])}`);
+  const set = ruleConditionNames(rule).map((name) => `${name} = ${show(record[name])}`);
   // On-premises style output also lists the predicates by class name.
   if (set.length === 0 && Array.isArray(record.Conditions) && record.Conditions.length > 0) {
     return record.Conditions.map((c) => `Conditions = ${String(c)}`);
