@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { isCovered, parseIpRange } from '../checks/exchange/shared/ip-ranges.js';
 
 /**
  * The IP Exchange Online saw the sender connect from, read from `Received:` headers (newest first):
@@ -24,24 +25,15 @@ function fromIp(header: string): string | undefined {
   return candidates.find((c) => ipaddr.isValid(c));
 }
 
-/** Whether `ip` is in any of the entries (single IPs or CIDR ranges, v4 or v6). */
+/**
+ * The entry of `entries` (single IPs, CIDR blocks, Exchange `a-b` ranges) that admits `ip`, if any.
+ * Same parser as the connector checks, so this hop and `exchange-connector-ips` cannot disagree.
+ */
 export function ipInList(ip: string, entries: readonly string[]): string | undefined {
-  if (!ipaddr.isValid(ip)) return undefined;
-  const address = normalize(ipaddr.parse(ip));
-  for (const entry of entries) {
-    try {
-      if (entry.includes('/')) {
-        const [range, bits] = ipaddr.parseCIDR(entry);
-        const r = normalize(range);
-        if (r.kind() === address.kind() && address.match([r, bits] as [ipaddr.IPv4 | ipaddr.IPv6, number])) return entry;
-      } else if (ipaddr.isValid(entry) && normalize(ipaddr.parse(entry)).toString() === address.toString()) return entry;
-    } catch {
-      // An entry that is not an address or range matches nothing.
-    }
-  }
-  return undefined;
-}
-
-function normalize(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
-  return address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() ? (address as ipaddr.IPv6).toIPv4Address() : address;
+  const address = parseIpRange(ip);
+  if (!address || address.start !== address.end) return undefined;
+  return entries.find((entry) => {
+    const range = parseIpRange(entry);
+    return range !== undefined && isCovered(address, [range]);
+  });
 }

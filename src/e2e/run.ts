@@ -1,6 +1,7 @@
 import type { ErpIncomingServer } from '../adapters/erp/port.js';
 import type { FoundMessage } from '../adapters/imap/port.js';
 import type { Adapters } from '../adapters/index.js';
+import { relayConnectors } from '../checks/exchange/shared/connectors.js';
 import type { TenantConfig } from '../config/schema.js';
 import { MailsetupError } from '../errors.js';
 import { causeOfText } from '../mail/causes.js';
@@ -438,9 +439,8 @@ export async function executeEndToEnd(input: E2eInput, options: E2eOptions): Pro
     let compared: string;
     const configEntry = ipInList(seen.ip, tenant.erpEgressIps);
     try {
-      const connectors = (await adapters.exchange.getInboundConnectors(signal)).filter(
-        (c) => c.Enabled && c.ConnectorType === 'OnPremises',
-      );
+      // The connectors the ERP's relay can match, as exchange-connector-ips sees them (named one, if configured).
+      const connectors = relayConnectors(await adapters.exchange.getInboundConnectors(signal), tenant.connector);
       compared =
         connectors.length > 0
           ? `the inbound connector(s) ${connectors.map((c) => `"${c.Name}"`).join(', ')}`

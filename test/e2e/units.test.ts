@@ -24,6 +24,9 @@ describe('Received headers', () => {
     expect(ipInList('::ffff:203.0.113.10', ['203.0.113.10'])).toBe('203.0.113.10');
     expect(ipInList('2001:db8::5', ['2001:db8::/64'])).toBe('2001:db8::/64');
     expect(ipInList('not an ip', ['203.0.113.10'])).toBeUndefined();
+    // Exchange's own range form, as SenderIPAddresses may hold it.
+    expect(ipInList('203.0.113.15', ['198.51.100.7', '203.0.113.1-203.0.113.20'])).toBe('203.0.113.1-203.0.113.20');
+    expect(ipInList('203.0.113.21', ['203.0.113.1-203.0.113.20'])).toBeUndefined();
   });
 });
 
