@@ -40,8 +40,10 @@ export const erpSystemParamsCheck = defineCheck({
       paramSteps.push('web.base.url.freeze = True');
     }
 
+    // ≤ 16 keeps the catch-all in parameters; 17+ in mail.alias.domain — unless that model cannot be read.
+    const usesParams = major <= 16 || aliasDomains === null;
     let observedCatchall: Record<string, unknown>;
-    if (major <= 16 || aliasDomains === null) {
+    if (usesParams) {
       const catchDomain = params['mail.catchall.domain'];
       const catchAlias = params['mail.catchall.alias'];
       observedCatchall = { 'mail.catchall.domain': catchDomain, 'mail.catchall.alias': catchAlias };
@@ -88,14 +90,14 @@ export const erpSystemParamsCheck = defineCheck({
 
     const observed = { 'web.base.url': baseUrl, 'web.base.url.freeze': freeze, ...observedCatchall };
     const expected =
-      major <= 16
+      usesParams
         ? { 'web.base.url': publicUrl, 'web.base.url.freeze': 'True', 'mail.catchall.domain': domain, 'mail.catchall.alias': local }
         : { 'web.base.url': publicUrl, 'web.base.url.freeze': 'True', 'mail.alias.domain': { name: domain, catchall_alias: local } };
     const resource = { kind: 'ir.config_parameter', name: 'web.base.url' };
     if (problems.length === 0) {
       return {
         status: 'pass',
-        detail: `web.base.url is ${publicUrl} and frozen; the catch-all address is ${local}@${domain}${major >= 17 ? ' (mail.alias.domain)' : ''}.`,
+        detail: `web.base.url is ${publicUrl} and frozen; the catch-all address is ${local}@${domain}${usesParams ? '' : ' (mail.alias.domain)'}.`,
         observed,
         expected,
         resource,

@@ -53,6 +53,14 @@ describe('erp-system-params', () => {
     expect(wrong.remediation?.manual).toMatch(/Alias Domains ▸ contoso.test: Catchall Alias erp/);
   });
 
+  it('on 17+ without a readable mail.alias.domain judges and expects the old parameters alike', async () => {
+    const result = await run(healthyParams, 17, null);
+    expect(result.status).toBe('pass');
+    expect(result.expected).toMatchObject({ 'mail.catchall.domain': 'contoso.test', 'mail.catchall.alias': 'erp' });
+    expect(result.expected).not.toHaveProperty('mail.alias.domain');
+    expect(result.detail).not.toContain('(mail.alias.domain)');
+  });
+
   it('is an error when the parameters cannot be read', async () => {
     const denied = new MailsetupError(
       'InsufficientPermission',
