@@ -11,12 +11,13 @@ import { createSmtpAdapter } from './smtp/live.js';
 /** The live adapters of one tenant. Called by the composition root only. */
 export function createAdapters(options: AdapterFactoryOptions): Adapters {
   const tokens = createTokenProvider(options);
+  const dns = createDnsAdapter(options);
   return {
     erp: createErpAdapter(options),
     exchange: createExchangeAdapter(options, tokens),
     graph: createGraphAdapter(options, tokens),
-    dns: createDnsAdapter(options),
+    dns,
     imap: createImapAdapter(options, tokens),
-    smtp: createSmtpAdapter(options),
+    smtp: createSmtpAdapter(options, dns),
   };
 }

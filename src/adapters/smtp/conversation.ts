@@ -37,16 +37,22 @@ export async function converse(options: ConversationOptions, request: SmtpProbeR
   let tls = false;
   let current: SmtpStageName = 'connect';
 
+  /** Sends `command` (or, when given, runs `send` instead) and reads the reply. */
   const step = async (stage: SmtpStageName, command: string | undefined, okCodes: readonly number[], send?: () => void) => {
     current = stage;
     const started = performance.now();
-    send?.();
+    if (send) send();
+    else if (command) socket?.write(`${command}\r\n`);
     const reply = await reader.next(stage === 'connect' ? options.connectTimeoutMs : options.commandTimeoutMs, command ?? 'the connection');
     const ok = okCodes.includes(reply.code);
     stages.push({ stage, ...(command ? { command } : {}), ok, reply, tls, durationMs: ms(started) });
-    return { ok, reply };
+    return { stage, ok, reply };
   };
-  const write = (line: string) => () => socket?.write(`${line}\r\n`);
+  const rejected = ({ stage, reply }: { stage: SmtpStageName; reply: SmtpReply }): ConversationResult => ({
+    stages,
+    outcome: 'rejected',
+    rejection: { stage, reply },
+  });
 
   try {
     const started = performance.now();
@@ -54,22 +60,22 @@ export async function converse(options: ConversationOptions, request: SmtpProbeR
     const greeting = await step('connect', undefined, [220]);
     // The connect stage covers TCP and the greeting.
     stages[stages.length - 1]!.durationMs = ms(started);
-    if (!greeting.ok) return { stages, outcome: 'rejected', rejection: { stage: 'connect', reply: greeting.reply } };
+    if (!greeting.ok) return rejected(greeting);
 
-    let ehlo = await step('ehlo', `EHLO ${options.name}`, [250], write(`EHLO ${options.name}`));
-    if (!ehlo.ok) return { stages, outcome: 'rejected', rejection: { stage: 'ehlo', reply: ehlo.reply } };
+    let ehlo = await step('ehlo', `EHLO ${options.name}`, [250]);
+    if (!ehlo.ok) return rejected(ehlo);
     const offersTls = /^250[ -]STARTTLS\b/im.test(ehlo.reply.text);
     if (offersTls) {
-      const starttls = await step('starttls', 'STARTTLS', [220], write('STARTTLS'));
-      if (!starttls.ok) return { stages, outcome: 'rejected', rejection: { stage: 'starttls', reply: starttls.reply } };
+      const starttls = await step('starttls', 'STARTTLS', [220]);
+      if (!starttls.ok) return rejected(starttls);
       current = 'starttls';
       const upgradeStarted = performance.now();
       socket = await upgrade(socket as Socket, options, reader);
       tls = true;
       stages[stages.length - 1]!.durationMs += ms(upgradeStarted);
       stages[stages.length - 1]!.tls = true;
-      ehlo = await step('ehlo', `EHLO ${options.name}`, [250], write(`EHLO ${options.name}`));
-      if (!ehlo.ok) return { stages, outcome: 'rejected', rejection: { stage: 'ehlo', reply: ehlo.reply } };
+      ehlo = await step('ehlo', `EHLO ${options.name}`, [250]);
+      if (!ehlo.ok) return rejected(ehlo);
     } else if (request.requireTls !== false) {
       return {
         stages,
@@ -83,20 +89,20 @@ export async function converse(options: ConversationOptions, request: SmtpProbeR
       };
     }
 
-    const mail = await step('mail', `MAIL FROM:<${request.from}>`, [250], write(`MAIL FROM:<${request.from}>`));
-    if (!mail.ok) return { stages, outcome: 'rejected', rejection: { stage: 'mail', reply: mail.reply } };
+    const mail = await step('mail', `MAIL FROM:<${request.from}>`, [250]);
+    if (!mail.ok) return rejected(mail);
     for (const to of request.to) {
-      const rcpt = await step('rcpt', `RCPT TO:<${to}>`, [250, 251], write(`RCPT TO:<${to}>`));
-      if (!rcpt.ok) return { stages, outcome: 'rejected', rejection: { stage: 'rcpt', reply: rcpt.reply } };
+      const rcpt = await step('rcpt', `RCPT TO:<${to}>`, [250, 251]);
+      if (!rcpt.ok) return rejected(rcpt);
     }
     if (request.stopAfterRcpt) return { stages, outcome: 'accepted' };
 
-    const data = await step('data', 'DATA', [354], write('DATA'));
-    if (!data.ok) return { stages, outcome: 'rejected', rejection: { stage: 'data', reply: data.reply } };
+    const data = await step('data', 'DATA', [354]);
+    if (!data.ok) return rejected(data);
     if (request.message === undefined) return { stages, outcome: 'accepted' };
     const body = dotStuff(request.message);
     const sent = await step('message', `(message, ${body.length} bytes)`, [250], () => socket?.write(body));
-    if (!sent.ok) return { stages, outcome: 'rejected', rejection: { stage: 'message', reply: sent.reply } };
+    if (!sent.ok) return rejected(sent);
     return { stages, outcome: 'accepted' };
   } catch (error) {
     return { stages, outcome: 'failed', failure: failureOf(error, current, `${options.host}:${options.port}`) };

@@ -3,12 +3,12 @@ import { hostname } from 'node:os';
 import { createTransport } from 'nodemailer';
 import { MailsetupError } from '../../errors.js';
 import { causeOfText, mapCause } from '../../mail/causes.js';
-import { createResolverDns } from '../dns/live.js';
 import type { DnsPort } from '../dns/port.js';
 import type { AdapterFactoryOptions } from '../options.js';
 import { converse } from './conversation.js';
 import type { SmtpFailure, SmtpPort, SmtpProbeResult, SmtpReply, SmtpSendResult, SmtpStageName, SmtpTarget } from './port.js';
-import { Transcript } from './transcript.js';
+import { enhancedCode } from './replies.js';
+import { commandStage, Transcript } from './transcript.js';
 import { failureOf } from './wire-errors.js';
 
 export interface SmtpAdapterOptions {
@@ -24,8 +24,8 @@ export interface SmtpAdapterOptions {
   dns: DnsPort;
 }
 
-/** The live SMTP adapter of one tenant. */
-export function createSmtpAdapter(options: AdapterFactoryOptions): SmtpPort {
+/** The live SMTP adapter of one tenant; `dns` (the tenant's DNS adapter) finds the MX when services.mx.host is unset. */
+export function createSmtpAdapter(options: AdapterFactoryOptions, dns: DnsPort): SmtpPort {
   const timeout = options.timeouts.fetchMs;
   return createSmtp({
     domain: options.tenant.domain,
@@ -34,7 +34,7 @@ export function createSmtpAdapter(options: AdapterFactoryOptions): SmtpPort {
     ca: options.ca,
     connectTimeoutMs: timeout,
     commandTimeoutMs: timeout,
-    dns: createResolverDns({ servers: options.services.dnsServers, timeoutMs: Math.max(200, Math.floor(timeout * 0.8)) }),
+    dns,
   });
 }
 
@@ -138,16 +138,6 @@ function causeFor(reply: SmtpReply | undefined, failure: SmtpFailure | undefined
   return undefined;
 }
 
-const COMMAND_STAGE: Record<string, SmtpStageName> = {
-  EHLO: 'ehlo',
-  HELO: 'ehlo',
-  LHLO: 'ehlo',
-  STARTTLS: 'starttls',
-  'MAIL FROM': 'mail',
-  'RCPT TO': 'rcpt',
-  DATA: 'data',
-};
-
 type NodemailerError = Error & { code?: string; originalCode?: string; command?: string; response?: string; responseCode?: number };
 
 /** nodemailer's error: a server refusal (it has a 4xx/5xx reply) or a broken conversation. */
@@ -158,10 +148,10 @@ function fromNodemailerError(
 ): { outcome: 'rejected' | 'failed'; rejection?: { stage: SmtpStageName; reply: SmtpReply }; failure?: SmtpFailure } {
   const e = (error ?? {}) as NodemailerError;
   // Timeouts and closes say `CONN` whatever the stage; the transcript knows better.
-  const named = e.command && e.command !== 'CONN' ? COMMAND_STAGE[e.command] : undefined;
+  const named = e.command && e.command !== 'CONN' ? commandStage(e.command) : undefined;
   const stage = named ?? (e.code === 'EMESSAGE' ? 'message' : lastStage);
   if (typeof e.responseCode === 'number' && e.responseCode >= 400 && typeof e.response === 'string') {
-    const enhanced = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\s/.exec(e.response)?.[1];
+    const enhanced = enhancedCode(e.response);
     const reply: SmtpReply = { code: e.responseCode, text: e.response, ...(enhanced ? { enhanced } : {}) };
     return { outcome: 'rejected', rejection: { stage: stage === 'data' && e.code === 'EMESSAGE' ? 'message' : stage, reply } };
   }

@@ -73,7 +73,7 @@ export class ReplyReader {
     const text = this.#pending.join('\n');
     this.#pending = [];
     const reply: SmtpReply = { code: Number(m[1]), text };
-    const enhanced = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\s/.exec(line)?.[1];
+    const enhanced = enhancedCode(line);
     if (enhanced) reply.enhanced = enhanced;
     if (this.#waiter) {
       const waiter = this.#waiter;
@@ -81,6 +81,11 @@ export class ReplyReader {
       waiter.resolve(reply);
     } else this.#replies.push(reply);
   }
+}
+
+/** The RFC 3463 enhanced status code of a reply line (`550 5.7.64 …` → `5.7.64`), if it has one. */
+export function enhancedCode(line: string): string | undefined {
+  return /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})\s/.exec(line)?.[1];
 }
 
 export function formatSeconds(ms: number): string {

@@ -14,6 +14,11 @@ const COMMAND_STAGE: [RegExp, SmtpStageName][] = [
   [/^DATA\b/i, 'data'],
 ];
 
+/** The stage an SMTP command belongs to (`MAIL FROM:<…>` → `mail`); undefined for others (AUTH, RSET, …). */
+export function commandStage(command: string): SmtpStageName | undefined {
+  return COMMAND_STAGE.find(([re]) => re.test(command))?.[1];
+}
+
 /**
  * nodemailer's transaction log (commands and replies, never the message or credentials), kept to
  * tell at which stage a conversation broke: its timeout and close errors only say `CONN`.
@@ -44,7 +49,7 @@ export class Transcript {
     const replies = this.lines.filter((l) => l.from === 'server');
     if (commands.length === 0 || replies.length === 0) return 'connect';
     const waiting = commands[replies.length - 1];
-    const stageOf = (text: string) => COMMAND_STAGE.find(([re]) => re.test(text))?.[1] ?? 'connect';
+    const stageOf = (text: string) => commandStage(text) ?? 'connect';
     if (waiting) return stageOf(waiting.text);
     const last = stageOf(commands.at(-1)!.text);
     return last === 'data' && replies.at(-1)!.text.startsWith('354') ? 'message' : last;
