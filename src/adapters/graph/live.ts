@@ -76,7 +76,7 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
       if (!body || !Array.isArray(body.value)) throw garbled(ctx, 'a collection without `value`');
       for (const item of body.value) items.push(parse(schema, item, ctx));
       const link = body['@odata.nextLink'];
-      if (link !== undefined && (typeof link !== 'string' || new URL(link).origin !== graphUrl.origin)) {
+      if (link !== undefined && (typeof link !== 'string' || originOf(link) !== graphUrl.origin)) {
         throw garbled(ctx, 'a next-page link to another host');
       }
       next = link;
@@ -113,4 +113,13 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
     listDomains: (signal) =>
       collect('/domains', graphDomainSchema, { what: 'the domains', permission: 'Domain.Read.All', clientId }, signal),
   };
+}
+
+/** The origin of a link, or undefined when it is not a URL (a garbled answer, not a crash). */
+function originOf(link: string): string | undefined {
+  try {
+    return new URL(link).origin;
+  } catch {
+    return undefined;
+  }
 }

@@ -109,6 +109,20 @@ describe('Graph adapter against the lab', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('reports a next-page link that is not a URL as a garbled answer, not a crash', async () => {
+    lab.inject({
+      service: 'graph',
+      match: '/users',
+      kind: 'status',
+      status: 200,
+      body: JSON.stringify({ value: [], '@odata.nextLink': '::not a url' }),
+      times: 1,
+    });
+    const error = await failure(graph.listUsers());
+    expect(error.code).toBe('GarbledResponse');
+    expect(error.message).toContain('a next-page link to another host');
+  });
+
   it('maps 5xx, garbled bodies, timeouts and dropped connections to coded errors', async () => {
     lab.inject({ service: 'graph', match: '/v1.0/domains', kind: 'status', status: 503, times: 1 });
     expect((await failure(graph.listDomains())).code).toBe('AdapterUnavailable');
