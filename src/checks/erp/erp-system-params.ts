@@ -89,10 +89,9 @@ export const erpSystemParamsCheck = defineCheck({
     }
 
     const observed = { 'web.base.url': baseUrl, 'web.base.url.freeze': freeze, ...observedCatchall };
-    const expected =
-      usesParams
-        ? { 'web.base.url': publicUrl, 'web.base.url.freeze': 'True', 'mail.catchall.domain': domain, 'mail.catchall.alias': local }
-        : { 'web.base.url': publicUrl, 'web.base.url.freeze': 'True', 'mail.alias.domain': { name: domain, catchall_alias: local } };
+    const expected = usesParams
+      ? { 'web.base.url': publicUrl, 'web.base.url.freeze': 'True', 'mail.catchall.domain': domain, 'mail.catchall.alias': local }
+      : { 'web.base.url': publicUrl, 'web.base.url.freeze': 'True', 'mail.alias.domain': { name: domain, catchall_alias: local } };
     const resource = { kind: 'ir.config_parameter', name: 'web.base.url' };
     if (problems.length === 0) {
       return {
