@@ -4,7 +4,6 @@
  * carry ESC/OSC sequences that recolour, retitle or rewrite a terminal. Newlines and tabs are kept;
  * every other C0/C1 control and DEL becomes a visible escape (`\x1b` → `\u001b`).
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 export function neutraliseControls(text: string): string {
