@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx's loader, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
-
-register();
+// Runs the compiled CLI (dist/, built by `npm run build`; `npm install` builds it through `prepare`).
+// Development and tests run the sources through tsx instead (`npm run mailsetup`).
 process.env.MAILSETUP_CLI_ENTRY = '1';
-await import('../src/cli.ts');
+await import('../dist/src/cli.js');
