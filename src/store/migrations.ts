@@ -31,4 +31,36 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'fix plans and the append-only audit log',
+    sql: `
+      CREATE TABLE IF NOT EXISTS plans (
+        id         TEXT PRIMARY KEY,
+        tenant     TEXT NOT NULL,
+        check_id   TEXT NOT NULL,
+        target     TEXT NOT NULL,
+        state      TEXT NOT NULL,
+        body       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- One open plan per target: the store refuses a second even if two requests race.
+      CREATE UNIQUE INDEX IF NOT EXISTS plans_open_target ON plans (tenant, target) WHERE state IN ('pending', 'approved', 'applying');
+      CREATE TABLE IF NOT EXISTS audit (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        tenant   TEXT NOT NULL,
+        check_id TEXT,
+        plan_id  TEXT,
+        actor    TEXT,
+        details  TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS audit_tenant ON audit (tenant, id);
+      CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    `,
+  },
 ];

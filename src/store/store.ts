@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { MailsetupError } from '../errors.js';
 import type { Message } from '../render/message.js';
+import { AuditLog } from './audit.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { PlanStore } from './plans.js';
 
 /** A chat platform's handle on a conversation, kept so the bot can post there later (alerts). */
 export interface ConversationRefRecord {
@@ -48,10 +50,17 @@ export class Store implements ChatStore {
   readonly #db: Database.Database;
   readonly #now: () => Date;
 
+  /** The append-only audit log (plans, watch pauses, alert acks). */
+  readonly audit: AuditLog;
+  /** Fix plans and their state machine. */
+  readonly plans: PlanStore;
+
   private constructor(db: Database.Database, path: string, now: () => Date) {
     this.#db = db;
     this.path = path;
     this.#now = now;
+    this.audit = new AuditLog(db, now);
+    this.plans = new PlanStore(db, this.audit, now);
   }
 
   /**
