@@ -118,7 +118,7 @@ export class PlanStore {
   beginApply(id: string): PlanRecord | undefined {
     return this.#tx(() => {
       const plan = this.get(id);
-      if (!plan || plan.state !== 'approved') return undefined;
+      if (plan?.state !== 'approved') return undefined;
       this.#write(plan, 'applying');
       this.#log('applying', plan, undefined, { calls: plan.calls });
       return plan;
@@ -129,7 +129,7 @@ export class PlanStore {
   markStale(id: string, whatChanged: string): PlanRecord | undefined {
     return this.#tx(() => {
       const plan = this.get(id);
-      if (!plan || plan.state !== 'approved') return undefined;
+      if (plan?.state !== 'approved') return undefined;
       plan.reason = whatChanged;
       this.#write(plan, 'stale');
       this.#log('stale', plan, undefined, { reason: whatChanged });
@@ -150,7 +150,7 @@ export class PlanStore {
   finish(id: string): PlanRecord | undefined {
     return this.#tx(() => {
       const plan = this.get(id);
-      if (!plan || plan.state !== 'applying') return undefined;
+      if (plan?.state !== 'applying') return undefined;
       const ok = plan.callLog.filter((c) => c.state === 'ok').length;
       const state: PlanState = ok === plan.calls.length ? 'applied' : ok === 0 ? 'failed' : 'partial';
       const failed = plan.callLog.find((c) => c.state === 'failed');
@@ -235,7 +235,7 @@ export class PlanStore {
   #updateCall(id: string, record: CallRecord): void {
     this.#tx(() => {
       const plan = this.get(id);
-      if (!plan || plan.state !== 'applying') return;
+      if (plan?.state !== 'applying') return;
       plan.callLog = [...plan.callLog.filter((c) => c.index !== record.index), record].sort((a, b) => a.index - b.index);
       this.#write(plan, plan.state);
     });
