@@ -10,6 +10,7 @@ import type { ChatStore } from '../../store/store.js';
 import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, runChatCommand, workingMessage } from '../front-end.js';
 import { boltLogger } from './bolt-logger.js';
 import { homeView } from './home.js';
+import { SignedRequestReceiver } from './signed-request-receiver.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
 import { replyEphemeral, SlackReply } from './slack-reply.js';
 
@@ -67,7 +68,7 @@ export class SlackBot {
       // Bolt's default retries for 30 minutes; a chat reply that late is worse than a sentence now.
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     };
-    this.#receiver = options.receiver ?? buildReceiver(slack, clientOptions, logger);
+    this.#receiver = options.receiver ?? buildReceiver(slack, clientOptions, logger, this.#logger);
     this.app = new App({
       token: slack.botToken.reveal(),
       receiver: this.#receiver,
@@ -218,18 +219,23 @@ export class SlackBot {
   }
 }
 
-function buildReceiver(slack: SlackConfig, clientOptions: { slackApiUrl: string }, logger: ReturnType<typeof boltLogger>): Receiver {
+function buildReceiver(
+  slack: SlackConfig,
+  clientOptions: { slackApiUrl: string },
+  logger: ReturnType<typeof boltLogger>,
+  ourLogger: Logger,
+): Receiver {
   if (slack.mode === 'http') {
     if (!slack.signingSecret) {
       throw new MailsetupError('ConfigInvalid', 'Slack HTTP mode needs the signing secret.', {
         hint: 'Set SLACK_SIGNING_SECRET (Basic Information → App Credentials), or use Socket Mode.',
       });
     }
-    return new HTTPReceiver({
+    return new SignedRequestReceiver({
       signingSecret: slack.signingSecret.reveal(),
-      endpoints: SLACK_EVENTS_PATH,
-      logger,
-      processBeforeResponse: false,
+      endpoints: [SLACK_EVENTS_PATH],
+      boltLogger: logger,
+      logger: ourLogger,
     });
   }
   if (!slack.appToken) {
