@@ -13,6 +13,7 @@ import { homeView } from './home.js';
 import { SignedRequestReceiver } from './signed-request-receiver.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
 import { replyEphemeral, SlackReply } from './slack-reply.js';
+import { keepReconnecting, SOCKET_MODE_ATTEMPT_LINES, type SocketBackoff, socketModeReceiver } from './socket-mode.js';
 
 export interface SlackBotOptions {
   config: Pick<MailsetupConfig, 'slack' | 'services'>;
@@ -29,6 +30,8 @@ export interface SlackBotOptions {
   updateIntervalMs?: number;
   /** When nothing was posted this long after a command, a "working on it" message is. */
   placeholderAfterMs?: number;
+  /** Socket Mode: the wait between attempts to reach Slack (by default 1 s doubling to 60 s). */
+  socketBackoff?: SocketBackoff;
 }
 
 /** The endpoint Slack posts slash commands, interactivity and events to in HTTP mode. */
@@ -68,7 +71,14 @@ export class SlackBot {
       // Bolt's default retries for 30 minutes; a chat reply that late is worse than a sentence now.
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     };
-    this.#receiver = options.receiver ?? buildReceiver(slack, clientOptions, logger, this.#logger);
+    this.#receiver =
+      options.receiver ??
+      buildReceiver(slack, {
+        apiUrl: options.config.services.slackApiUrl,
+        logger: this.#logger,
+        stopping: this.#abort.signal,
+        backoff: options.socketBackoff,
+      });
     this.app = new App({
       token: slack.botToken.reveal(),
       receiver: this.#receiver,
@@ -104,6 +114,7 @@ export class SlackBot {
       }
       await this.app.start();
       this.#started = true;
+      if (this.#receiver instanceof SocketModeReceiver) keepReconnecting(this.#receiver);
       this.#logger.info({ mode: this.#receiver instanceof SocketModeReceiver ? 'socket' : 'custom' }, 'Slack front end connected');
       return {};
     } catch (error) {
@@ -221,9 +232,7 @@ export class SlackBot {
 
 function buildReceiver(
   slack: SlackConfig,
-  clientOptions: { slackApiUrl: string },
-  logger: ReturnType<typeof boltLogger>,
-  ourLogger: Logger,
+  options: { apiUrl: string; logger: Logger; stopping: AbortSignal; backoff?: SocketBackoff },
 ): Receiver {
   if (slack.mode === 'http') {
     if (!slack.signingSecret) {
@@ -234,8 +243,8 @@ function buildReceiver(
     return new SignedRequestReceiver({
       signingSecret: slack.signingSecret.reveal(),
       endpoints: [SLACK_EVENTS_PATH],
-      boltLogger: logger,
-      logger: ourLogger,
+      boltLogger: boltLogger(options.logger),
+      logger: options.logger,
     });
   }
   if (!slack.appToken) {
@@ -243,10 +252,12 @@ function buildReceiver(
       hint: 'Create one with the connections:write scope (Basic Information → App-Level Tokens) and set SLACK_APP_TOKEN, or set slack.mode to http.',
     });
   }
-  return new SocketModeReceiver({
+  return socketModeReceiver({
     appToken: slack.appToken.reveal(),
-    logger,
-    // The only way to give the Socket Mode client our API URL (apps.connections.open) — the lab's fake, or Slack.
-    installerOptions: { clientOptions },
+    apiUrl: options.apiUrl,
+    boltLogger: boltLogger(options.logger, { demote: SOCKET_MODE_ATTEMPT_LINES }),
+    logger: options.logger,
+    stopping: options.stopping,
+    backoff: options.backoff,
   });
 }

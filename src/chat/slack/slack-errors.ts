@@ -19,7 +19,6 @@ export function cannotPostHere(error: unknown): boolean {
  */
 export function slackStartError(error: unknown, what: 'bot token' | 'app-level token', apiUrl: string): MailsetupError {
   const code = slackErrorCode(error);
-  const env = what === 'bot token' ? 'SLACK_BOT_TOKEN (xoxb-…)' : 'SLACK_APP_TOKEN (xapp-…, with the connections:write scope)';
   if (
     code === 'invalid_auth' ||
     code === 'not_authed' ||
@@ -28,7 +27,7 @@ export function slackStartError(error: unknown, what: 'bot token' | 'app-level t
     code === 'not_allowed_token_type'
   ) {
     return new MailsetupError('AuthFailed', `Slack refused the ${what} (${code}).`, {
-      hint: `Check ${env} or the slack section of the config.`,
+      hint: refusedTokenHint(what, code),
       source: 'slack',
     });
   }
@@ -43,4 +42,17 @@ export function slackStartError(error: unknown, what: 'bot token' | 'app-level t
     source: 'slack',
     cause: error,
   });
+}
+
+function refusedTokenHint(what: 'bot token' | 'app-level token', code: string): string {
+  if (what === 'bot token') {
+    return "Set SLACK_BOT_TOKEN (or slack.botToken) to the Bot User OAuth Token (xoxb-…) under OAuth & Permissions in the Slack app's settings.";
+  }
+  const kind =
+    code === 'not_allowed_token_type'
+      ? 'The token given is not an app-level token (a bot token xoxb-… perhaps). '
+      : code === 'account_inactive'
+        ? 'The token belongs to a deactivated app or workspace. '
+        : '';
+  return `${kind}Set SLACK_APP_TOKEN (or slack.appToken) to an app-level token (xapp-…) with the connections:write scope: make one under Basic Information → App-Level Tokens in the Slack app's settings.`;
 }
