@@ -94,6 +94,8 @@ export interface FakeSocketMode {
    * open connection; the client closes it and opens a new one.
    */
   disconnect(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
+  /** A firewall that lets the Web API through but not WebSockets: upgrades are cut off. */
+  blockWebSockets: boolean;
   /** Number of open Socket Mode connections. */
   readonly connections: number;
 }
@@ -287,14 +289,18 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
 
   // Socket Mode: the WebSocket Bolt's SocketModeClient opens with the URL from apps.connections.open.
   const wss = new WebSocket.Server({ noServer: true });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', (req: IncomingMessage, raw: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const ticket = url.searchParams.get('ticket') ?? '';
-    if (url.pathname !== '/link/' || !tickets.delete(ticket)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    if (socket.blockWebSockets) {
+      raw.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket as never, head, (ws) => {
+    if (url.pathname !== '/link/' || !tickets.delete(ticket)) {
+      raw.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, raw as never, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
@@ -331,6 +337,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
 
   const socket: FakeSocketMode = {
     acks,
+    blockWebSockets: false,
     disconnect(reason = 'refresh_requested') {
       for (const ws of sockets) {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-lab' } }));

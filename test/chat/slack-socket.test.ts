@@ -139,6 +139,18 @@ describe('Slack over Socket Mode (the default: outbound connection only)', () =>
     await expectRefusedAppToken('account_inactive');
   });
 
+  it('fails to start with a sentence when the WebSocket cannot be opened (a firewall that lets only HTTPS through)', async () => {
+    slack.socket.blockWebSockets = true;
+    bot = makeBot(statusHandler(healthyReport(), 10));
+    const error = await bot.start().then(
+      () => undefined,
+      (e: unknown) => e as { message: string; hint?: string },
+    );
+    expect(error?.message).toMatch(/^Slack Socket Mode could not open its WebSocket connection \(.+\)\.$/);
+    expect(error?.message).not.toContain('undefined');
+    expect(error?.hint).toMatch(/wss-primary\.slack\.com/);
+  });
+
   it('retries a Slack it cannot reach with backoff, logging the outage once and the connection once', async () => {
     traffic.faults.push({ service: 'slack', match: 'apps.connections.open', kind: 'close', times: 4 });
     bot = makeBot(statusHandler(healthyReport(), 10));

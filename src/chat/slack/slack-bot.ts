@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Actor } from '../../commands/context.js';
 import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
@@ -13,7 +13,7 @@ import { homeView } from './home.js';
 import { SignedRequestReceiver } from './signed-request-receiver.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
 import { replyEphemeral, SlackReply } from './slack-reply.js';
-import { keepReconnecting, SOCKET_MODE_ATTEMPT_LINES, type SocketBackoff, socketModeReceiver } from './socket-mode.js';
+import { SlackSocketMode, SOCKET_MODE_ATTEMPT_LINES, type SocketBackoff } from './socket-mode.js';
 
 export interface SlackBotOptions {
   config: Pick<MailsetupConfig, 'slack' | 'services'>;
@@ -50,6 +50,7 @@ export class SlackBot {
   readonly #slack: SlackConfig;
   readonly #logger: Logger;
   readonly #receiver: Receiver;
+  readonly #socketMode: SlackSocketMode | undefined;
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #started = false;
@@ -71,14 +72,16 @@ export class SlackBot {
       // Bolt's default retries for 30 minutes; a chat reply that late is worse than a sentence now.
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     };
-    this.#receiver =
-      options.receiver ??
-      buildReceiver(slack, {
-        apiUrl: options.config.services.slackApiUrl,
-        logger: this.#logger,
-        stopping: this.#abort.signal,
-        backoff: options.socketBackoff,
-      });
+    const built = options.receiver
+      ? { receiver: options.receiver }
+      : buildReceiver(slack, {
+          apiUrl: options.config.services.slackApiUrl,
+          logger: this.#logger,
+          stopping: this.#abort.signal,
+          backoff: options.socketBackoff,
+        });
+    this.#receiver = built.receiver;
+    this.#socketMode = built.socketMode;
     this.app = new App({
       token: slack.botToken.reveal(),
       receiver: this.#receiver,
@@ -114,12 +117,14 @@ export class SlackBot {
       }
       await this.app.start();
       this.#started = true;
-      if (this.#receiver instanceof SocketModeReceiver) keepReconnecting(this.#receiver);
-      this.#logger.info({ mode: this.#receiver instanceof SocketModeReceiver ? 'socket' : 'custom' }, 'Slack front end connected');
+      this.#socketMode?.connected();
+      this.#logger.info({ mode: this.#socketMode ? 'socket' : 'custom' }, 'Slack front end connected');
       return {};
     } catch (error) {
       if (error instanceof MailsetupError) throw error;
-      throw slackStartError(error, this.#receiver instanceof SocketModeReceiver ? 'app-level token' : 'bot token', apiUrl);
+      if (!this.#socketMode) throw slackStartError(error, 'bot token', apiUrl);
+      // socket-mode rejects without a reason when the WebSocket closed before Slack's hello.
+      throw slackStartError(error ?? this.#socketMode.webSocketError, 'app-level token', apiUrl);
     }
   }
 
@@ -233,26 +238,27 @@ export class SlackBot {
 function buildReceiver(
   slack: SlackConfig,
   options: { apiUrl: string; logger: Logger; stopping: AbortSignal; backoff?: SocketBackoff },
-): Receiver {
+): { receiver: Receiver; socketMode?: SlackSocketMode } {
   if (slack.mode === 'http') {
     if (!slack.signingSecret) {
       throw new MailsetupError('ConfigInvalid', 'Slack HTTP mode needs the signing secret.', {
         hint: 'Set SLACK_SIGNING_SECRET (Basic Information → App Credentials), or use Socket Mode.',
       });
     }
-    return new SignedRequestReceiver({
+    const receiver = new SignedRequestReceiver({
       signingSecret: slack.signingSecret.reveal(),
       endpoints: [SLACK_EVENTS_PATH],
       boltLogger: boltLogger(options.logger),
       logger: options.logger,
     });
+    return { receiver };
   }
   if (!slack.appToken) {
     throw new MailsetupError('ConfigInvalid', 'Slack Socket Mode needs an app-level token.', {
       hint: 'Create one with the connections:write scope (Basic Information → App-Level Tokens) and set SLACK_APP_TOKEN, or set slack.mode to http.',
     });
   }
-  return socketModeReceiver({
+  const socketMode = new SlackSocketMode({
     appToken: slack.appToken.reveal(),
     apiUrl: options.apiUrl,
     boltLogger: boltLogger(options.logger, { demote: SOCKET_MODE_ATTEMPT_LINES }),
@@ -260,4 +266,5 @@ function buildReceiver(
     stopping: options.stopping,
     backoff: options.backoff,
   });
+  return { receiver: socketMode.receiver, socketMode };
 }

@@ -37,6 +37,16 @@ export function slackStartError(error: unknown, what: 'bot token' | 'app-level t
       source: 'slack',
     });
   const reason = redact(error instanceof Error ? error.message : String(error));
+  if (what === 'app-level token') {
+    // apps.connections.open is retried until it answers; what fails here is the WebSocket it handed out.
+    // undici's WebSocket reports a failed handshake with an empty message.
+    const said = reason.split('\n')[0] || 'the handshake did not complete';
+    return new MailsetupError('AdapterUnavailable', `Slack Socket Mode could not open its WebSocket connection (${said}).`, {
+      hint: 'Allow outbound WebSocket connections (wss://, port 443) to wss-primary.slack.com and wss-backup.slack.com through the proxy or firewall, or set slack.mode to http.',
+      source: 'slack',
+      cause: error,
+    });
+  }
   return new MailsetupError('AdapterUnavailable', `The Slack API at ${apiUrl} cannot be reached (${reason.split('\n')[0]}).`, {
     hint: 'Check the network path to Slack (a proxy or firewall) and services.slackApiUrl.',
     source: 'slack',

@@ -40,5 +40,6 @@ function failureReason(error: unknown): string {
   if (typeof e?.statusCode === 'number') return `HTTP ${e.statusCode}`;
   const code = e?.original?.cause?.code;
   if (code) return code;
-  return redact(e?.original?.message ?? e?.message ?? String(error)).split('\n')[0] ?? 'unknown error';
+  // undici's WebSocket reports a failed handshake with an empty message.
+  return redact(e?.original?.message || e?.message || '').split('\n')[0] || 'the WebSocket handshake did not complete';
 }

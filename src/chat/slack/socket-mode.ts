@@ -38,36 +38,52 @@ export interface SocketModeOptions {
  *   logs once per change. (@slack/web-api hands `retryConfig` to p-retry 4, which also takes
  *   `onFailedAttempt`; throwing there ends the retries, as stopping the bot does.)
  */
-export function socketModeReceiver(options: SocketModeOptions): SocketModeReceiver {
-  const backoff = options.backoff ?? DEFAULT_SOCKET_BACKOFF;
-  const log = new SocketConnectionLog(options.logger);
-  const retryConfig: webApi.RetryOptions & { onFailedAttempt(error: Error): void } = {
-    forever: true,
-    factor: 2,
-    randomize: true,
-    minTimeout: backoff.minTimeoutMs,
-    maxTimeout: backoff.maxTimeoutMs,
-    onFailedAttempt: (error) => {
-      if (options.stopping.aborted) throw error;
-      log.failed(error);
-    },
-  };
-  const receiver = new SocketModeReceiver({
-    appToken: options.appToken,
-    logger: options.boltLogger,
-    autoReconnectEnabled: false,
-    // The only way to give the Socket Mode client our API URL (apps.connections.open) — the lab's fake, or Slack.
-    installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, timeout: 10_000, retryConfig } },
-  });
-  receiver.client.on('connected', () => log.connected());
-  receiver.client.on('reconnecting', () => log.reconnecting());
-  receiver.client.on('error', (error: unknown) => log.failed(error));
-  return receiver;
-}
+export class SlackSocketMode {
+  readonly receiver: SocketModeReceiver;
+  #connected = false;
+  #webSocketError: unknown;
 
-/** After the first connection: from now on a dropped connection is reopened (Slack drops them routinely). */
-export function keepReconnecting(receiver: SocketModeReceiver): void {
-  // The field the `autoReconnectEnabled` option sets, read at every disconnect (socket-mode 3.1);
-  // `private` in its .d.ts only. The reconnect test in test/chat/slack-socket.test.ts guards it.
-  (receiver.client as unknown as { autoReconnectEnabled: boolean }).autoReconnectEnabled = true;
+  constructor(options: SocketModeOptions) {
+    const backoff = options.backoff ?? DEFAULT_SOCKET_BACKOFF;
+    const log = new SocketConnectionLog(options.logger);
+    const retryConfig: webApi.RetryOptions & { onFailedAttempt(error: Error): void } = {
+      forever: true,
+      factor: 2,
+      randomize: true,
+      minTimeout: backoff.minTimeoutMs,
+      maxTimeout: backoff.maxTimeoutMs,
+      onFailedAttempt: (error) => {
+        if (options.stopping.aborted) throw error;
+        log.failed(error);
+      },
+    };
+    this.receiver = new SocketModeReceiver({
+      appToken: options.appToken,
+      logger: options.boltLogger,
+      autoReconnectEnabled: false,
+      // The only way to give the Socket Mode client our API URL (apps.connections.open) — the lab's fake, or Slack.
+      installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, timeout: 10_000, retryConfig } },
+    });
+    const client = this.receiver.client;
+    client.on('connected', () => log.connected());
+    client.on('reconnecting', () => log.reconnecting());
+    client.on('error', (error: unknown) => {
+      // Before the first connection the error ends the start (and the bot says why); after, it is retried.
+      if (this.#connected) log.failed(error);
+      else this.#webSocketError = error;
+    });
+  }
+
+  /** Why the WebSocket could not be opened at start, when that is what failed. */
+  get webSocketError(): unknown {
+    return this.#webSocketError;
+  }
+
+  /** After the first connection: from now on a dropped connection is reopened (Slack drops them routinely). */
+  connected(): void {
+    this.#connected = true;
+    // The field the `autoReconnectEnabled` option sets, read at every disconnect (socket-mode 3.1);
+    // `private` in its .d.ts only. The reconnect test in test/chat/slack-socket.test.ts guards it.
+    (this.receiver.client as unknown as { autoReconnectEnabled: boolean }).autoReconnectEnabled = true;
+  }
 }
