@@ -163,6 +163,21 @@ describe('Slack over Socket Mode (the default: outbound connection only)', () =>
     expect(logLines.filter((line) => line.includes('Slack Socket Mode connected again'))).toHaveLength(1);
   });
 
+  it('stops cleanly while it is still retrying an unreachable Slack', async () => {
+    traffic.faults.push({ service: 'slack', match: 'apps.connections.open', kind: 'close' });
+    bot = makeBot(statusHandler(healthyReport(), 10));
+    const starting = bot.start().then(
+      () => 'connected',
+      (e: unknown) => (e as Error).message,
+    );
+    await waitFor(() => traffic.requests.filter((r) => r.key === 'POST /api/apps.connections.open').length >= 2, 3000, 'a retry');
+    await bot.stop();
+    expect(await starting).toBe('The Slack front end was stopped before it could connect.');
+    const attempts = traffic.requests.filter((r) => r.key === 'POST /api/apps.connections.open').length;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(traffic.requests.filter((r) => r.key === 'POST /api/apps.connections.open')).toHaveLength(attempts);
+  });
+
   it('reopens a connection Slack recycles, logging the loss and the outage once each', async () => {
     const handler = statusHandler(healthyReport(), 10);
     bot = makeBot(handler);

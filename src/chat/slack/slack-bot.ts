@@ -123,6 +123,9 @@ export class SlackBot {
     } catch (error) {
       if (error instanceof MailsetupError) throw error;
       if (!this.#socketMode) throw slackStartError(error, 'bot token', apiUrl);
+      if (this.#abort.signal.aborted) {
+        throw new MailsetupError('AdapterUnavailable', 'The Slack front end was stopped before it could connect.', { source: 'slack' });
+      }
       // socket-mode rejects without a reason when the WebSocket closed before Slack's hello.
       throw slackStartError(error ?? this.#socketMode.webSocketError, 'app-level token', apiUrl);
     }
@@ -131,6 +134,8 @@ export class SlackBot {
   /** Disconnects, cancels running commands and waits (briefly) for their last message. */
   async stop(): Promise<void> {
     this.#abort.abort();
+    // Still connecting (Slack unreachable, retrying): end the Socket Mode client's attempts too.
+    if (!this.#started) await this.#socketMode?.receiver.stop().catch(() => {});
     if (this.#started) {
       this.#started = false;
       await this.app
