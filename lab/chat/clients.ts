@@ -43,6 +43,14 @@ export interface SignedPostOptions {
   timestamp?: number;
   /** Defaults to the lab's signing secret; give another to test a bad signature. */
   signingSecret?: string;
+  /** Slack's own redelivery of an event it thinks was lost: `X-Slack-Retry-Num` (and a reason). */
+  retryNum?: number;
+}
+
+/** A signed request as Slack sends it: the raw body and its headers, to post (and post again). */
+export interface SignedSlackRequest {
+  body: string;
+  headers: Record<string, string>;
 }
 
 export interface PostResult {
@@ -59,8 +67,13 @@ export async function postSlashCommand(
   command: SlashCommandOptions,
   options: SignedPostOptions = {},
 ): Promise<PostResult> {
+  return postSigned(url, signedSlashCommand(slack, command, options));
+}
+
+/** A signed slash command, built once so that the very same request can be delivered twice. */
+export function signedSlashCommand(slack: FakeSlack, command: SlashCommandOptions, options: SignedPostOptions = {}): SignedSlackRequest {
   const body = new URLSearchParams(slashCommandPayload(slack, command)).toString();
-  return signedPost(url, body, 'application/x-www-form-urlencoded', slack, options);
+  return signRequest(body, 'application/x-www-form-urlencoded', slack, options);
 }
 
 /** Posts a signed interactivity payload (`payload=<json>`, e.g. a block_actions click). */
@@ -94,24 +107,28 @@ export async function postEvent(
   return signedPost(url, body, 'application/json', slack, options);
 }
 
-async function signedPost(
-  url: string,
-  body: string,
-  contentType: string,
-  slack: FakeSlack,
-  options: SignedPostOptions,
-): Promise<PostResult> {
+function signedPost(url: string, body: string, contentType: string, slack: FakeSlack, options: SignedPostOptions): Promise<PostResult> {
+  return postSigned(url, signRequest(body, contentType, slack, options));
+}
+
+function signRequest(body: string, contentType: string, slack: FakeSlack, options: SignedPostOptions): SignedSlackRequest {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    'Content-Type': contentType,
+    'X-Slack-Request-Timestamp': String(timestamp),
+    'X-Slack-Signature': slackSignature(options.signingSecret ?? slack.identity.signingSecret, timestamp, body),
+  };
+  if (options.retryNum !== undefined) {
+    headers['X-Slack-Retry-Num'] = String(options.retryNum);
+    headers['X-Slack-Retry-Reason'] = 'http_timeout';
+  }
+  return { body, headers };
+}
+
+/** Posts a signed request (again, if it was posted before: a replay). */
+export async function postSigned(url: string, request: SignedSlackRequest): Promise<PostResult> {
   const started = performance.now();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': contentType,
-      'X-Slack-Request-Timestamp': String(timestamp),
-      'X-Slack-Signature': slackSignature(options.signingSecret ?? slack.identity.signingSecret, timestamp, body),
-    },
-    body,
-  });
+  const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
   const text = await response.text();
   return { status: response.status, body: text, ms: performance.now() - started };
 }

@@ -66,6 +66,13 @@ export interface FakeSlack {
   responses: ResponseUrlPost[];
   /** Channels where the bot is not a member: `chat.postMessage` answers `not_in_channel`. */
   channelsWithoutBot: Set<string>;
+  /**
+   * Tokens Slack refuses with a given error, whatever the method: `account_inactive` (the app or
+   * workspace was deactivated), `token_revoked`, `invalid_auth`. Unknown tokens are `invalid_auth`
+   * anyway, and a token of the wrong kind for a method (a bot token for `apps.connections.open`) is
+   * `not_allowed_token_type`, as Slack answers.
+   */
+  refusedTokens: Map<string, 'account_inactive' | 'token_revoked' | 'invalid_auth'>;
   /** A fresh `response_url` (usable 5 times, as Slack's). */
   responseUrl(): string;
   /** Socket Mode: the bot's live connections and a way to deliver envelopes to them. */
@@ -82,6 +89,13 @@ export interface FakeSocketMode {
    */
   send(type: 'slash_commands' | 'interactive' | 'events_api', payload: unknown, options?: { timeoutMs?: number }): Promise<SocketAck>;
   acks: SocketAck[];
+  /**
+   * What Slack does when it recycles a connection: sends `{type: 'disconnect', reason}` on every
+   * open connection; the client closes it and opens a new one.
+   */
+  disconnect(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
+  /** A firewall that lets the Web API through but not WebSockets: upgrades are cut off. */
+  blockWebSockets: boolean;
   /** Number of open Socket Mode connections. */
   readonly connections: number;
 }
@@ -116,6 +130,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
   const responses: ResponseUrlPost[] = [];
   const responseUses = new Map<string, number>();
   const channelsWithoutBot = new Set<string>();
+  const refusedTokens: FakeSlack['refusedTokens'] = new Map();
   const tickets = new Set<string>();
   const acks: SocketAck[] = [];
   const pendingAcks = new Map<string, (ack: SocketAck) => void>();
@@ -245,6 +260,8 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     const impl = methods[method];
     if (!impl) return sendJson(res, 200, { ok: false, error: 'unknown_method' });
     if (!token) return sendJson(res, 200, { ok: false, error: 'not_authed' });
+    const refusal = refusedTokens.get(token);
+    if (refusal) return sendJson(res, 200, { ok: false, error: refusal });
     const kind = token === identity.botToken ? 'bot' : token === identity.appToken ? 'app' : undefined;
     if (!kind) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
     if (appTokenMethods.has(method) !== (kind === 'app')) return sendJson(res, 200, { ok: false, error: 'not_allowed_token_type' });
@@ -272,14 +289,18 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
 
   // Socket Mode: the WebSocket Bolt's SocketModeClient opens with the URL from apps.connections.open.
   const wss = new WebSocket.Server({ noServer: true });
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', (req: IncomingMessage, raw: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const ticket = url.searchParams.get('ticket') ?? '';
-    if (url.pathname !== '/link/' || !tickets.delete(ticket)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+    if (socket.blockWebSockets) {
+      raw.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket as never, head, (ws) => {
+    if (url.pathname !== '/link/' || !tickets.delete(ticket)) {
+      raw.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, raw as never, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
@@ -316,6 +337,12 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
 
   const socket: FakeSocketMode = {
     acks,
+    blockWebSockets: false,
+    disconnect(reason = 'refresh_requested') {
+      for (const ws of sockets) {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-lab' } }));
+      }
+    },
     get connections() {
       return sockets.size;
     },
@@ -356,6 +383,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     views,
     responses,
     channelsWithoutBot,
+    refusedTokens,
     responseUrl() {
       const id = randomUUID();
       responseUses.set(id, 0);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appHomeOpenedEvent, postEvent, postSlashCommand } from '../../lab/chat/clients.js';
+import { appHomeOpenedEvent, postEvent, postSigned, postSlashCommand, signedSlashCommand } from '../../lab/chat/clients.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
 import type { ServicesConfig } from '../../src/config/schema.js';
@@ -17,8 +17,11 @@ describe('Slack over HTTP (signed requests to /slack/events)', () => {
   const report = connectorIpMissingReport();
   const final = reportToMessage(report);
 
+  let logLines: string[] = [];
+
   async function startBot(handler: ReturnType<typeof statusHandler>) {
-    const { logger } = captureLogger();
+    const { logger, lines } = captureLogger();
+    logLines = lines;
     bot = new SlackBot({
       config: {
         slack: {
@@ -129,5 +132,65 @@ describe('Slack over HTTP (signed requests to /slack/events)', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(handler.calls).toHaveLength(0);
     expect(slack.calls.filter((c) => c.method.startsWith('chat.'))).toHaveLength(0);
+  });
+
+  it('refuses a timestamp more than 5 minutes in the future with 401, and runs nothing', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler);
+
+    const ahead = await postSlashCommand(url, slack, { text: 'status' }, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 });
+    expect(ahead.status).toBe(401);
+    // Within the window either way is accepted: a clock a little fast is not an attack.
+    const slightlyAhead = await postSlashCommand(url, slack, { text: 'help' }, { timestamp: Math.floor(Date.now() / 1000) + 60 });
+    expect(slightlyAhead.status).toBe(200);
+
+    await waitFor(() => handler.calls.length === 1, 3000, 'the accepted command');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.calls.map((c) => c.text)).toEqual(['help']);
+  });
+
+  it('runs the same signed request once when it is delivered twice', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler);
+
+    const request = signedSlashCommand(slack, { text: 'status' });
+    const first = await postSigned(url, request);
+    expect(first.status).toBe(200);
+    const replayed = await postSigned(url, request);
+    expect(replayed.status).toBe(401);
+
+    await waitFor(() => handler.calls.length === 1 && handler.calls[0]?.finishedAt, 3000, 'the first delivery to run');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.calls).toHaveLength(1);
+    expect(logLines.join('')).toContain('replayed');
+  });
+
+  it("acknowledges Slack's own retry of an event (X-Slack-Retry-Num) without running it again", async () => {
+    await startBot(statusHandler(report, 10));
+
+    const first = await postEvent(url, slack, appHomeOpenedEvent('U0LABBOB01'));
+    expect(first.status).toBe(200);
+    await waitFor(() => slack.views[0], 3000, 'views.publish');
+    const retry = await postEvent(url, slack, appHomeOpenedEvent('U0LABBOB01'), { retryNum: 1 });
+    expect(retry.status).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(slack.views).toHaveLength(1);
+  });
+
+  it('refuses a request over 64 KB with 413 before reading it as a command', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler);
+
+    const large = await postSlashCommand(url, slack, { text: `check ${'x'.repeat(70 * 1024)}` });
+    expect(large.status).toBe(413);
+    // Just under the limit is still a command.
+    const fits = await postSlashCommand(url, slack, { text: `check ${'x'.repeat(60 * 1024)}` });
+    expect(fits.status).toBe(200);
+
+    await waitFor(() => handler.calls.length === 1, 3000, 'the command that fits');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.calls).toHaveLength(1);
+    expect(handler.calls[0]?.text.length).toBeLessThan(64 * 1024);
   });
 });

@@ -1,3 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { AuthenticationConstants, type BotFrameworkAuthentication } from 'botframework-connector';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB_TEAMS, postActivity, teamsActivity, teamsInstallActivity } from '../../lab/chat/clients.js';
 import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
@@ -19,8 +23,16 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
   const report = connectorIpMissingReport();
   const final = reportToMessage(report);
 
-  async function startBot(handler: ChatCommandHandler, secured = false, updateIntervalMs = 1000) {
-    const { logger } = captureLogger();
+  let logLines: string[] = [];
+
+  async function startBot(
+    handler: ChatCommandHandler,
+    secured = false,
+    updateIntervalMs = 1000,
+    authentication: BotFrameworkAuthentication | undefined = undefined,
+  ) {
+    const { logger, lines } = captureLogger();
+    logLines = lines;
     bot = new TeamsBot({
       config: secured
         ? {
@@ -32,7 +44,7 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
             },
           }
         : {},
-      authentication: secured ? undefined : anonymousTeamsAuthentication(),
+      authentication: authentication ?? (secured ? undefined : anonymousTeamsAuthentication()),
       handleCommand: handler,
       store,
       logger,
@@ -191,5 +203,96 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
     expect(handler.calls).toHaveLength(0);
     expect(connector.calls).toHaveLength(0);
     expect(store.conversationRefs()).toHaveLength(0);
+  });
+
+  it('answers an activity over the size limit with 413 and a JSON error, not a reset connection', async () => {
+    const handler = statusHandler(report, 10);
+    await startBot(handler);
+    const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text: `check ${'x'.repeat(600 * 1024)}` });
+
+    const response = await postActivity(url, activity);
+    expect(response.status).toBe(413);
+    const body = JSON.parse(response.body) as { error?: { code?: string; message?: string } };
+    expect(body.error?.message).toMatch(/larger than 512 KB/);
+    // Sent in chunks, without a Content-Length: refused as it arrives, still with an answer.
+    const text = JSON.stringify(activity);
+    const chunked = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < text.length; i += 64 * 1024) controller.enqueue(new TextEncoder().encode(text.slice(i, i + 64 * 1024)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(((await chunked.json()) as { error?: { message?: string } }).error?.message).toMatch(/larger than 512 KB/);
+
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handler.calls).toHaveLength(0);
+    // The bot still serves the next request.
+    const next = await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'help' }));
+    expect(next.status).toBe(200);
+  });
+
+  it("answers 503, and logs it, when Bot Framework's signing keys cannot be fetched", async () => {
+    const appId = '0d9c6a4e-3f1b-4c55-8a7e-5b2f1e9d7c31';
+    // Where the OpenID metadata should be, nothing listens (a port just closed); and a metadata host answering 503.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const failing = createServer((_req, res) => res.writeHead(503).end('Service Unavailable'));
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    const failingPort = (failing.address() as AddressInfo).port;
+    const token = `Bearer ${[
+      Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'lab-signing-key' })).toString('base64url'),
+      Buffer.from(
+        JSON.stringify({
+          iss: 'https://api.botframework.com',
+          aud: appId,
+          serviceurl: connector.serviceUrl,
+          exp: Math.floor(Date.now() / 1000) + 600,
+        }),
+      ).toString('base64url'),
+      Buffer.from('signature').toString('base64url'),
+    ].join('.')}`;
+    try {
+      for (const [n, metadataUrl] of [
+        [1, `http://127.0.0.1:${closedPort}/v1/.well-known/openidconfiguration`],
+        [2, `http://127.0.0.1:${failingPort}/v1/.well-known/openidconfiguration`],
+      ] as const) {
+        const handler = statusHandler(report, 10);
+        await bot?.stop();
+        await startBot(
+          handler,
+          false,
+          1000,
+          new ConfigurationBotFrameworkAuthentication({
+            MicrosoftAppId: appId,
+            MicrosoftAppPassword: 'lab-app-password-5f3c',
+            MicrosoftAppType: 'MultiTenant',
+            // Public-cloud values (as botbuilder's defaults): given one, botbuilder wants them all.
+            ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+            ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+            ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+            OAuthUrl: AuthenticationConstants.OAuthUrl,
+            ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+            // A fresh URL per bot: botframework-connector caches metadata per URL for the process.
+            ToBotFromChannelOpenIdMetadataUrl: `${metadataUrl}?test=${Date.now()}-${n}`,
+          }),
+        );
+        const response = await postActivity(url, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'status' }), token);
+        expect(response.status, metadataUrl).toBe(503);
+        expect(JSON.parse(response.body)).toMatchObject({ error: { message: expect.stringMatching(/signing keys/) } });
+        expect(response.body).not.toContain('lab-app-password');
+        expect(logLines.some((line) => line.includes('signing keys could not be fetched'))).toBe(true);
+        expect(handler.calls).toHaveLength(0);
+      }
+    } finally {
+      await new Promise((resolve) => failing.close(resolve));
+    }
   });
 });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver, type RespondFn, SocketModeReceiver, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Actor } from '../../commands/context.js';
 import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
@@ -10,8 +10,10 @@ import type { ChatStore } from '../../store/store.js';
 import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, runChatCommand, workingMessage } from '../front-end.js';
 import { boltLogger } from './bolt-logger.js';
 import { homeView } from './home.js';
+import { SignedRequestReceiver } from './signed-request-receiver.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
 import { replyEphemeral, SlackReply } from './slack-reply.js';
+import { SlackSocketMode, SOCKET_MODE_ATTEMPT_LINES, type SocketBackoff } from './socket-mode.js';
 
 export interface SlackBotOptions {
   config: Pick<MailsetupConfig, 'slack' | 'services'>;
@@ -28,6 +30,8 @@ export interface SlackBotOptions {
   updateIntervalMs?: number;
   /** When nothing was posted this long after a command, a "working on it" message is. */
   placeholderAfterMs?: number;
+  /** Socket Mode: the wait between attempts to reach Slack (by default 1 s doubling to 60 s). */
+  socketBackoff?: SocketBackoff;
 }
 
 /** The endpoint Slack posts slash commands, interactivity and events to in HTTP mode. */
@@ -46,6 +50,7 @@ export class SlackBot {
   readonly #slack: SlackConfig;
   readonly #logger: Logger;
   readonly #receiver: Receiver;
+  readonly #socketMode: SlackSocketMode | undefined;
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #started = false;
@@ -67,7 +72,16 @@ export class SlackBot {
       // Bolt's default retries for 30 minutes; a chat reply that late is worse than a sentence now.
       retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 },
     };
-    this.#receiver = options.receiver ?? buildReceiver(slack, clientOptions, logger);
+    const built = options.receiver
+      ? { receiver: options.receiver }
+      : buildReceiver(slack, {
+          apiUrl: options.config.services.slackApiUrl,
+          logger: this.#logger,
+          stopping: this.#abort.signal,
+          backoff: options.socketBackoff,
+        });
+    this.#receiver = built.receiver;
+    this.#socketMode = built.socketMode;
     this.app = new App({
       token: slack.botToken.reveal(),
       receiver: this.#receiver,
@@ -103,17 +117,25 @@ export class SlackBot {
       }
       await this.app.start();
       this.#started = true;
-      this.#logger.info({ mode: this.#receiver instanceof SocketModeReceiver ? 'socket' : 'custom' }, 'Slack front end connected');
+      this.#socketMode?.connected();
+      this.#logger.info({ mode: this.#socketMode ? 'socket' : 'custom' }, 'Slack front end connected');
       return {};
     } catch (error) {
       if (error instanceof MailsetupError) throw error;
-      throw slackStartError(error, this.#receiver instanceof SocketModeReceiver ? 'app-level token' : 'bot token', apiUrl);
+      if (!this.#socketMode) throw slackStartError(error, 'bot token', apiUrl);
+      if (this.#abort.signal.aborted) {
+        throw new MailsetupError('AdapterUnavailable', 'The Slack front end was stopped before it could connect.', { source: 'slack' });
+      }
+      // socket-mode rejects without a reason when the WebSocket closed before Slack's hello.
+      throw slackStartError(error ?? this.#socketMode.webSocketError, 'app-level token', apiUrl);
     }
   }
 
   /** Disconnects, cancels running commands and waits (briefly) for their last message. */
   async stop(): Promise<void> {
     this.#abort.abort();
+    // Still connecting (Slack unreachable, retrying): end the Socket Mode client's attempts too.
+    if (!this.#started) await this.#socketMode?.receiver.stop().catch(() => {});
     if (this.#started) {
       this.#started = false;
       await this.app
@@ -218,29 +240,36 @@ export class SlackBot {
   }
 }
 
-function buildReceiver(slack: SlackConfig, clientOptions: { slackApiUrl: string }, logger: ReturnType<typeof boltLogger>): Receiver {
+function buildReceiver(
+  slack: SlackConfig,
+  options: { apiUrl: string; logger: Logger; stopping: AbortSignal; backoff?: SocketBackoff },
+): { receiver: Receiver; socketMode?: SlackSocketMode } {
   if (slack.mode === 'http') {
     if (!slack.signingSecret) {
       throw new MailsetupError('ConfigInvalid', 'Slack HTTP mode needs the signing secret.', {
         hint: 'Set SLACK_SIGNING_SECRET (Basic Information → App Credentials), or use Socket Mode.',
       });
     }
-    return new HTTPReceiver({
+    const receiver = new SignedRequestReceiver({
       signingSecret: slack.signingSecret.reveal(),
-      endpoints: SLACK_EVENTS_PATH,
-      logger,
-      processBeforeResponse: false,
+      endpoints: [SLACK_EVENTS_PATH],
+      boltLogger: boltLogger(options.logger),
+      logger: options.logger,
     });
+    return { receiver };
   }
   if (!slack.appToken) {
     throw new MailsetupError('ConfigInvalid', 'Slack Socket Mode needs an app-level token.', {
       hint: 'Create one with the connections:write scope (Basic Information → App-Level Tokens) and set SLACK_APP_TOKEN, or set slack.mode to http.',
     });
   }
-  return new SocketModeReceiver({
+  const socketMode = new SlackSocketMode({
     appToken: slack.appToken.reveal(),
-    logger,
-    // The only way to give the Socket Mode client our API URL (apps.connections.open) — the lab's fake, or Slack.
-    installerOptions: { clientOptions },
+    apiUrl: options.apiUrl,
+    boltLogger: boltLogger(options.logger, { demote: SOCKET_MODE_ATTEMPT_LINES }),
+    logger: options.logger,
+    stopping: options.stopping,
+    backoff: options.backoff,
   });
+  return { receiver: socketMode.receiver, socketMode };
 }

@@ -20,6 +20,7 @@ import { MailsetupError } from '../../errors.js';
 import type { ChatStore } from '../../store/store.js';
 import { type ChatCommandHandler, commandVerb, LiveReply, runChatCommand, workingMessage } from '../front-end.js';
 import { MailsetupTeamsHandler, storedReference } from './activity-handler.js';
+import { ActivityTooLarge, answerError, isSigningKeyFetchFailure, MAX_ACTIVITY_BYTES, readActivityBody } from './activity-request.js';
 import { teamsAuthentication } from './auth.js';
 import { TeamsReply } from './teams-reply.js';
 
@@ -39,7 +40,6 @@ export interface TeamsBotOptions {
 }
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
-const MAX_ACTIVITY_BYTES = 512 * 1024;
 
 /**
  * Teams: `POST /api/messages` on node:http. A message (in personal chat, or @mentioning the bot in a
@@ -133,9 +133,13 @@ export class TeamsBot {
     if (req.method !== 'POST') return respond(res, 405);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      body = JSON.parse(await readActivityBody(req)) as Record<string, unknown>;
       if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new Error('not an object');
-    } catch {
+    } catch (error) {
+      if (error instanceof ActivityTooLarge) {
+        this.#logger.warn({ limitBytes: MAX_ACTIVITY_BYTES }, 'Refused a Teams activity over the size limit');
+        return answerError(res, 413, 'ActivityTooLarge', error.message, { Connection: 'close' });
+      }
       return respond(res, 400, 'The request body is not a Bot Framework activity.');
     }
     const authorization = String(req.headers.authorization ?? '');
@@ -147,6 +151,20 @@ export class TeamsBot {
       if (status === 401 || status === 403) {
         this.#logger.warn({ status, type: body.type }, 'Refused a Teams request without a valid Bot Connector token');
         return respond(res, 401);
+      }
+      if (isSigningKeyFetchFailure(error)) {
+        // Not the sender's fault: 503 tells the Bot Connector to deliver the activity again later.
+        this.#logger.error(
+          { err: redact(error instanceof Error ? error.message : String(error)) },
+          "Bot Framework's signing keys could not be fetched; the request was answered 503",
+        );
+        return answerError(
+          res,
+          503,
+          'ServiceUnavailable',
+          "The bot cannot verify the request now: Bot Framework's signing keys could not be fetched.",
+          { 'Retry-After': '30' },
+        );
       }
       throw error;
     }
@@ -234,24 +252,6 @@ export class TeamsBot {
 function respond(res: ServerResponse, status: number, text?: string): void {
   res.writeHead(status, text ? { 'Content-Type': 'text/plain; charset=utf-8' } : {});
   res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_ACTIVITY_BYTES) {
-        reject(new Error('activity too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 /** botbuilder's `Response` (status/header/send/end, as Express and Restify have them) over node:http. */
