@@ -71,6 +71,64 @@ describe('exchange-catchall-rule', () => {
     expect((await runCheck('exchange-catchall-rule', f)).status).toBe('pass');
   });
 
+  it('passes a healthy rule that names its recipients by display name ("ERP Notification"), comparing what they resolve to', async () => {
+    const f = healthyFixture();
+    f.rules = [catchallRule({ RedirectMessageTo: ['ERP Notification'], ExceptIfSentToMemberOf: ['All Users'] })];
+    const result = await runCheck('exchange-catchall-rule', f);
+    expect(result.status, result.detail).toBe('pass');
+    expect(result.remediation).toBeUndefined();
+    expect(result.observed.recipients).toEqual({
+      'ERP Notification': { PrimarySmtpAddress: 'erp@contoso.test', objectId: f.users[0]!.id, RecipientType: 'UserMailbox' },
+      'All Users': {
+        PrimarySmtpAddress: 'DynamicAllUsers@contoso.test',
+        objectId: '8c3f4e5f-0000-4000-8000-0000000ddd01',
+        RecipientType: 'DynamicDistributionGroup',
+      },
+    });
+  });
+
+  it('looks each distinct identity up once (Get-Recipient), whatever its spelling', async () => {
+    const f = healthyFixture();
+    f.rules = [
+      catchallRule({ RedirectMessageTo: ['ERP Notification'], ExceptIfSentToMemberOf: ['All Users', 'all users', 'DynamicAllUsers'] }),
+    ];
+    await runCheck('exchange-catchall-rule', f);
+    expect([...f.recipientLookups].sort()).toEqual(['All Users', 'DynamicAllUsers', 'ERP Notification', 'erp@contoso.test']);
+  });
+
+  it('fails when a display name resolves to another recipient, naming its address', async () => {
+    const f = healthyFixture();
+    f.rules = [catchallRule({ RedirectMessageTo: ['alice'] })];
+    const result = await runCheck('exchange-catchall-rule', f);
+    expectActionable(result, 'fail', 'RedirectMessageTo is alice (alice@contoso.test) (expected erp@contoso.test)');
+  });
+
+  it('warns when the rule redirects to an identity that is no recipient: no mismatch, no rewrite of the rule', async () => {
+    const f = healthyFixture();
+    f.rules = [catchallRule({ RedirectMessageTo: ['ERP Notifications (old)'] })];
+    const result = await runCheck('exchange-catchall-rule', f);
+    expectActionable(result, 'warn', "the rule redirects to 'ERP Notifications (old)', which is no recipient in this tenant");
+    expect(result.detail).not.toContain('expected erp@contoso.test');
+    expect(result.remediation?.command).toBe("Get-Recipient -Identity 'ERP Notifications (old)'");
+    expect(result.observed.recipients).toMatchObject({ 'ERP Notifications (old)': null });
+  });
+
+  it('warns when the excepted group is no recipient (deleted), rather than asking to rewrite the rule', async () => {
+    const f = healthyFixture();
+    f.recipients = f.recipients.filter((r) => r.RecipientType !== 'DynamicDistributionGroup');
+    const result = await runCheck('exchange-catchall-rule', f);
+    expectActionable(result, 'warn', "the rule excepts members of 'All Users', which is no recipient in this tenant");
+    expect(result.remediation?.command).not.toContain('Set-TransportRule');
+  });
+
+  it('is an error, not a failure, when recipients cannot be resolved', async () => {
+    const f = healthyFixture();
+    f.errors.getRecipient = new MailsetupError('InsufficientPermission', 'App x may not run Get-Recipient in Exchange Online.');
+    const result = await runCheck('exchange-catchall-rule', f);
+    expect(result.status).toBe('error');
+    expect(result.skipReason).toBe('insufficient-permission');
+  });
+
   it('fails when an earlier enforcing rule without conditions stops processing, naming it', async () => {
     const f = healthyFixture();
     f.rules = [

@@ -94,6 +94,11 @@ describe('Microsoft scenarios in detail', () => {
           'Get-InboundConnector',
           'Get-Mailbox',
           'Get-OrganizationConfig',
+          // One per distinct identity: the rule's two display names, the configured mailbox and group.
+          'Get-Recipient',
+          'Get-Recipient',
+          'Get-Recipient',
+          'Get-Recipient',
           'Get-TransportRule',
         ].sort(),
       );
