@@ -67,8 +67,8 @@ export function overlapCount(target: IpRange, ranges: readonly IpRange[]): bigin
   let count = 0n;
   let next = target.start;
   for (const range of sorted) {
-    const start = range.start > next ? range.start : next;
-    const end = range.end < target.end ? range.end : target.end;
+    const start = bigMax(range.start, next);
+    const end = bigMin(range.end, target.end);
     if (start <= end) {
       count += end - start + 1n;
       next = end + 1n;
@@ -77,6 +77,10 @@ export function overlapCount(target: IpRange, ranges: readonly IpRange[]): bigin
   }
   return count;
 }
+
+// Math.max/min do not take bigints.
+const bigMax = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const bigMin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
 /** Parses a list, separating what is not an address. */
 export function parseAll(texts: readonly string[]): { ranges: IpRange[]; invalid: string[] } {
