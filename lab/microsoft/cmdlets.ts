@@ -241,8 +241,10 @@ function recipient(ms: MicrosoftState, address: string): Record<string, unknown>
       Identity: mailbox.Identity,
       Name: mailbox.Name,
       DisplayName: mailbox.DisplayName,
+      Alias: mailbox.Name,
       PrimarySmtpAddress: mailbox.PrimarySmtpAddress,
       ExternalDirectoryObjectId: mailbox.ExternalDirectoryObjectId,
+      Guid: mailbox.Guid,
       RecipientType: 'UserMailbox',
       RecipientTypeDetails: mailbox.RecipientTypeDetails,
     };

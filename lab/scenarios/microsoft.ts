@@ -102,7 +102,8 @@ export const microsoftScenarios: Scenario[] = [
     name: 'catchall-rule-wrong-target',
     description: "The catch-all rule redirects to a person's mailbox instead of the ERP's.",
     apply: (s) => {
-      catchallRule(s).RedirectMessageTo = [`alice@${s.tenant.domain}`];
+      // By display name, as Exchange stores it.
+      catchallRule(s).RedirectMessageTo = ['Alice Admin'];
     },
     expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
   }),
