@@ -1,7 +1,8 @@
-import { exchangeInboundConnectors, exchangeOrganizationConfig } from '../../adapters/exchange/sources.js';
+import { exchangeAcceptedDomains, exchangeInboundConnectors, exchangeOrganizationConfig } from '../../adapters/exchange/sources.js';
 import type { InboundConnector } from '../../adapters/exchange/types.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
+import { acceptedDomainFor, certificateDomain } from './shared/certificates.js';
 import { ipCoverage, namedConnector } from './shared/connectors.js';
 import { psList, psQuote } from './shared/powershell.js';
 
@@ -17,7 +18,7 @@ export const exchangeRejectDirectSendCheck = defineCheck({
     area: 'exchange',
     severity: 'high',
     dependsOn: [],
-    sources: [exchangeOrganizationConfig, exchangeInboundConnectors],
+    sources: [exchangeOrganizationConfig, exchangeInboundConnectors, exchangeAcceptedDomains],
     fixable: false,
     watched: false,
   },
@@ -44,6 +45,20 @@ export const exchangeRejectDirectSendCheck = defineCheck({
           'RejectDirectSend is off, so it cannot block the ERP\'s mail. Anyone may still send anonymous mail "from" your domain to your users (direct send); DMARC (see dns-dmarc) is what limits that spoofing, and RejectDirectSend can be turned on safely while the ERP\'s connector matches it.',
         observed,
         expected: { RejectDirectSend: 'false, or true with a connector matching the ERP' },
+        resource,
+      };
+    }
+    const byCertificate = enabled.find((c) => {
+      const domain =
+        c.ConnectorType === 'OnPremises' && c.TlsSenderCertificateName ? certificateDomain(c.TlsSenderCertificateName) : undefined;
+      return domain !== undefined && acceptedDomainFor(domain, snapshot.get(exchangeAcceptedDomains)) !== undefined;
+    });
+    if (byCertificate) {
+      return {
+        status: 'pass',
+        detail: `RejectDirectSend is on and the enabled connector "${byCertificate.Name}" recognises the ERP by its certificate (${byCertificate.TlsSenderCertificateName}, in an accepted domain), so the ERP's mail is attributed to the tenant and not refused.`,
+        observed: { ...observed, certificateConnector: byCertificate.Name },
+        expected: { RejectDirectSend: true, connectorMatchesErp: true },
         resource,
       };
     }

@@ -40,6 +40,15 @@ describe('exchange-reject-direct-send', () => {
     );
   });
 
+  it('passes when RejectDirectSend is on and a certificate-based connector in an accepted domain matches the ERP', async () => {
+    const f = healthyFixture();
+    f.organizationConfig.RejectDirectSend = true;
+    Object.assign(f.connectors[0]!, { SenderIPAddresses: [], TlsSenderCertificateName: '*.contoso.test', RequireTls: true });
+    const result = await runCheck('exchange-reject-direct-send', f);
+    expect(result.status, result.detail).toBe('pass');
+    expect(result.detail).toContain('by its certificate');
+  });
+
   it('is an error when the organization config cannot be read', async () => {
     const f = healthyFixture();
     f.errors.getOrganizationConfig = new MailsetupError('InsufficientPermission', 'App x may not run Get-OrganizationConfig.');
