@@ -84,7 +84,8 @@ export const exchangeCatchallRuleCheck = defineCheck({
 
     if (problems.length > 0) {
       const notWorking = problems.some((p) => p.property === 'State' || p.property === 'Mode' || p.property === 'conditions');
-      const commands = [fixCommand(rule, tenant)];
+      const set = fixCommand(rule, tenant, problems);
+      const commands = set ? [set] : [];
       if (rule.State !== 'Enabled') commands.push(`Enable-TransportRule -Identity ${q} -Mode Enforce`);
       return {
         status: 'fail',
@@ -233,12 +234,22 @@ function shadowsRule(other: TransportRule, rule: TransportRule): boolean {
   return other.State === 'Enabled' && other.Mode === 'Enforce' && other.StopRuleProcessing && other.Priority < rule.Priority;
 }
 
-/** The Set-TransportRule that puts every property right (conditions cleared with $null). */
-function fixCommand(rule: TransportRule, tenant: TenantConfig): string {
-  const clear = ruleConditionNames(rule)
-    .map((name) => ` -${name} $null`)
-    .join('');
-  return `Set-TransportRule -Identity ${psQuote(rule.Identity)}${clear} -RedirectMessageTo ${psQuote(tenant.catchallMailbox)} -ExceptIfSentToScope NotInOrganization -ExceptIfSentToMemberOf ${psQuote(tenant.dynamicGroup)} -SetAuditSeverity High -Mode Enforce -StopRuleProcessing $true`;
+/**
+ * The Set-TransportRule that puts the wrong properties right and leaves the others as they are (a
+ * recipient named by display name stays so); undefined when only the state is wrong.
+ */
+function fixCommand(rule: TransportRule, tenant: TenantConfig, problems: readonly Problem[]): string | undefined {
+  const wrong = new Set(problems.map((p) => p.property));
+  const parameters = [
+    ...(wrong.has('conditions') ? ruleConditionNames(rule).map((name) => `-${name} $null`) : []),
+    ...(wrong.has('RedirectMessageTo') ? [`-RedirectMessageTo ${psQuote(tenant.catchallMailbox)}`] : []),
+    ...(wrong.has('ExceptIfSentToScope') ? ['-ExceptIfSentToScope NotInOrganization'] : []),
+    ...(wrong.has('ExceptIfSentToMemberOf') ? [`-ExceptIfSentToMemberOf ${psQuote(tenant.dynamicGroup)}`] : []),
+    ...(wrong.has('SetAuditSeverity') ? ['-SetAuditSeverity High'] : []),
+    ...(wrong.has('Mode') ? ['-Mode Enforce'] : []),
+    ...(wrong.has('StopRuleProcessing') ? ['-StopRuleProcessing $true'] : []),
+  ];
+  return parameters.length > 0 ? `Set-TransportRule -Identity ${psQuote(rule.Identity)} ${parameters.join(' ')}` : undefined;
 }
 
 function shown(value: unknown): string {

@@ -25,7 +25,8 @@ describe('exchange-catchall-rule', () => {
     f.rules = [catchallRule({ State: 'Disabled' })];
     const result = await runCheck('exchange-catchall-rule', f);
     expectActionable(result, 'fail', 'State is Disabled (expected Enabled)', 'does not redirect');
-    expect(result.remediation?.command).toContain("Enable-TransportRule -Identity 'Catchall for Twenty20' -Mode Enforce");
+    // Only what is wrong: its recipients, named by display name, are left as they are.
+    expect(result.remediation?.command).toBe("Enable-TransportRule -Identity 'Catchall for Twenty20' -Mode Enforce");
   });
 
   it('fails for a rule in Audit mode: it only logs', async () => {
@@ -39,7 +40,7 @@ describe('exchange-catchall-rule', () => {
     f.rules = [catchallRule({ SentTo: ['sales@contoso.test'] })];
     const result = await runCheck('exchange-catchall-rule', f);
     expectActionable(result, 'fail', 'conditions is SentTo = sales@contoso.test');
-    expect(result.remediation?.command).toContain('-SentTo $null');
+    expect(result.remediation?.command).toBe("Set-TransportRule -Identity 'Catchall for Twenty20' -SentTo $null");
   });
 
   it('names every wrong property with what was seen and what was expected', async () => {
