@@ -40,13 +40,19 @@ function connectorFix(k: KnownValues = {}): string {
     const add = ips.length === 1 ? quote(ips[0] as string) : ips.map(quote).join(',');
     return `Add ${ips.join(', ')} to the inbound connector "${k.connector}": Set-InboundConnector -Identity ${quote(k.connector)} -SenderIPAddresses @{Add=${add}}. ${renewal}`;
   }
-  const which = ips ? `the ERP's egress IP${ips.length === 1 ? '' : 's'} ${ips.join(', ')}` : "the ERP's public egress IP (message trace `fromIP`)";
-  return `Add ${which} to the sender IP addresses of the ERP's inbound connector (Exchange admin center → Mail flow → Connectors). ${renewal}`;
+  const which = ips ? ips.join(', ') : "the ERP's public egress IP (message trace `fromIP`)";
+  const add = ips ? `@{Add=${ips.map((ip) => `'${ip}'`).join(',')}}` : '@{Add=…}';
+  return `Add ${which} to the SenderIPAddresses of the ERP's inbound connector (Exchange admin center → Mail flow → Connectors, or Set-InboundConnector -SenderIPAddresses ${add}). ${renewal}`;
 }
 
 /** The MX host in a sentence: the known one, or where to read it. */
 function mxHost(k: KnownValues = {}): string {
-  return k.mxHost ?? (k.domain ? `the MX host of ${k.domain} (its MX record, *.mail.protection.outlook.com)` : "the domain's MX host (*.mail.protection.outlook.com)");
+  return (
+    k.mxHost ??
+    (k.domain
+      ? `the MX host of ${k.domain} (its MX record, *.mail.protection.outlook.com)`
+      : "the domain's MX host (*.mail.protection.outlook.com)")
+  );
 }
 
 interface CauseRule {

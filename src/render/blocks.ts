@@ -109,7 +109,10 @@ export function renderBlocks(input: Message, options: SlackRenderOptions = {}): 
     for (const [i, blocks] of parts.entries()) {
       thread.push({
         text: fallback(`Evidence: ${message.summary}`),
-        blocks: [note(parts.length > 1 ? `*Evidence* (${i + 1} of ${parts.length})` : '*Evidence* (observed vs. expected)'), ...blocks],
+        blocks: [
+          note(parts.length > 1 ? `*Evidence* (${i + 1} of ${parts.length})` : '*Evidence* (setting, observed, expected)'),
+          ...blocks,
+        ],
       });
     }
   }

@@ -77,7 +77,9 @@ function tally(items: { status: string }[]): string {
 /** Rows as aligned columns (each column as wide as its widest cell, capped so a line stays readable). */
 function table(rows: string[][]): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((c, i) => (widths[i] = Math.min(Math.max(widths[i] ?? 0, c.length), 40)));
+  for (const row of rows) {
+    for (const [i, c] of row.entries()) widths[i] = Math.min(Math.max(widths[i] ?? 0, c.length), 40);
+  }
   return rows.map((row) =>
     row
       .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] ?? 0)))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CheckResult, summarize } from '../../src/engine/result.js';
+import { mapCause } from '../../src/mail/causes.js';
 import { reportToMessage, shortName, summaryLine } from '../../src/render/report-message.js';
 import { renderText } from '../../src/render/text.js';
 
@@ -61,16 +62,72 @@ describe('the status reply', () => {
     expect(text.indexOf('[FAIL]')).toBeLessThan(text.indexOf('[ERR ]'));
   });
 
-  it('shows seen vs expected only for plain values that differ', () => {
+  it('shows the settings that differ as readable lines, lists with the entries that matter first, never JSON or internal fields', () => {
     const r = report([
       result('exchange-catchall-rule', 'fail', {
-        observed: { Mode: 'Audit', State: 'Enabled', rule: { Name: 'x' } },
-        expected: { Mode: 'Enforce', State: 'Enabled', rule: 'Catchall' },
+        observed: {
+          Mode: 'Audit',
+          State: 'Enabled',
+          RedirectMessageTo: ['alice@contoso.test', 'erp@contoso.test'],
+          errorCode: 'Internal',
+          httpStatus: 200,
+        },
+        expected: { Mode: 'Enforce', State: 'Enabled', RedirectMessageTo: ['erp@contoso.test'] },
+      }),
+    ]);
+    const text = renderText(reportToMessage(r), { details: true });
+    expect(text).toContain('       Mode: Audit — expected Enforce\n');
+    expect(text).toContain('       RedirectMessageTo: alice@contoso.test, erp@contoso.test — expected erp@contoso.test\n');
+    expect(text).not.toContain('State: Enabled —');
+    // The evidence table: differing rows first, then those that agree.
+    const table = text.slice(text.indexOf('Evidence:'));
+    expect(
+      table
+        .split('\n')
+        .filter((l) => l.startsWith('  '))
+        .map((l) => l.trim().split(/\s{2,}/)),
+    ).toEqual([
+      ['Setting', 'Observed', 'Expected'],
+      ['Mode', 'Audit', 'Enforce'],
+      ['RedirectMessageTo', 'alice@contoso.test, erp@contoso.test', 'erp@contoso.test'],
+      ['State', 'Enabled', 'Enabled'],
+    ]);
+    expect(text).not.toMatch(/errorCode|httpStatus|\["|\{"/);
+  });
+
+  it("a failure that follows from a passing check names the cause once and fixes it with the tenant's values", () => {
+    const reply = '550 5.7.64 TenantAttribution; Relay Access Denied';
+    const cause = mapCause({ text: reply, protocol: 'smtp', known: { connector: 'Twenty20 ERP relay', egressIps: ['203.0.113.10'] } });
+    const r = report([
+      result('exchange-connector-ips', 'pass'),
+      result('erp-outgoing-test', 'fail', {
+        detail: `Test Connection failed: "${reply}".`,
+        cause,
+        remediation: { manual: cause?.fix ?? '' },
       }),
     ]);
     const text = renderText(reportToMessage(r));
-    expect(text).toContain('Mode: seen Audit, expected Enforce');
-    expect(text).not.toContain('State: seen');
-    expect(text).not.toContain('rule: seen');
+    expect(text.match(/Likely cause/g)).toHaveLength(1);
+    expect(text).toContain('(see `exchange-connector-ips`).');
+    expect(text).toContain(
+      "Fix: Add 203.0.113.10 to the inbound connector \"Twenty20 ERP relay\": Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'}.",
+    );
+    expect(text).not.toMatch(/<connector>|<ERP egress IP>/);
+  });
+
+  it("shows the bot's commands in the CLI form and the time with its zone", () => {
+    const message = reportToMessage(
+      {
+        ...report([
+          result('mailflow-e2e', 'fail', { remediation: { manual: 'Run `mailsetup check erp`.', command: 'mailsetup check erp' } }),
+        ]),
+        startedAt: '2026-05-04T02:43:00Z',
+      },
+      { now: new Date('2026-05-04T02:46:10Z') },
+    );
+    const text = renderText(message);
+    expect(text).toContain('Checked 02:43 UTC, 3 min ago');
+    expect(text).toContain('Fix: Run `mailsetup check erp`.');
+    expect(text).toContain('Command: mailsetup check erp');
   });
 });
