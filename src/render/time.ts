@@ -2,13 +2,13 @@
  * A time as a person reads it, with its zone and age: "02:43 UTC, 3 min ago"; a day other than
  * today gets its date ("4 May 2026, 09:30 UTC, 2 days ago").
  */
-export function personTime(iso: string, now: Date = new Date()): string {
+export function personTime(iso: string, now: Date = new Date(), options: { age?: boolean } = {}): string {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
   const clock = `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())} UTC`;
   const sameDay = at.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
   const day = sameDay ? '' : `${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]} ${at.getUTCFullYear()}, `;
-  return `${day}${clock}, ${age(now.getTime() - at.getTime())}`;
+  return options.age === false ? `${day}${clock}` : `${day}${clock}, ${age(now.getTime() - at.getTime())}`;
 }
 
 /** "just now", "3 min ago", "2 h ago", "5 days ago"; a time ahead of the clock is "in 3 min". */
