@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { homeView } from '../../src/chat/slack/home.js';
 import { type CheckResult, summarize } from '../../src/engine/result.js';
 import { mapCause } from '../../src/mail/causes.js';
 import { reportToMessage, shortName, summaryLine } from '../../src/render/report-message.js';
 import { renderText } from '../../src/render/text.js';
+import { slackText } from '../chat/helpers.js';
 
 function result(id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult {
   return {
@@ -129,5 +131,24 @@ describe('the status reply', () => {
     expect(text).toContain('Checked 02:43 UTC, 3 min ago');
     expect(text).toContain('Fix: Run `mailsetup check erp`.');
     expect(text).toContain('Command: mailsetup check erp');
+  });
+});
+
+describe('text from outside, as the console, the CLI and the Home tab show it', () => {
+  it('neutralises ESC/OSC sequences from an outside value in the text output', () => {
+    const r = report([result('erp-outgoing-server', 'fail', { detail: 'Server "\u001b]0;owned\u0007\u001b[2Jx" refused.' })]);
+    const text = renderText(reportToMessage(r));
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('Server "\\u001b]0;owned\\u0007\\u001b[2Jx" refused.');
+  });
+
+  it('the Home tab names the time of the last status with its zone, and its age as Slack keeps it current', () => {
+    const last = {
+      message: reportToMessage(report([result('dns-mx', 'pass')])),
+      at: '2026-05-04T02:43:00.000Z',
+      requestedBy: 'Ann\u001b[31m',
+    };
+    const text = slackText(homeView(last, '/mailsetup', { now: new Date('2026-05-04T02:46:00Z') }).blocks);
+    expect(text).toContain('Last status, 02:43 UTC (<!date^1777862580^{ago}|02:43 UTC, 3 min ago>) · asked by Ann\\u001b[31m');
   });
 });

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import { blocksForView, SLACK_LIMITS, toMrkdwn } from '../../render/blocks.js';
+import { neutraliseControls } from '../../render/safe-text.js';
 import { personTime } from '../../render/time.js';
 import type { LastStatus } from '../../store/store.js';
 
@@ -56,7 +57,7 @@ export function homeView(
   const unix = Math.floor(Date.parse(last.at) / 1000);
   const clock = personTime(last.at, options.now, { age: false });
   const when = Number.isFinite(unix) ? `${clock} (<!date^${unix}^{ago}|${toMrkdwn(personTime(last.at, options.now))}>)` : toMrkdwn(last.at);
-  const who = last.requestedBy ? ` · asked by ${toMrkdwn(last.requestedBy)}` : '';
+  const who = last.requestedBy ? ` · asked by ${toMrkdwn(neutraliseControls(last.requestedBy))}` : '';
   const intro: types.KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `Last status, ${when}${who}` }] };
   const room = SLACK_LIMITS.blocksPerView - head.length - foot.length - 1;
   return { type: 'home', blocks: [...head, intro, ...blocksForView(last.message, room, command), ...foot] };
