@@ -187,8 +187,10 @@ function reasonKey(c: CheckResult): string | undefined {
  */
 export function reportToMessage(report: Report, options: { title?: string; now?: Date } = {}): Message {
   const blocks: MessageBlock[] = [{ type: 'heading', text: options.title ?? tenantHeading(report.domain) }];
+  // No age here: the reply stays in the conversation (and on the Home tab), where "just now" would go stale.
   if (report.startedAt) {
-    blocks.push({ type: 'text', text: `Checked ${personTime(report.startedAt, options.now)} · took ${duration(report.durationMs)}` });
+    const at = personTime(report.startedAt, options.now, { age: false });
+    blocks.push({ type: 'text', text: `Checked ${at} · took ${duration(report.durationMs)}` });
   }
   const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
   for (const area of AREAS) {

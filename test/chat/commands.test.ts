@@ -14,9 +14,10 @@ import { Secret } from '../../src/config/secret.js';
 import { createCore } from '../../src/core.js';
 import { renderBlocks } from '../../src/render/blocks.js';
 import { renderCards } from '../../src/render/cards.js';
+import type { Message } from '../../src/render/message.js';
 import { renderText } from '../../src/render/text.js';
 import { Store } from '../../src/store/store.js';
-import { noAdapters, testConfig } from '../engine/fixtures.js';
+import { check, noAdapters, pass, testConfig } from '../engine/fixtures.js';
 import { cardText, slackText, waitFor } from './helpers.js';
 
 /**
@@ -145,5 +146,20 @@ describe('help and explain as a person reads them', () => {
     expect(text).toContain("New-TransportRule -Name 'ERP catch-all' -RedirectMessageTo mail-in@contoso.test");
     expect(text).toContain('ExceptIfSentToMemberOf AllStaff');
     expect(text).not.toMatch(/<domain>|erp@<|Catchall for Twenty20|DynamicAllUsers/);
+  });
+});
+
+describe('the tenant, named the same way in every reply', () => {
+  const catalogue = [check('erp-one', [], () => pass()), check('erp-two', [], () => ({ status: 'fail', detail: 'Broken.' }))];
+  const core = createCore({ config: testConfig(), logger: pino({ level: 'silent' }), catalogue, adapterFactory: () => noAdapters });
+
+  it('status, check and their progress versions all name it "Mail setup of contoso.test"', async () => {
+    const progress: string[] = [];
+    const ctx = { core, actor: { platform: 'cli' as const, userId: 'u' }, update: (m: Message) => void progress.push(renderText(m)) };
+    const headings = (text: string) => text.split('\n').filter((l) => l.startsWith('== Mail setup'));
+    expect(headings(renderText(await handleCommand('status', ctx)))).toEqual(['== Mail setup of contoso.test ==']);
+    expect(headings(renderText(await handleCommand('check erp-two', ctx)))).toEqual(['== Mail setup of contoso.test: `erp-two` ==']);
+    expect(progress.length).toBeGreaterThan(0);
+    for (const version of progress) expect(headings(version)).toEqual(['== Mail setup of contoso.test ==']);
   });
 });

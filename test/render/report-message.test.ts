@@ -4,6 +4,7 @@ import { type CheckResult, summarize } from '../../src/engine/result.js';
 import { mapCause } from '../../src/mail/causes.js';
 import { reportToMessage, shortName, summaryLine } from '../../src/render/report-message.js';
 import { renderText } from '../../src/render/text.js';
+import { personTime } from '../../src/render/time.js';
 import { slackText } from '../chat/helpers.js';
 
 function result(id: string, status: CheckResult['status'], extra: Partial<CheckResult> = {}): CheckResult {
@@ -128,7 +129,12 @@ describe('the status reply', () => {
       { now: new Date('2026-05-04T02:46:10Z') },
     );
     const text = renderText(message);
-    expect(text).toContain('Checked 02:43 UTC, 3 min ago');
+    expect(text).toContain('Checked 02:43 UTC · took');
+    // Another day than today gets its date.
+    const older = reportToMessage({ ...report([]), startedAt: '2026-05-04T02:43:00Z' }, { now: new Date('2026-05-06T08:00:00Z') });
+    expect(renderText(older)).toContain('Checked 4 May 2026, 02:43 UTC · took 5 ms');
+    expect(personTime('2026-05-04T02:43:00Z', new Date('2026-05-04T02:46:10Z'))).toBe('02:43 UTC, 3 min ago');
+    expect(personTime('2026-05-04T02:43:00Z', new Date('2026-05-06T08:00:00Z'))).toBe('4 May 2026, 02:43 UTC, 2 days ago');
     expect(text).toContain('Fix: Run `mailsetup check erp`.');
     expect(text).toContain('Command: mailsetup check erp');
   });
