@@ -1,6 +1,8 @@
 import { findCheck, readExplain } from '../checks/registry.js';
 import type { TenantConfig } from '../config/schema.js';
+import { AREAS } from '../engine/result.js';
 import { isMailsetupError, MailsetupError } from '../errors.js';
+import { botCommand } from '../render/message.js';
 import type { CommandContext, CommandSpec } from './context.js';
 import { explainBlocks, fillTenantValues } from './explain-text.js';
 import { takeTenantOption, usageError } from './parse.js';
@@ -18,7 +20,9 @@ export const explainCommand: CommandSpec = {
     if (!check) {
       const close = ctx.core.catalogue.filter((c) => c.meta.id.includes(id.toLowerCase())).map((c) => c.meta.id);
       throw new MailsetupError('UsageError', `There is no check called "${id.slice(0, 60)}".`, {
-        hint: close.length ? `Did you mean ${close.slice(0, 3).join(', ')}?` : 'Type `help` to see the checks.',
+        hint: close.length
+          ? `Did you mean ${close.slice(0, 3).join(', ')}?`
+          : `Areas: ${AREAS.join(', ')}; ${botCommand('check <area>')} shows an area's checks with their ids.`,
       });
     }
     const tenant = tenantFor(ctx, option ?? tenantName);

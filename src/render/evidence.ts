@@ -34,7 +34,7 @@ export function evidenceRows(c: Pick<CheckResult, 'observed' | 'expected'>): Evi
       rows.push({ setting: settingName(key), observed: cell(seen), expected: '—', matters: true, rank: 0 });
       continue;
     }
-    const differs = hasSeen && hasExpected && !sameValue(seen, expected);
+    const differs = hasSeen && hasExpected && !sameValue(seen, expected) && !sameWords(seen, expected);
     rows.push({
       setting: settingName(key),
       observed: hasSeen ? cell(Array.isArray(seen) && Array.isArray(expected) ? notIn(seen, expected) : seen) : '—',
@@ -55,6 +55,13 @@ function notIn(list: unknown[], other: unknown[]): unknown[] {
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The same in words: `[]` and "none (apply to all messages)" — an expected value may explain itself in parentheses. */
+function sameWords(seen: unknown, expected: unknown): boolean {
+  const a = words(seen).toLowerCase();
+  const b = words(expected).toLowerCase();
+  return a === b || b.startsWith(`${a} (`);
 }
 
 /** A value as plain words: lists joined (first entries, then "and N more"), records as "name (key: value, …)". */

@@ -134,6 +134,13 @@ describe('help and explain as a person reads them', () => {
     expect(teams).toContain('@mailsetup check <id or area> [tenant]');
   });
 
+  it('explain of an unknown id points to a command that exists, in the Slack form', async () => {
+    const slack = renderBlocks(await ask('explain qqq')).main.text;
+    expect(slack).toBe(
+      'There is no check called "qqq". Areas: exchange, entra, dns, erp, mailflow; `/mailsetup check <area>` shows an area\'s checks with their ids.',
+    );
+  });
+
   it("explain: the title once, paragraphs reflowed, the tenant's own values filled in", async () => {
     const message = await ask('explain exchange-catchall-rule');
     const title = CATALOGUE.find((c) => c.meta.id === 'exchange-catchall-rule')?.meta.title ?? '';

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { homeView } from '../../src/chat/slack/home.js';
 import { type CheckResult, summarize } from '../../src/engine/result.js';
 import { mapCause } from '../../src/mail/causes.js';
+import { evidenceRows } from '../../src/render/evidence.js';
 import { reportToMessage, shortName, summaryLine } from '../../src/render/report-message.js';
 import { renderText } from '../../src/render/text.js';
 import { personTime } from '../../src/render/time.js';
@@ -156,5 +157,18 @@ describe('text from outside, as the console, the CLI and the Home tab show it', 
     };
     const text = slackText(homeView(last, '/mailsetup', { now: new Date('2026-05-04T02:46:00Z') }).blocks);
     expect(text).toContain('Last status, 02:43 UTC (<!date^1777862580^{ago}|02:43 UTC, 3 min ago>) · asked by Ann\\u001b[31m');
+  });
+});
+
+describe('evidence rows', () => {
+  it('an expected value that explains itself in parentheses matches the plain observed value', () => {
+    const rows = evidenceRows({
+      observed: { conditions: [], Mode: 'Audit' },
+      expected: { conditions: 'none (apply to all messages)', Mode: 'Enforce' },
+    });
+    expect(rows.map((r) => [r.setting, r.observed, r.expected, r.matters])).toEqual([
+      ['Mode', 'Audit', 'Enforce', true],
+      ['Conditions', 'none', 'none (apply to all messages)', false],
+    ]);
   });
 });
