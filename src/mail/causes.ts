@@ -16,6 +16,43 @@ export interface ReplyEvidence {
   port?: number;
   /** Who saw it: the ERP (its own test or fetch — the default) or the bot's own probe. */
   seenBy?: 'erp' | 'bot';
+  /** The tenant's own values, filled into the fixes (never a `<connector>` placeholder). */
+  known?: KnownValues;
+}
+
+/** What the caller knows of the tenant (its config, the report), for fixes with real values. */
+export interface KnownValues {
+  /** The inbound connector's name. */
+  connector?: string;
+  /** The ERP's egress IPs. */
+  egressIps?: readonly string[];
+  domain?: string;
+  /** The domain's MX host (`contoso-com.mail.protection.outlook.com`). */
+  mxHost?: string;
+}
+
+/** The 5.7.64 fix: the connector command with the tenant's connector and IPs, or the steps in words. */
+function connectorFix(k: KnownValues = {}): string {
+  const ips = k.egressIps?.length ? k.egressIps : undefined;
+  const renewal = 'For a certificate-based connector, update TlsSenderCertificateName after a certificate renewal instead.';
+  if (k.connector && ips) {
+    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const add = ips.length === 1 ? quote(ips[0] as string) : ips.map(quote).join(',');
+    return `Add ${ips.join(', ')} to the inbound connector "${k.connector}": Set-InboundConnector -Identity ${quote(k.connector)} -SenderIPAddresses @{Add=${add}}. ${renewal}`;
+  }
+  const which = ips ? ips.join(', ') : "the ERP's public egress IP (message trace `fromIP`)";
+  const add = ips ? `@{Add=${ips.map((ip) => `'${ip}'`).join(',')}}` : '@{Add=…}';
+  return `Add ${which} to the SenderIPAddresses of the ERP's inbound connector (Exchange admin center → Mail flow → Connectors, or Set-InboundConnector -SenderIPAddresses ${add}). ${renewal}`;
+}
+
+/** The MX host in a sentence: the known one, or where to read it. */
+function mxHost(k: KnownValues = {}): string {
+  return (
+    k.mxHost ??
+    (k.domain
+      ? `the MX host of ${k.domain} (its MX record, *.mail.protection.outlook.com)`
+      : "the domain's MX host (*.mail.protection.outlook.com)")
+  );
 }
 
 interface CauseRule {
@@ -52,7 +89,7 @@ const RULES: readonly CauseRule[] = [
     checkId: 'exchange-connector-ips',
     explanation:
       "Exchange Online found no inbound connector matching the sending server (550 5.7.64 TenantAttribution; Relay Access Denied): its public IP is not in the connector's SenderIPAddresses, or its certificate no longer matches TlsSenderCertificateName, so it refuses to relay to outside recipients.",
-    fix: "Compare the ERP's public egress IP (message trace `fromIP`) with the inbound connector and add it: Set-InboundConnector -Identity <connector> -SenderIPAddresses @{Add='<ERP egress IP>'} (or update TlsSenderCertificateName after a certificate renewal).",
+    fix: (e) => connectorFix(e.known),
   },
   {
     code: '5.7.68',
@@ -68,7 +105,10 @@ const RULES: readonly CauseRule[] = [
     checkId: 'exchange-accepted-domain',
     explanation:
       'The domain is Authoritative, so Directory-Based Edge Blocking refuses every address that is not a mailbox or group (550 5.4.1 Recipient address rejected: Access denied): mail to sales@ and other ERP aliases never reaches the catch-all rule.',
-    fix: 'Set the accepted domain to InternalRelay: Set-AcceptedDomain -Identity <domain> -DomainType InternalRelay.',
+    fix: (e) =>
+      e.known?.domain
+        ? `Set the accepted domain to InternalRelay: Set-AcceptedDomain -Identity ${e.known.domain} -DomainType InternalRelay.`
+        : 'Set the accepted domain to InternalRelay (Exchange admin center → Mail flow → Accepted domains → the domain → Internal relay).',
   },
   {
     code: '5.4.14',
@@ -84,7 +124,7 @@ const RULES: readonly CauseRule[] = [
     checkId: 'erp-outgoing-server',
     explanation:
       'The ERP talks to the client-submission host (smtp.office365.com:587), which requires a login (530 5.7.57 Client was not authenticated to send anonymous mail), instead of relaying to the MX host on port 25.',
-    fix: "Point the ERP's outgoing mail server at the domain's MX host (<tenant>.mail.protection.outlook.com), port 25, STARTTLS, no username.",
+    fix: (e) => `Point the ERP's outgoing mail server at ${mxHost(e.known)}, port 25, STARTTLS, no username.`,
   },
   {
     code: '5.7.30',
@@ -175,7 +215,7 @@ const RULES: readonly CauseRule[] = [
     fix: (e) =>
       e.seenBy === 'bot'
         ? 'Run the bot where outbound port 25 is open, or ask the provider to unblock it; the MX itself is probably fine.'
-        : 'Test port 25 from the ERP host (e.g. `nc -vz <tenant>.mail.protection.outlook.com 25`); ask the cloud provider to unblock it, or relay through a host that may send on port 25.',
+        : `Test port 25 from the ERP host to ${e.known?.mxHost ? `\`${e.known.mxHost}\` (\`nc -vz ${e.known.mxHost} 25\`)` : mxHost(e.known)}; ask the cloud provider to unblock it, or relay through a host that may send on port 25.`,
   },
 ];
 

@@ -97,7 +97,7 @@ describe('Teams through /api/messages (CloudAdapter, fake Bot Connector)', () =>
     const card = (record.activity.attachments as { contentType: string; content: unknown }[])[0];
     expect(card?.contentType).toBe('application/vnd.microsoft.card.adaptive');
     const text = cardText(card?.content);
-    expect(text.split('\n')[0]).toContain('2 failing, 1 warning, 18 passing');
+    expect(text.split('\n')[0]).toContain(`2 failing, 1 warning, ${report.summary.pass} passing`);
     expect(text).toContain('Fix: Exchange admin center → Mail flow → Connectors');
     // Asked by the person, with their Entra object id.
     expect(handler.calls[0]?.ctx.actor).toEqual({ platform: 'teams', userId: LAB_TEAMS.user.aadObjectId, displayName: 'Ada Admin' });
