@@ -123,7 +123,7 @@ describe('Exchange admin adapter against the lab', () => {
       const forbidden = await failure(exchange.getTransportRules());
       expect(forbidden.code).toBe('InsufficientPermission');
       expect(forbidden.userMessage).toContain("isn't supported in this scenario");
-      expect(forbidden.userMessage).toContain('Exchange Administrator');
+      expect(forbidden.userMessage).toContain('Global Reader');
       expect(forbidden.userMessage).toContain('Exchange.ManageAsApp');
     } finally {
       lab.state.microsoft.appRoles.exchangeRole = true;

@@ -51,7 +51,7 @@ describe('Microsoft scenarios in detail', () => {
       );
       for (const result of errors) {
         expect(result.skipReason).toBe('insufficient-permission');
-        expect(result.detail).toContain('Exchange Administrator');
+        expect(result.detail).toContain('Global Reader');
         expect(result.detail).toContain('Exchange.ManageAsApp');
       }
       expect(report.checks.some((c) => c.status === 'fail')).toBe(false);
