@@ -1,4 +1,6 @@
 import { FETCH_CRON_NAME } from '../erp/state.js';
+import { MX_FRONTEND } from '../mail/mx.js';
+import { exchangeReceivedChain } from '../mail/received-chain.js';
 import { appendMessage, ensureMailbox } from '../mail/store.js';
 import type { LabState } from '../state.js';
 import { defineScenario, type Scenario } from './types.js';
@@ -9,8 +11,12 @@ const MINUTE = 60_000;
 function customerMail(state: LabState, subject: string, minutesAgo: number): void {
   const t = state.tenant;
   const at = t.now - minutesAgo * MINUTE;
+  const received = exchangeReceivedChain(
+    { helo: 'mail.customer.test', senderIp: '198.51.100.23', tls: true, mxHost: MX_FRONTEND },
+    'mailbox',
+    new Date(at),
+  );
   const raw = [
-    `Received: from mail.customer.test (198.51.100.23) by BN8NAM12FT021.eop-nam12.prod.protection.outlook.com with Microsoft SMTP Server; ${new Date(at).toUTCString()}`,
     'From: Dana Customer <dana@customer.test>',
     `To: ${t.salesAlias}@${t.domain}`,
     `Subject: ${subject}`,
@@ -20,7 +26,7 @@ function customerMail(state: LabState, subject: string, minutesAgo: number): voi
     'Hello, please send me a quote.',
     '',
   ].join('\r\n');
-  appendMessage(ensureMailbox(state.mail, t.catchallMailbox, 'exchange'), raw, {
+  appendMessage(ensureMailbox(state.mail, t.catchallMailbox, 'exchange'), received + raw, {
     at,
     envelope: { from: 'dana@customer.test', to: [t.catchallMailbox] },
   });
