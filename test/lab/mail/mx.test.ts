@@ -68,6 +68,29 @@ describe('lab MX: the SMTP conversation', () => {
     expect(inbox(state, 'noreply@odoo.com')).toHaveLength(0);
   });
 
+  it('relays from a connector IP only for an envelope sender in an accepted domain (5.7.64 ATTR36), whatever the From header says', async () => {
+    const { mxPort, state } = await start();
+    // The header From is inside the tenant; the envelope sender (MAIL FROM) is not.
+    const refused = await sendMail(
+      mxPort,
+      ERP,
+      { from: 'bounce@erp-hosting.example', to: ['probe@outside.test'] },
+      message('notice', 'sales@contoso.test', 'probe@outside.test'),
+    );
+    expect(refused).toMatchObject({ ok: false, command: 'RCPT TO' });
+    expect(refused.response).toMatch(/^550 5\.7\.64 TenantAttribution; Relay Access Denied ATTR36 \[[\w.-]+\]$/);
+    expect(inbox(state, 'probe@outside.test')).toHaveLength(0);
+
+    const relayed = await sendMail(
+      mxPort,
+      ERP,
+      { from: 'bounce@contoso.test', to: ['probe@outside.test'] },
+      message('notice', 'Dana Customer <dana@customer.test>', 'probe@outside.test'),
+    );
+    expect(relayed.ok).toBe(true);
+    expect(inbox(state, 'probe@outside.test')).toHaveLength(1);
+  });
+
   it('a connector with RequireTls refuses a sender that skipped STARTTLS (451 5.7.3)', async () => {
     const { mxPort } = await start((s) => {
       s.microsoft.exchange.inboundConnectors[0]!.RequireTls = true;
