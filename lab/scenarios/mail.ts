@@ -49,7 +49,7 @@ export const mailScenarios: Scenario[] = [
   defineScenario({
     name: 'imap-app-no-access',
     description:
-      "The bot's app has IMAP.AccessAsApp and a service principal but was never granted FullAccess on the catch-all mailbox (Add-MailboxPermission not run): Exchange takes its token, then refuses to open the mailbox (\"User is authenticated but not connected.\").",
+      'The bot\'s app has IMAP.AccessAsApp and a service principal but was never granted FullAccess on the catch-all mailbox (Add-MailboxPermission not run): Exchange takes its token, then refuses to open the mailbox ("User is authenticated but not connected.").',
     apply: (state) => {
       state.mail.imapApp.fullAccess = [];
     },

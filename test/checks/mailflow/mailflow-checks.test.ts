@@ -78,7 +78,9 @@ describe('mailflow checks against the lab', () => {
     expect(login.status).toBe('fail');
     expect(login.detail).toMatch(/^Exchange Online refused the bot's IMAP login to erp@contoso\.test: "AUTHENTICATE failed\."/);
     expect(login.remediation?.manual).toMatch(/IMAP\.AccessAsApp/);
-    expect(login.remediation?.command).toMatch(/New-ServicePrincipal .*Add-MailboxPermission -Identity erp@contoso\.test .*-AccessRights FullAccess/);
+    expect(login.remediation?.command).toMatch(
+      /New-ServicePrincipal .*Add-MailboxPermission -Identity erp@contoso\.test .*-AccessRights FullAccess/,
+    );
   });
 
   it('IMAP turned off on the mailbox: the token is taken but the mailbox is not, and the check says which switch', async () => {
