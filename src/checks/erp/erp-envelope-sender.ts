@@ -1,10 +1,10 @@
-import { erpAliasDomains, erpLogin, erpSystemParams } from '../../adapters/erp/sources.js';
-import { exchangeAcceptedDomains } from '../../adapters/exchange/sources.js';
-import type { AcceptedDomain } from '../../adapters/exchange/types.js';
+import { erpAliasDomains, erpLogin, erpOutgoingServers, erpSystemParams } from '../../adapters/erp/sources.js';
+import { exchangeAcceptedDomains, exchangeInboundConnectors } from '../../adapters/exchange/sources.js';
+import type { AcceptedDomain, InboundConnector } from '../../adapters/exchange/types.js';
 import { defineCheck } from '../../engine/check.js';
 import { mapCause } from '../../mail/causes.js';
 import { envelopeSender } from './envelope-sender.js';
-import { catchallParts, DEV_MODE, MENU, sessionOf } from './shared.js';
+import { activeBySequence, catchallParts, DEV_MODE, MENU, sessionOf } from './shared.js';
 
 /** Exchange Online's refusal when the envelope sender is in no accepted domain (reports show `ATTR36`). */
 const RELAY_REFUSAL = '550 5.7.64 TenantAttribution; Relay Access Denied';
@@ -16,7 +16,7 @@ export const erpEnvelopeSenderCheck = defineCheck({
     area: 'erp',
     severity: 'critical',
     dependsOn: ['erp-reachable'],
-    sources: [erpLogin, erpSystemParams, erpAliasDomains, exchangeAcceptedDomains],
+    sources: [erpLogin, erpSystemParams, erpAliasDomains, erpOutgoingServers, exchangeAcceptedDomains, exchangeInboundConnectors],
     fixable: false,
     watched: true,
   },
@@ -52,6 +52,21 @@ export const erpEnvelopeSenderCheck = defineCheck({
         ? `mail.alias.domain ${domain}: bounce_alias = bounce`
         : `mail.catchall.domain = ${domain}; mail.bounce.alias = bounce`,
     };
+
+    // The other way Exchange attributes a relay: the certificate the ERP presents names an accepted domain.
+    const presentsCertificate = activeBySequence(snapshot.get(erpOutgoingServers))[0]?.smtpAuthentication === 'certificate';
+    const byCertificate = presentsCertificate
+      ? snapshot.get(exchangeInboundConnectors).find((c) => certificateAttributes(c, accepted))
+      : undefined;
+    if (byCertificate) {
+      return {
+        status: 'pass',
+        detail: `The ERP authenticates to Exchange Online with a certificate and the connector ${byCertificate.Name} expects ${byCertificate.TlsSenderCertificateName}, in an accepted domain, so its mail is relayed whatever its envelope sender (${sender.address ?? "each mail's From address"}).`,
+        observed: { ...observed, connector: byCertificate.Name, tlsSenderCertificateName: byCertificate.TlsSenderCertificateName },
+        expected,
+        resource,
+      };
+    }
 
     if (sender.address === null) {
       return {
@@ -95,4 +110,10 @@ function isAcceptedFor(domain: AcceptedDomain, name: string): boolean {
   const accepted = domain.DomainName.toLowerCase();
   const matchSubDomains = (domain as { MatchSubDomains?: unknown }).MatchSubDomains === true;
   return name === accepted || (matchSubDomains && name.endsWith(`.${accepted}`));
+}
+
+/** An enabled OnPremises connector whose TlsSenderCertificateName (`*.` stripped) is an accepted domain. */
+function certificateAttributes(connector: InboundConnector, accepted: readonly AcceptedDomain[]): boolean {
+  const name = connector.TlsSenderCertificateName?.toLowerCase().replace(/^\*\./, '');
+  return connector.Enabled === true && connector.ConnectorType === 'OnPremises' && !!name && accepted.some((d) => isAcceptedFor(d, name));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ErpAliasDomains } from '../../../src/adapters/erp/port.js';
-import type { AcceptedDomain } from '../../../src/adapters/exchange/types.js';
+import type { ErpAliasDomains, ErpOutgoingServer } from '../../../src/adapters/erp/port.js';
+import type { AcceptedDomain, InboundConnector } from '../../../src/adapters/exchange/types.js';
 import type { Adapters } from '../../../src/adapters/index.js';
 import { erpEnvelopeSenderCheck } from '../../../src/checks/erp/erp-envelope-sender.js';
 import { runChecks } from '../../../src/engine/run.js';
@@ -19,9 +19,42 @@ const aliasDomains = (bounceAlias: string | null, name = 'contoso.test'): ErpAli
   companies: [{ id: 1, name: 'Contoso Ltd', aliasDomainId: 1 }],
 });
 
-async function run(params: Record<string, string | null>, major = 16, domains: ErpAliasDomains | null = null, accepted = ACCEPTED) {
-  const erp = fakeErp({ systemParams: async () => params, aliasDomains: async () => domains }, major);
-  const exchange = { getAcceptedDomains: async () => accepted };
+const server = (smtpAuthentication: string | null = 'login'): ErpOutgoingServer => ({
+  id: 1,
+  name: 'Exchange Online',
+  smtpHost: 'contoso-test.mail.protection.outlook.com',
+  smtpPort: 25,
+  smtpEncryption: 'starttls',
+  smtpUser: null,
+  smtpAuthentication,
+  active: true,
+  sequence: 10,
+  fromFilter: 'contoso.test',
+  raw: {},
+});
+
+const certificateConnector = (name: string) =>
+  ({
+    Identity: 'ERP relay',
+    Name: 'ERP relay',
+    Enabled: true,
+    ConnectorType: 'OnPremises',
+    SenderIPAddresses: [],
+    TlsSenderCertificateName: name,
+  }) as unknown as InboundConnector;
+
+interface World {
+  accepted?: AcceptedDomain[];
+  servers?: ErpOutgoingServer[];
+  connectors?: InboundConnector[];
+}
+
+async function run(params: Record<string, string | null>, major = 16, domains: ErpAliasDomains | null = null, world: World = {}) {
+  const erp = fakeErp(
+    { systemParams: async () => params, aliasDomains: async () => domains, outgoingServers: async () => world.servers ?? [server()] },
+    major,
+  );
+  const exchange = { getAcceptedDomains: async () => world.accepted ?? ACCEPTED, getInboundConnectors: async () => world.connectors ?? [] };
   const report = await runChecks({
     checks: [erpEnvelopeSenderCheck],
     catalogue: [erpEnvelopeSenderCheck],
@@ -76,6 +109,22 @@ describe('erp-envelope-sender', () => {
     const params = { ...healthyParams, 'mail.catchall.domain': 'erp.contoso.test', 'mail.bounce.alias': 'bounce' };
     expect((await run(params)).status).toBe('fail');
     const withSub = [{ ...ACCEPTED[0]!, MatchSubDomains: true } as AcceptedDomain];
-    expect((await run(params, 16, null, withSub)).status).toBe('pass');
+    expect((await run(params, 16, null, { accepted: withSub })).status).toBe('pass');
+  });
+
+  it('a certificate the ERP presents, naming an accepted domain in a connector, attributes the relay whatever the envelope sender', async () => {
+    const foreign = { ...healthyParams, 'mail.catchall.domain': 'erp-hosting.example', 'mail.bounce.alias': 'bounce' };
+    const connectors = [certificateConnector('*.contoso.test')];
+    const result = await run(foreign, 16, null, { servers: [server('certificate')], connectors });
+    expect(result.status).toBe('pass');
+    expect(result.detail).toMatch(
+      /authenticates to Exchange Online with a certificate and the connector ERP relay expects \*\.contoso\.test/,
+    );
+    // Without presenting it, the connector's certificate name does not help.
+    expect((await run(foreign, 16, null, { servers: [server('login')], connectors })).status).toBe('fail');
+    expect(
+      (await run(foreign, 16, null, { servers: [server('certificate')], connectors: [certificateConnector('erp-hosting.example')] }))
+        .status,
+    ).toBe('fail');
   });
 });
