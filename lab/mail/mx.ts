@@ -11,6 +11,8 @@ export const MX_FRONTEND = 'BN8NAM12FT021.eop-nam12.prod.protection.outlook.com'
 export const EXO_REPLIES = {
   sendHelloFirst: '5.5.2 Send hello first',
   relayDenied: `5.7.64 TenantAttribution; Relay Access Denied [${MX_FRONTEND}]`,
+  /** A connector matched, but the envelope sender's domain is no accepted domain (rule of 1 Nov 2023). */
+  relayDeniedSenderDomain: `5.7.64 TenantAttribution; Relay Access Denied ATTR36 [${MX_FRONTEND}]`,
   directSendDenied: '5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
   recipientRejected: `5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${MX_FRONTEND}]`,
   startTlsRequired: '5.7.3 STARTTLS is required to send mail',
@@ -174,14 +176,22 @@ export interface RcptInput {
   certificateName?: string;
 }
 
-/** The RCPT decision, in Exchange Online's order: attribution (connector, relay, Direct Send), then DBEB. */
+/**
+ * The RCPT decision, in Exchange Online's order: attribution (connector, relay with an accepted
+ * envelope-sender domain or certificate domain, Direct Send), then DBEB.
+ */
 export function rcptVerdict(state: LabState, { recipient, sender, senderIp, secure, certificateName }: RcptInput): Error | null {
   const exchange = state.microsoft.exchange;
   const connectors = matchingConnectors(exchange, senderIp, certificateName);
   if (!secure && connectors.length > 0 && connectors.every((c) => c.RequireTls)) return smtpError(451, EXO_REPLIES.startTlsRequired);
   const domain = acceptedDomainOf(exchange, recipient);
   if (!domain) {
-    return connectors.some((c) => c.ConnectorType === 'OnPremises') ? null : smtpError(550, EXO_REPLIES.relayDenied);
+    if (!connectors.some((c) => c.ConnectorType === 'OnPremises')) return smtpError(550, EXO_REPLIES.relayDenied);
+    // Since 1 Nov 2023 a relay through an OnPremises connector also needs the envelope sender (P1
+    // MAIL FROM), or the name on the certificate the sender presents, in an accepted domain.
+    const attributed =
+      acceptedDomainOf(exchange, sender) || (certificateName && acceptedDomainOf(exchange, `postmaster@${certificateName}`));
+    return attributed ? null : smtpError(550, EXO_REPLIES.relayDeniedSenderDomain);
   }
   if (exchange.organizationConfig.RejectDirectSend && sender !== '' && acceptedDomainOf(exchange, sender) && connectors.length === 0) {
     return smtpError(550, EXO_REPLIES.directSendDenied);

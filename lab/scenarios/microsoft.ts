@@ -198,6 +198,8 @@ export const microsoftScenarios: Scenario[] = [
       'exchange-catchall-rule': 'error',
       'exchange-accepted-domain': 'error',
       'exchange-reject-direct-send': 'error',
+      // Reads the accepted domains too.
+      'erp-envelope-sender': 'error',
     },
   }),
   defineScenario({

@@ -18,6 +18,11 @@ export interface ReplyEvidence {
   seenBy?: 'erp' | 'bot';
   /** The tenant's own values, filled into the fixes (never a `<connector>` placeholder). */
   known?: KnownValues;
+  /**
+   * What is known about a relay that was refused: the envelope sender (SMTP MAIL FROM) and whether
+   * its domain is an accepted domain of the tenant. Decides between the two causes of 5.7.64.
+   */
+  relay?: { envelopeSender?: string; senderDomainAccepted?: boolean };
 }
 
 /** What the caller knows of the tenant (its config, the report), for fixes with real values. */
@@ -82,13 +87,24 @@ const detailOf = (e: ReplyEvidence) => {
 };
 const isTimeout = (e: ReplyEvidence) => /^(ETIMEDOUT|ETIMEOUT)$/.test(e.errorCode ?? '') || /\btimed? ?out\b/i.test(e.text);
 
+const isRelayDenied = (e: ReplyEvidence) => enhancedIs('5.7.64')(e) || /\bTenantAttribution\b/.test(e.text);
+
 const RULES: readonly CauseRule[] = [
   {
+    // Since 1 Nov 2023. Reports show an ATTR suffix (ATTR36) for it; the context decides, not the suffix.
+    code: '5.7.64 envelope sender',
+    matches: (e) => isRelayDenied(e) && e.relay?.senderDomainAccepted === false,
+    checkId: 'erp-envelope-sender',
+    explanation: (e) =>
+      `Exchange Online relays mail that arrives through an OnPremises connector only when the envelope sender (SMTP MAIL FROM) — or the certificate the sender presents — is in an accepted domain of the tenant (since 1 Nov 2023); the ERP's envelope sender${e.relay?.envelopeSender ? ` ${e.relay.envelopeSender}` : ''} is not, so relaying to outside recipients is refused (550 5.7.64 TenantAttribution; Relay Access Denied).`,
+    fix: "Make the ERP's bounce address an address of your domain: on Odoo 12–16 the system parameters mail.catchall.domain (your domain) and mail.bounce.alias (e.g. bounce); on 17+ the company's Alias Domain with a Bounce Alias (see `check erp-envelope-sender`).",
+  },
+  {
     code: '5.7.64',
-    matches: (e) => enhancedIs('5.7.64')(e) || /\bTenantAttribution\b/.test(e.text),
+    matches: isRelayDenied,
     checkId: 'exchange-connector-ips',
     explanation:
-      "Exchange Online found no inbound connector matching the sending server (550 5.7.64 TenantAttribution; Relay Access Denied): its public IP is not in the connector's SenderIPAddresses, or its certificate no longer matches TlsSenderCertificateName, so it refuses to relay to outside recipients.",
+      "Exchange Online found no inbound connector matching the sending server (550 5.7.64 TenantAttribution; Relay Access Denied): its public IP is not in the connector's SenderIPAddresses, or its certificate no longer matches TlsSenderCertificateName, so it refuses to relay to outside recipients. Since 1 Nov 2023 the same reply also means the envelope sender (MAIL FROM) is in no accepted domain (see `check erp-envelope-sender`).",
     fix: (e) => connectorFix(e.known),
   },
   {
@@ -183,6 +199,19 @@ const RULES: readonly CauseRule[] = [
     checkId: 'exchange-connector-ips',
     explanation: 'The sending IP is listed on Spamhaus, and Exchange Online refuses mail from it (550 5.7.1 … blocked using Spamhaus).',
     fix: 'Look the IP up at https://check.spamhaus.org and request its removal there.',
+  },
+  {
+    code: 'not connected',
+    matches: (e) => e.protocol !== 'smtp' && /User is authenticated but not connected/i.test(e.text),
+    checkId: (e) => (e.seenBy === 'bot' ? 'mailflow-imap-login' : 'exchange-catchall-mailbox'),
+    explanation: (e) =>
+      e.seenBy === 'bot'
+        ? 'Exchange Online took the app\'s token but will not open the catch-all mailbox ("User is authenticated but not connected."): the app\'s service principal has no FullAccess on it, or IMAP is turned off for the mailbox.'
+        : 'Exchange Online took the login but will not open the mailbox over IMAP ("User is authenticated but not connected."): IMAP is turned off for the mailbox, or the mailbox is not licensed.',
+    fix: (e) =>
+      e.seenBy === 'bot'
+        ? 'Grant the service principal FullAccess (Add-MailboxPermission -Identity <catch-all mailbox> -User <service principal> -AccessRights FullAccess) and turn IMAP on (Set-CASMailbox -Identity <catch-all mailbox> -ImapEnabled $true).'
+        : 'Turn IMAP on for the catch-all mailbox (Set-CASMailbox -Identity <catch-all mailbox> -ImapEnabled $true) and check its licence (see `check exchange-catchall-mailbox`).',
   },
   {
     code: (e) =>

@@ -12,7 +12,7 @@ describe('Received headers', () => {
       'from erp.contoso.com (203.0.113.10) by BN8NAM12FT021.mail.protection.outlook.com (10.167.242.86) with Microsoft SMTP Server (version=TLS1_3) id 15.20.8000.0 via Frontend Transport; Tue, 24 Nov 2026 01:53:48 +0000',
       'from localhost (localhost [127.0.0.1]) by erp.contoso.com (Postfix) with ESMTP id 1234',
     ];
-    expect(senderIpFromReceived(received)?.ip).toBe('2603:10b6:208:4a::17');
+    expect(senderIpFromReceived(received)?.ip).toBe('203.0.113.10');
     expect(senderIpFromReceived(received.slice(1))?.ip).toBe('203.0.113.10');
     expect(senderIpFromReceived(['from mail.fabrikam.test ([198.51.100.7]) by mx.fabrikam.test'])?.ip).toBe('198.51.100.7');
     expect(senderIpFromReceived(['by mx.example with local'])).toBeUndefined();
