@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { admit, track } from '../../src/e2e/gate.js';
 import { pollUntil } from '../../src/e2e/poll.js';
 import { ipInList, senderIpFromReceived } from '../../src/e2e/received.js';
 import { testMessageId, testSubject } from '../../src/e2e/token.js';
-import { DEFAULT_E2E_OPTIONS, type E2eResult } from '../../src/e2e/types.js';
 
 describe('Received headers', () => {
   it('takes the IP Exchange Online saw, not an inner hop', () => {
@@ -56,39 +54,5 @@ describe('pollUntil', () => {
     ).rejects.toMatchObject({
       code: 'AdapterTimeout',
     });
-  });
-});
-
-describe('the per-tenant rate limit', () => {
-  const options = { ...DEFAULT_E2E_OPTIONS, minIntervalMs: 60_000, maxRunsPerWindow: 3, windowMs: 600_000 };
-  const result = { verdict: 'pass' } as E2eResult;
-
-  it('allows one run per interval and at most N per window', async () => {
-    const key = {};
-    let now = 1_000_000;
-    const clock = () => now;
-    expect(admit(key, options, now)).toEqual({ kind: 'run' });
-    await track(key, now, Promise.resolve(result), clock);
-    now += 10_000;
-    expect(admit(key, options, now)).toMatchObject({ kind: 'wait', waitMs: 50_000, last: result });
-    for (let i = 0; i < 2; i++) {
-      now += 60_000;
-      expect(admit(key, options, now).kind).toBe('run');
-      await track(key, now, Promise.resolve(result), clock);
-    }
-    now += 60_000;
-    const third = admit(key, options, now);
-    expect(third).toMatchObject({ kind: 'wait', reason: expect.stringContaining('at most 3 tests per 10 min') });
-    now = 1_000_000 + 600_000;
-    expect(admit(key, options, now).kind).toBe('run');
-  });
-
-  it('lets a call join the run in flight', async () => {
-    const key = {};
-    const pending = track(key, 0, new Promise<E2eResult>((resolve) => setTimeout(() => resolve(result), 10)), () => 0);
-    const second = admit(key, options, 0);
-    expect(second.kind).toBe('join');
-    expect(await (second as { run: Promise<E2eResult> }).run).toBe(result);
-    await pending;
   });
 });
