@@ -29,6 +29,10 @@ export interface E2eRun {
     sales?: FoundMessage;
     wrong?: FoundMessage;
     notice?: FoundMessage;
+    /** The ERP was asked to fetch (before that, nothing of the test can be in the ERP). */
+    fetchAsked?: boolean;
+    /** The test mail came back as undeliverable (so it is nowhere to clean up). */
+    bounced?: boolean;
     incoming?: ErpIncomingServer;
     lead?: { id: number; name: string };
   };

@@ -26,7 +26,11 @@ describe('test-email names the hop that failed and its likely cause', () => {
       /^Exchange Online returned the test mail to probe@outside\.test as undeliverable \("Undeliverable: \[mailsetup-test ms[0-9a-f]+\]"\): 554 5\.4\.14 Hop count exceeded - possible mail loop ATTR34 \[[^\]]+\], instead of redirecting it to erp@contoso\.test\.$/,
     );
     // Read from the bounce's message/delivery-status part and mapped through the cause table.
-    expect(inbox?.evidence?.deliveryStatus).toMatchObject({ finalRecipient: 'rfc822;sales@contoso.test', action: 'failed', status: '5.4.14' });
+    expect(inbox?.evidence?.deliveryStatus).toMatchObject({
+      finalRecipient: 'rfc822;sales@contoso.test',
+      action: 'failed',
+      status: '5.4.14',
+    });
     expect(result.cause).toMatchObject({ code: '5.4.14', checkId: 'exchange-catchall-rule' });
     expect(result.cause?.explanation).toMatch(/Hop count exceeded/);
     expect(testEmailMessage(result).summary).toMatch(

@@ -64,7 +64,7 @@ describe('test-email end to end against the healthy lab', () => {
       expect(box.messages.filter((m) => tokens.some((t) => m.raw.includes(t)))).toEqual([]);
     }
     expect(result.hops.at(-1)?.detail).toBe(
-      `Removed 2 test mail(s) from erp@contoso.test; 1 from the probe mailbox; crm.lead #${result.lead?.id} "[mailsetup-test ${result.tokens.sales}]" with its 1 mail.message from the ERP.`,
+      `Removed 2 test mail(s) from erp@contoso.test; 1 test mail(s) from the probe mailbox probe@outside.test; crm.lead #${result.lead?.id} "[mailsetup-test ${result.tokens.sales}]" with its 1 mail.message from the ERP.`,
     );
   });
 

@@ -47,7 +47,9 @@ describe('the mailflow-e2e check', () => {
     const finished = Date.now();
     const result = await check(run, run.tenant, new Date(finished + 12 * 60_000));
     expect(result.status).toBe('pass');
-    expect(result.detail).toMatch(/^The last test mail passed 12 min ago, \d+(\.\d)? s: 7 hops, crm\.lead #\d+\. Run `test-email` for a new one\.$/);
+    expect(result.detail).toMatch(
+      /^The last test mail passed 12 min ago, \d+(\.\d)? s: 7 hops, crm\.lead #\d+\. Run `test-email` for a new one\.$/,
+    );
     expect((result.observed.hops as unknown[]).length).toBe(8);
     expect(mxRecipients(run)).toBe(before);
   });

@@ -42,7 +42,12 @@ describe('end-to-end runs in the store (migration 2)', () => {
     expect(first.kind).toBe('run');
     runs.finish((first as { runId: string }).runId, result('pass'), now + 1_500);
     now += 10_000;
-    expect(runs.admit(limits, now)).toMatchObject({ kind: 'wait', waitMs: 50_000, reason: 'one test per 60 s', last: { state: 'finished' } });
+    expect(runs.admit(limits, now)).toMatchObject({
+      kind: 'wait',
+      waitMs: 50_000,
+      reason: 'one test per 60 s',
+      last: { state: 'finished' },
+    });
     expect(runs.last()?.result?.verdict).toBe('pass');
     for (let i = 0; i < 2; i++) {
       now += 60_000;

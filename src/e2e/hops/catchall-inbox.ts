@@ -39,7 +39,10 @@ export const catchallInbox = defineHop({
       { ...run.poll, timeoutMs: run.options.deliveryTimeoutMs },
     );
     const waited = Math.round(performance.now() - t0);
-    if (bounce) return bounced(run, bounce);
+    if (bounce) {
+      found.bounced = true;
+      return bounced(run, bounce);
+    }
     if (!found.sales) {
       return {
         status: 'fail',

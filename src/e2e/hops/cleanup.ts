@@ -1,5 +1,6 @@
 import type { ErpTestRecords } from '../../adapters/erp/port.js';
 import type { MailboxRef } from '../../adapters/imap/port.js';
+import { isMailsetupError } from '../../errors.js';
 import type { E2eRun } from '../context.js';
 import { defineHop, firstLine, type HopBody } from '../hop.js';
 import { testMessageId } from '../token.js';
@@ -19,81 +20,118 @@ export const cleanup = defineHop({
     const signal = AbortSignal.timeout(15_000);
     const removed: string[] = [];
     const kept: string[] = [];
+    // Each place on its own: a mailbox the bot cannot open does not keep the lead in the CRM.
     const mails = await cleanMailboxes(run, signal);
-    removed.push(`${mails.catchall} test mail(s) from ${run.catchall}`);
-    if (run.probeReadable) removed.push(`${mails.probe} from the probe mailbox`);
-    const erp = await cleanErp(run, signal);
-    removed.push(...erp.removed);
-    kept.push(...erp.kept);
-    return body(removed, kept, erp.leftActive, { mailboxes: mails, erp: erp.evidence });
+    removed.push(...mails.removed);
+    kept.push(...mails.kept);
+    if (run.found.sent.sales && !run.found.sales && !run.found.bounced) {
+      kept.push(
+        `the test mail to ${run.salesTo}, which never reached ${run.catchall} and did not bounce: it is wherever Exchange Online delivered it (a message trace for ${run.salesMessageId} finds it)`,
+      );
+    }
+    // Before the bot's fetch the test mails were in the catch-all only, and that was just emptied.
+    const erp = run.found.fetchAsked ? await attempt(() => cleanErp(run, signal)) : ({ ok: true, value: NOTHING } as const);
+    if (erp.ok) {
+      removed.push(...erp.value.removed);
+      kept.push(...erp.value.kept);
+    } else kept.push(`whatever the test left in the ERP (${erp.message})`);
+    const archived = erp.ok ? erp.value.archived : [];
+    return body(removed, archived, kept, { mailboxes: mails.counts, ...(erp.ok ? { erp: erp.value.evidence } : {}) });
   },
 });
 
-async function cleanMailboxes(run: E2eRun, signal: AbortSignal): Promise<Record<MailboxRef, number>> {
+async function cleanMailboxes(run: E2eRun, signal: AbortSignal) {
   const { sent } = run.found;
-  const targets: [MailboxRef, string][] = [];
-  if (sent.sales) targets.push(['catchall', run.tokens.sales]);
-  if (sent.wrong) targets.push(['catchall', run.tokens.wrongAddress]);
-  if (run.probeReadable) targets.push(['probe', run.tokens.sales], ['probe', run.tokens.wrongAddress]);
-  const counts = { catchall: 0, probe: 0 };
-  for (const [mailbox, token] of targets) counts[mailbox] += await run.adapters.imap.deleteMessages(mailbox, token, signal);
-  return counts;
+  const tokens: Record<MailboxRef, string[]> = {
+    catchall: [...(sent.sales ? [run.tokens.sales] : []), ...(sent.wrong ? [run.tokens.wrongAddress] : [])],
+    probe: run.probeReadable ? [run.tokens.sales, run.tokens.wrongAddress] : [],
+  };
+  const names: Record<MailboxRef, string> = {
+    catchall: run.catchall,
+    probe: `the probe mailbox ${run.tenant.probe?.imap?.user ?? ''}`.trim(),
+  };
+  const counts: Partial<Record<MailboxRef, number>> = {};
+  const removed: string[] = [];
+  const kept: string[] = [];
+  for (const mailbox of ['catchall', 'probe'] as const) {
+    if (tokens[mailbox].length === 0) continue;
+    const deleted = await attempt(async () => {
+      let n = 0;
+      for (const token of tokens[mailbox]) n += await run.adapters.imap.deleteMessages(mailbox, token, signal);
+      return n;
+    });
+    if (deleted.ok) {
+      counts[mailbox] = deleted.value;
+      removed.push(`${deleted.value} test mail(s) from ${names[mailbox]}`);
+    } else kept.push(`the test mails in ${names[mailbox]} (${deleted.message})`);
+  }
+  return { counts, removed, kept };
 }
+
+/** A cleanup step's outcome: its value, or why it could not be done (a coded error's sentence). */
+async function attempt<T>(step: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  try {
+    return { ok: true, value: await step() };
+  } catch (error) {
+    return { ok: false, message: firstLine(isMailsetupError(error) ? error.userMessage : String(error)) };
+  }
+}
+
+const NOTHING: ErpCleanup = { removed: [], archived: [], kept: [], evidence: {} };
 
 interface ErpCleanup {
   removed: string[];
+  /** Leads the bot may not delete, archived and tagged instead. */
+  archived: string[];
   kept: string[];
-  /** Something is still there as it was (not even archived). */
-  leftActive: boolean;
   evidence: Record<string, unknown>;
 }
 
 async function cleanErp(run: E2eRun, signal: AbortSignal): Promise<ErpCleanup> {
   const { erp } = run.adapters;
   const tokens = [run.tokens.sales, run.tokens.wrongAddress];
-  const messageIds = tokens.map((t) => testMessageId(t, run.sender));
-  const found = await erp.findTestRecords(messageIds, tokens, signal);
-  const removed: string[] = [];
-  const kept: string[] = [];
+  const found = await erp.findTestRecords(
+    tokens.map((t) => testMessageId(t, run.sender)),
+    tokens,
+    signal,
+  );
+  const out: ErpCleanup = {
+    removed: [],
+    archived: [],
+    kept: [],
+    evidence: { leads: found.leads.map((l) => l.id), messages: found.messages.map((m) => m.id) },
+  };
   const leadIds = found.leads.map((l) => l.id);
-  const leadMessages = found.messages.filter((m) => m.model === 'crm.lead' && m.resId !== null && leadIds.includes(m.resId));
-  const otherMessages = found.messages.filter((m) => !leadMessages.includes(m));
-  const evidence: Record<string, unknown> = { leads: leadIds, messages: found.messages.map((m) => m.id) };
-  let leftActive = false;
+  const onLeads = found.messages.filter((m) => m.model === 'crm.lead' && m.resId !== null && leadIds.includes(m.resId));
+  const others = found.messages.filter((m) => !onLeads.includes(m));
+  const leads = `${leadList(found)}${onLeads.length ? ` with its ${messages(onLeads.length)}` : ''}`;
 
   if (leadIds.length > 0) {
     const deleted = await erp.deleteRecords('crm.lead', leadIds, signal);
-    if (deleted.ok) {
-      // Odoo deletes a document's messages with it (mail.thread.unlink).
-      removed.push(`${leadList(found)}${leadMessages.length ? ` with its ${messages(leadMessages.length)}` : ''} from the ERP`);
-    } else {
-      evidence.deleteRefused = deleted.message;
+    // Odoo deletes a document's messages with it (mail.thread.unlink).
+    if (deleted.ok) out.removed.push(`${leads} from the ERP`);
+    else {
+      out.evidence.deleteRefused = deleted.message;
+      const why = `the ERP refused to delete: ${firstLine(deleted.message)}`;
       const archived = await erp.archiveLeads(leadIds, TEST_LEAD_TAG, signal);
-      const why = `the ERP refused to delete it: ${firstLine(deleted.message)}`;
-      if (archived.ok) {
-        kept.push(
-          `${leadList(found)}${leadMessages.length ? ` and its ${messages(leadMessages.length)}` : ''}: archived and tagged "${TEST_LEAD_TAG}" instead (${why})`,
-        );
-      } else {
-        evidence.archiveRefused = archived.message;
-        leftActive = true;
-        kept.push(`${leadList(found)}: not deleted (${why}) and not archived (${firstLine(archived.message)})`);
+      if (archived.ok) out.archived.push(`${leads}, archived and tagged "${TEST_LEAD_TAG}" instead (${why})`);
+      else {
+        out.evidence.archiveRefused = archived.message;
+        out.kept.push(`${leads} (${why}; archiving too: ${firstLine(archived.message)})`);
       }
     }
   }
-  if (otherMessages.length > 0) {
+  if (others.length > 0) {
+    const list = `${messages(others.length)} (${others.map((m) => `#${m.id}`).join(', ')})`;
     const deleted = await erp.deleteRecords(
       'mail.message',
-      otherMessages.map((m) => m.id),
+      others.map((m) => m.id),
       signal,
     );
-    if (deleted.ok) removed.push(`${messages(otherMessages.length)} (${otherMessages.map((m) => `#${m.id}`).join(', ')}) from the ERP`);
-    else {
-      leftActive = true;
-      kept.push(`${messages(otherMessages.length)} (${otherMessages.map((m) => `#${m.id}`).join(', ')}): ${firstLine(deleted.message)}`);
-    }
+    if (deleted.ok) out.removed.push(`${list} from the ERP`);
+    else out.kept.push(`${list} (${firstLine(deleted.message)})`);
   }
-  return { removed, kept, leftActive, evidence };
+  return out;
 }
 
 function leadList(found: ErpTestRecords): string {
@@ -104,8 +142,10 @@ function messages(n: number): string {
   return `${n} mail.message${n === 1 ? '' : 's'}`;
 }
 
-/** `fail` only when something is left as it was; an archived, tagged lead is out of everyone's way. */
-function body(removed: string[], kept: string[], leftActive: boolean, evidence: Record<string, unknown>): HopBody {
-  const detail = `Removed ${removed.join('; ')}.${kept.length ? ` Could not remove ${kept.join('; ')}.` : ''}`;
-  return { status: leftActive ? 'fail' : 'pass', detail, evidence: { ...evidence, removed, kept } };
+/** `fail` when something is left as it was; an archived, tagged lead is out of everyone's way. */
+function body(removed: string[], archived: string[], kept: string[], evidence: Record<string, unknown>): HopBody {
+  const parts = [removed.length ? `Removed ${removed.join('; ')}.` : 'Removed nothing.'];
+  if (archived.length) parts.push(`Kept ${archived.join('; ')}.`);
+  if (kept.length) parts.push(`Could not remove ${kept.join('; ')}.`);
+  return { status: kept.length ? 'fail' : 'pass', detail: parts.join(' '), evidence: { ...evidence, removed, archived, kept } };
 }

@@ -25,6 +25,7 @@ export const erpFetch = defineHop({
       };
     }
     run.found.incoming = incoming;
+    run.found.fetchAsked = true;
     const outcome = await adapters.erp.fetchMail(incoming.id, signal);
     const where = `"${incoming.name}" (${incoming.user ?? '?'} on ${incoming.host ?? '?'})`;
     if (!outcome.ok) {
