@@ -23,15 +23,12 @@ describe('scenario matrix (whole catalogue)', () => {
       try {
         const config = parseConfig(lab.config, { env: {} });
         const core = createCore({ config, logger: pino({ level: 'silent' }), catalogue });
-        const mailboxes = () => Object.entries(lab.state.mail.mailboxes).map(([address, box]) => [address, box.messages.length]);
+        // Every mail the lab's MX delivers takes the next UID of some mailbox (deleting it does not give the UID back).
+        const mailboxes = () => Object.entries(lab.state.mail.mailboxes).map(([address, box]) => [address, box.uidnext]);
         const before = { mailboxes: mailboxes(), leads: lab.state.erp.leads.length };
         const { report } = await runReport({ core, actor: { platform: 'cli', userId: 'matrix' } }, config.tenants[0]!, catalogue);
 
-        expect(
-          lab.requests.filter((r) => r.service === 'mx' && r.key === 'data'),
-          'messages the MX took',
-        ).toEqual([]);
-        expect(mailboxes()).toEqual(before.mailboxes);
+        expect(mailboxes(), 'mail delivered by the MX').toEqual(before.mailboxes);
         expect(lab.state.erp.leads.length).toBe(before.leads);
         // Skipped: no result yet (run `test-email`), or a check it depends on did not pass.
         const blocked = report.checks.some((c) => ['erp-reachable', 'mailflow-imap-login'].includes(c.id) && c.status !== 'pass');
