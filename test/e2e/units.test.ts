@@ -56,3 +56,24 @@ describe('pollUntil', () => {
     });
   });
 });
+
+describe('the end-to-end run as a list of hops', () => {
+  it('names each hop by id and title and runs them in the order of DESIGN §5, cleanup last', async () => {
+    const { HOPS, cleanup } = await import('../../src/e2e/hops/index.js');
+    expect(HOPS.map((h) => h.id)).toEqual([
+      'mx-sales',
+      'mx-wrong-address',
+      'catchall-inbox',
+      'erp-fetch',
+      'crm-lead',
+      'error-notice',
+      'erp-egress-ip',
+    ]);
+    for (const hop of [...HOPS, cleanup]) {
+      expect(typeof hop.run).toBe('function');
+      expect(hop.title({ salesTo: 'sales@contoso.test', catchall: 'erp@contoso.test' } as never)).toMatch(/^[A-Z]/);
+    }
+    // Each hop needs only hops before it.
+    for (const [i, hop] of HOPS.entries()) for (const need of hop.needs ?? []) expect(HOPS.slice(0, i).map((h) => h.id)).toContain(need);
+  });
+});
