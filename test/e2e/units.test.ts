@@ -77,3 +77,64 @@ describe('the end-to-end run as a list of hops', () => {
     for (const [i, hop] of HOPS.entries()) for (const need of hop.needs ?? []) expect(HOPS.slice(0, i).map((h) => h.id)).toContain(need);
   });
 });
+
+describe('reading a bounce', () => {
+  const dsn = (status: string) =>
+    [
+      'From: Microsoft Outlook <postmaster@contoso.com>',
+      'To: <probe@outside.test>',
+      'Subject: Undeliverable: [mailsetup-test ms0123]',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: multipart/alternative; boundary="a"',
+      '',
+      '--a',
+      'Content-Type: text/plain; charset=us-ascii',
+      '',
+      "Your message to sales@contoso.com couldn't be delivered.",
+      '--a',
+      'Content-Type: text/html; charset=us-ascii',
+      '',
+      '<p>Your message couldn&#39;t be delivered.</p>',
+      '--a--',
+      '',
+      '--b',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns;AM0PR01MB1234.eurprd01.prod.exchangelabs.com',
+      '',
+      'Final-Recipient: rfc822;sales@contoso.com',
+      'Action: failed',
+      `Status: ${status}`,
+      `Diagnostic-Code: smtp;550 ${status} TenantAttribution; Relay Access Denied`,
+      ' ATTR36 [AM0PR01MB1234.eurprd01.prod.exchangelabs.com]',
+      '',
+      '--b',
+      'Content-Type: message/rfc822',
+      '',
+      'Subject: [mailsetup-test ms0123]',
+      '',
+      'body',
+      '--b--',
+      '',
+    ].join('\r\n');
+
+  it('takes Status and the folded Diagnostic-Code from the message/delivery-status part', async () => {
+    const { readDeliveryReport } = await import('../../src/e2e/bounce.js');
+    expect(await readDeliveryReport(dsn('5.7.64'))).toEqual({
+      reportingMta: 'dns;AM0PR01MB1234.eurprd01.prod.exchangelabs.com',
+      finalRecipient: 'rfc822;sales@contoso.com',
+      action: 'failed',
+      status: '5.7.64',
+      diagnosticCode: 'smtp;550 5.7.64 TenantAttribution; Relay Access Denied ATTR36 [AM0PR01MB1234.eurprd01.prod.exchangelabs.com]',
+    });
+  });
+
+  it('finds nothing in a plain-text bounce without a delivery status', async () => {
+    const { readDeliveryReport } = await import('../../src/e2e/bounce.js');
+    const plain = 'From: MAILER-DAEMON@outside.test\r\nSubject: Undelivered Mail\r\n\r\nSorry, it did not work.\r\n';
+    expect(await readDeliveryReport(plain)).toBeUndefined();
+  });
+});
