@@ -101,6 +101,8 @@ async function route(lab: LabState, server: FetchmailServerRecord, mail: ParsedM
       type: /'type':\s*'opportunity'/.test(team.alias_defaults) ? 'opportunity' : 'lead',
       create_date: odooDate(Date.now()),
       description: mail.text ?? null,
+      active: true,
+      tag_ids: [],
     });
     addMessage(erp, messageId, 'crm.lead', leadId, mail);
     team.alias_status = 'valid';

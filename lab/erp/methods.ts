@@ -2,7 +2,7 @@ import type { LabState } from '../state.js';
 import { fetchMail } from './gateway.js';
 import { buttonConfirmLogin, testSmtpConnection } from './mail.js';
 import { missingMethod, OdooError, userError, valueError } from './odoo-error.js';
-import { browse, create, type Env, fieldsGet, modelFor, readRecords, search, toIds, write } from './orm.js';
+import { browse, create, type Env, fieldsGet, modelFor, readRecords, search, toIds, unlink, write } from './orm.js';
 import { type CronRecord, type FetchmailServerRecord, type MailServerRecord, odooDate } from './state.js';
 
 /**
@@ -81,6 +81,16 @@ const METHODS: Record<string, MethodDef[]> = {
       run: ({ env, model, ids, kwargs }) => {
         const spec = modelFor(env, model, 'write');
         return write(env, spec, browse(env, spec, ids), kwargs.vals);
+      },
+    },
+  ],
+  unlink: [
+    {
+      kind: 'record',
+      params: [],
+      run: ({ env, model, ids }) => {
+        const spec = modelFor(env, model, 'delete');
+        return unlink(env, spec, browse(env, spec, ids));
       },
     },
   ],

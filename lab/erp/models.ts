@@ -1,4 +1,4 @@
-import { type ErpState, NOTIFY_MODULE } from './state.js';
+import { type ErpState, NOTIFY_MODULE, SALES_MANAGER_GROUP } from './state.js';
 
 /**
  * Which models and fields the lab ERP exposes, by version and installed modules — what `fields_get`
@@ -7,7 +7,7 @@ import { type ErpState, NOTIFY_MODULE } from './state.js';
 
 export type Rec = { id: number } & Record<string, unknown>;
 
-export type FieldType = 'char' | 'text' | 'integer' | 'boolean' | 'selection' | 'many2one' | 'datetime';
+export type FieldType = 'char' | 'text' | 'integer' | 'boolean' | 'selection' | 'many2one' | 'many2many' | 'datetime';
 
 export interface FieldSpec {
   name: string;
@@ -29,6 +29,10 @@ export interface ModelSpec {
   since?: number;
   /** A group needed for any access (AccessError otherwise). */
   group?: { xmlid: string; label: string };
+  /** A group needed to delete (`unlink`), when its ACL grants that to fewer users than reading. */
+  unlinkGroup?: { xmlid: string; label: string };
+  /** A `mail.thread`: deleting a record deletes its messages. */
+  thread?: boolean;
   order: string;
   records(erp: ErpState): Rec[];
   fields(erp: ErpState): FieldSpec[];
@@ -252,10 +256,14 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: 'crm.lead',
     description: 'Lead/Opportunity',
+    unlinkGroup: { xmlid: SALES_MANAGER_GROUP, label: 'Sales/Administrator' },
+    thread: true,
     order: 'id desc',
     records: (e) => e.leads,
     fields: () => [
       char('name', 'Opportunity', { required: true }),
+      bool('active', 'Active'),
+      { name: 'tag_ids', type: 'many2many', string: 'Tags', relation: 'crm.tag' },
       char('email_from', 'Email'),
       m2o('team_id', 'Sales Team', 'crm.team'),
       sel('type', 'Type', [
@@ -265,6 +273,13 @@ export const MODELS: readonly ModelSpec[] = [
       date('create_date', 'Created on'),
       { name: 'description', type: 'text', string: 'Notes' },
     ],
+  },
+  {
+    name: 'crm.tag',
+    description: 'CRM Tag',
+    order: 'name',
+    records: (e) => e.tags,
+    fields: () => [char('name', 'Tag Name', { required: true })],
   },
   {
     name: 'mail.message',

@@ -100,6 +100,7 @@ function displayName(r: Rec): string {
 
 function toWire(env: Env, spec: FieldSpec, value: unknown): unknown {
   if (spec.type === 'boolean') return value === true;
+  if (spec.type === 'many2many') return Array.isArray(value) ? value : [];
   if (spec.type === 'many2one') {
     if (typeof value !== 'number') return false;
     const target = spec.relation
@@ -148,8 +149,43 @@ export function fieldsGet(env: Env, model: ModelSpec, allfields: unknown, attrib
 
 export function write(env: Env, model: ModelSpec, records: Rec[], vals: unknown): true {
   const values = fromWire(env, model, vals);
-  for (const r of records) Object.assign(r, values);
+  const fields = fieldMap(env, model);
+  for (const r of records) {
+    for (const [key, value] of Object.entries(values)) r[key] = fields.get(key)?.type === 'many2many' ? x2many(r[key], value) : value;
+  }
   return true;
+}
+
+/** `unlink`, with its own ACL; a `mail.thread` takes its messages along (mail.thread.unlink). */
+export function unlink(env: Env, model: ModelSpec, records: Rec[]): true {
+  if (model.unlinkGroup && !env.user.groups.includes(model.unlinkGroup.xmlid)) {
+    throw accessError(model.description, model.name, model.unlinkGroup.label, 'delete');
+  }
+  const ids = new Set(records.map((r) => r.id));
+  const all = model.records(env.erp);
+  for (let i = all.length - 1; i >= 0; i--) if (ids.has(all[i]!.id)) all.splice(i, 1);
+  if (model.thread) {
+    const messages = env.erp.messages;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      if (messages[i]!.model === model.name && ids.has(messages[i]!.res_id ?? -1)) messages.splice(i, 1);
+    }
+  }
+  return true;
+}
+
+/** The x2many commands Odoo takes: `[4, id]` link, `[3, id]` unlink, `[5]` clear, `[6, 0, ids]` set. */
+function x2many(current: unknown, commands: unknown): number[] {
+  let ids = Array.isArray(current) ? [...(current as number[])] : [];
+  if (!Array.isArray(commands)) throw valueError(`Invalid x2many commands ${JSON.stringify(commands)}`);
+  for (const command of commands) {
+    const [op, id, list] = Array.isArray(command) ? command : [];
+    if (op === 4 && Number.isInteger(id)) ids = ids.includes(id) ? ids : [...ids, id];
+    else if (op === 3 && Number.isInteger(id)) ids = ids.filter((x) => x !== id);
+    else if (op === 5) ids = [];
+    else if (op === 6 && Array.isArray(list)) ids = toIds(list);
+    else throw valueError(`Invalid x2many command ${JSON.stringify(command)}`);
+  }
+  return ids;
 }
 
 export function create(env: Env, model: ModelSpec, vals: unknown): number {

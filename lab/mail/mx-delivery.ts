@@ -84,14 +84,24 @@ function bounce(
   const senderBox = findMailbox(state.mail, message.from);
   if (!senderBox || message.from === '') return;
   const postmaster = `postmaster@${domainOf(recipient)}`;
+  const date = new Date(at).toUTCString();
+  const reply = `${code.startsWith('5.4.14') ? '554' : '550'} ${code} ${text} [${message.mxHost}]`;
+  const boundary = `ndr-${at.toString(36)}-${state.mail.ndrs.length}`;
+  const originalHead = message.raw.split(/\r?\n\r?\n/)[0] ?? '';
+  // A delivery status notification as Exchange Online writes it (RFC 3464: multipart/report).
   const ndr = [
-    `Received: from ${message.mxHost} by ${message.mxHost} with Microsoft SMTP Server id 15.20.8000.0; ${new Date(at).toUTCString()}`,
+    `Received: from ${message.mxHost} by ${message.mxHost} with Microsoft SMTP Server id 15.20.8000.0; ${date}`,
     `From: Microsoft Outlook <${postmaster}>`,
     `To: <${message.from}>`,
     `Subject: Undeliverable: ${subject}`,
-    `Date: ${new Date(at).toUTCString()}`,
-    'Content-Type: text/plain; charset="us-ascii"',
+    `Date: ${date}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    'X-MS-Exchange-Message-Is-Ndr:',
     'Auto-Submitted: auto-replied',
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset="us-ascii"',
     '',
     'Delivery has failed to these recipients or groups:',
     '',
@@ -99,7 +109,25 @@ function bounce(
     '',
     'Diagnostic information for administrators:',
     '',
-    `Remote Server returned '550 ${code} ${text} [${message.mxHost}]'`,
+    `Remote Server returned '${reply}'`,
+    '',
+    `--${boundary}`,
+    'Content-Type: message/delivery-status',
+    '',
+    `Reporting-MTA: dns;${message.mxHost}`,
+    `Arrival-Date: ${date}`,
+    '',
+    `Final-Recipient: rfc822;${recipient}`,
+    'Action: failed',
+    `Status: ${code}`,
+    `Diagnostic-Code: smtp;${reply}`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/rfc822-headers',
+    '',
+    originalHead,
+    '',
+    `--${boundary}--`,
     '',
   ].join('\r\n');
   delivered(senderBox, appendMessage(senderBox, ndr, { at, envelope: { from: '', to: [message.from] } }));

@@ -30,7 +30,8 @@ export const erpScenarios: Scenario[] = [
       const module = state.erp.modules.find((m) => m.name === NOTIFY_MODULE);
       if (module) module.state = 'uninstalled';
     },
-    expect: { 'erp-notify-module': 'fail', 'erp-error-notice-template': 'skip', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-notify-module': 'fail', 'erp-error-notice-template': 'skip' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'erp-notify-module' },
   }),
   defineScenario({
     name: 'erp-outgoing-wrong-port',
@@ -40,7 +41,8 @@ export const erpScenarios: Scenario[] = [
       if (server) server.smtp_port = 587;
     },
     // The ERP's own Test Connection gets no answer on 587 either.
-    expect: { 'erp-outgoing-server': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-outgoing-server': 'fail', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'erp-outgoing-server' },
   }),
   defineScenario({
     name: 'erp-incoming-basic-auth',
@@ -53,7 +55,8 @@ export const erpScenarios: Scenario[] = [
       server.password = 'Summer2022!';
     },
     // The ERP's own Test & Confirm gets "AUTHENTICATE failed".
-    expect: { 'erp-incoming-server': 'fail', 'erp-incoming-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-incoming-server': 'fail', 'erp-incoming-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'erp-fetch', cause: 'erp-incoming-test' },
   }),
   defineScenario({
     name: 'erp-base-url-not-frozen',
@@ -70,7 +73,8 @@ export const erpScenarios: Scenario[] = [
       const team = state.erp.teams.find((t) => t.name === 'Sales');
       if (team) team.alias_contact = 'followers';
     },
-    expect: { 'erp-sales-alias': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-sales-alias': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'crm-lead', cause: 'erp-sales-alias' },
   }),
   defineScenario({
     name: 'erp-v13',
@@ -101,7 +105,8 @@ export const erpScenarios: Scenario[] = [
     apply: (state) => {
       state.erp.reachable = false;
     },
-    expect: { 'erp-reachable': 'error', ...ERP_SKIPPED, 'mailflow-e2e': 'skip' },
+    expect: { 'erp-reachable': 'error', ...ERP_SKIPPED },
+    testEmail: { verdict: 'error', hop: 'erp-fetch' },
   }),
   defineScenario({
     name: 'erp-bad-credentials',
@@ -111,7 +116,8 @@ export const erpScenarios: Scenario[] = [
       user.password = `changed-${user.password.split('').reverse().join('')}`;
       user.apiKeys = [];
     },
-    expect: { 'erp-reachable': 'fail', ...ERP_SKIPPED, 'mailflow-e2e': 'skip' },
+    expect: { 'erp-reachable': 'fail', ...ERP_SKIPPED },
+    testEmail: { verdict: 'error', hop: 'erp-fetch' },
   }),
   defineScenario({
     name: 'erp-bot-not-admin',
@@ -128,7 +134,7 @@ export const erpScenarios: Scenario[] = [
       'erp-error-notice-template': 'error',
       'erp-system-params': 'error',
       'erp-envelope-sender': 'error',
-      'mailflow-e2e': 'error',
     },
+    testEmail: { verdict: 'error', hop: 'erp-fetch' },
   }),
 ];

@@ -53,7 +53,8 @@ export const mailScenarios: Scenario[] = [
     apply: (state) => {
       state.mail.imapApp.fullAccess = [];
     },
-    expect: { 'mailflow-imap-login': 'fail', 'mailflow-fetchmail-backlog': 'skip', 'mailflow-e2e': 'skip' },
+    expect: { 'mailflow-imap-login': 'fail', 'mailflow-fetchmail-backlog': 'skip' },
+    testEmail: { verdict: 'error', hop: 'catchall-inbox', cause: 'mailflow-imap-login' },
   }),
   defineScenario({
     name: 'erp-bounce-alias-foreign',

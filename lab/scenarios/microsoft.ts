@@ -20,7 +20,8 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       connector(s).SenderIPAddresses = ['203.0.113.99'];
     },
-    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'connector-extra-ip',
@@ -66,7 +67,8 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       connector(s).Enabled = false;
     },
-    expect: { 'exchange-connector': 'fail', 'exchange-connector-ips': 'skip', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-connector': 'fail', 'exchange-connector-ips': 'skip', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'direct-send-rejected',
@@ -79,8 +81,8 @@ export const microsoftScenarios: Scenario[] = [
       'exchange-connector-ips': 'fail',
       'exchange-reject-direct-send': 'fail',
       'erp-outgoing-test': 'fail',
-      'mailflow-e2e': 'fail',
     },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'catchall-rule-disabled',
@@ -88,7 +90,8 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).State = 'Disabled';
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'catchall-rule-audit-mode',
@@ -96,7 +99,8 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).Mode = 'Audit';
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'catchall-rule-wrong-target',
@@ -105,7 +109,8 @@ export const microsoftScenarios: Scenario[] = [
       // By display name, as Exchange stores it.
       catchallRule(s).RedirectMessageTo = ['Alice Admin'];
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'catchall-rule-shadowed',
@@ -126,7 +131,8 @@ export const microsoftScenarios: Scenario[] = [
         Comments: 'Appends the legal disclaimer.',
       });
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'domain-authoritative',
@@ -135,7 +141,8 @@ export const microsoftScenarios: Scenario[] = [
       const domain = ex(s).acceptedDomains.find((d) => d.DomainName === s.tenant.domain)!;
       domain.DomainType = 'Authoritative';
     },
-    expect: { 'exchange-accepted-domain': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-accepted-domain': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'mx-sales', cause: 'exchange-accepted-domain' },
   }),
   defineScenario({
     name: 'dynamic-group-missing',
@@ -181,8 +188,8 @@ export const microsoftScenarios: Scenario[] = [
       'erp-incoming-test': 'fail',
       'mailflow-imap-login': 'fail',
       'mailflow-fetchmail-backlog': 'skip',
-      'mailflow-e2e': 'skip',
     },
+    testEmail: { verdict: 'error', hop: 'catchall-inbox' },
   }),
   defineScenario({
     name: 'exo-forbidden',

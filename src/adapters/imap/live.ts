@@ -58,6 +58,7 @@ export function createImapAdapter(options: AdapterFactoryOptions, tokens: TokenP
     checkLogin: (mailbox, signal) => use(mailbox, signal, async (session) => session.login),
     inspectCatchall: (signal) => use('catchall', signal, async (session) => ({ login: session.login, backlog: await session.backlog() })),
     findMessage: (mailbox, token, signal) => use(mailbox, signal, (session) => session.find(token)),
+    messageSource: (mailbox, uid, signal) => use(mailbox, signal, (session) => session.source(uid)),
     deleteMessages: (mailbox, token, signal) => use(mailbox, signal, (session) => session.deleteByToken(token)),
   };
 }

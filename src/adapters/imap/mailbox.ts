@@ -44,6 +44,7 @@ export interface MailboxSession {
   /** Read-only (EXAMINE): nothing gets flagged. */
   backlog(): Promise<InboxBacklog>;
   find(token: string): Promise<FoundMessage | undefined>;
+  source(uid: number): Promise<Buffer | undefined>;
   deleteByToken(token: string): Promise<number>;
   /** Logs out (or drops the connection if that fails). Safe to call twice. */
   close(): Promise<void>;
@@ -205,6 +206,13 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
           seen: m.flags?.has('\\Seen') ?? false,
           received: headerValues(m.headers?.toString('binary') ?? '', 'received'),
         };
+      });
+    },
+    source: async (uid) => {
+      await step('select', () => client.mailboxOpen('INBOX', { readOnly: true }));
+      return step('fetch', async () => {
+        const m = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+        return m ? m.source : undefined;
       });
     },
     deleteByToken: async (token) => {

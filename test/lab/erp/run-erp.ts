@@ -8,6 +8,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import type { MailsetupConfig } from '../../../src/config/schema.js';
 import type { Report } from '../../../src/engine/result.js';
 import { runChecks } from '../../../src/engine/run.js';
+import { Store } from '../../../src/store/store.js';
 
 /**
  * The live adapters of the lab's tenant. The ERP checks read the ERP, and erp-envelope-sender also
@@ -16,7 +17,10 @@ import { runChecks } from '../../../src/engine/run.js';
 export function erpAdaptersFor(config: MailsetupConfig): Adapters {
   const tenant = config.tenants[0]!;
   const ca = config.services.caFile ? readFileSync(config.services.caFile, 'utf8') : undefined;
-  return createAdapters({ tenant, services: config.services, timeouts: config.timeouts, ca, logger: pino({ level: 'silent' }) });
+  return createAdapters(
+    { tenant, services: config.services, timeouts: config.timeouts, ca, logger: pino({ level: 'silent' }) },
+    Store.open(':memory:').e2eRuns(tenant.name),
+  );
 }
 
 /** Runs the ERP checks against a running lab, as the bot would. */
