@@ -12,8 +12,9 @@ export function configWarnings(config: MailsetupConfig): string[] {
       if (value.reveal().length < UNSCRUBBED_LENGTH) {
         out.push(`${path} is shorter than ${UNSCRUBBED_LENGTH} characters: it is used, but not scrubbed from logs and replies`);
       }
-    } else if (Array.isArray(value)) value.forEach((v, i) => visit(v, `${path}[${i}]`));
-    else if (value !== null && typeof value === 'object') {
+    } else if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) visit(v, `${path}[${i}]`);
+    } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) visit(v, path ? `${path}.${k}` : k);
     }
   };
