@@ -4,7 +4,7 @@ import { selectChecks } from './checks/registry.js';
 import { CLI_VERBS, type CliCommand, parseCliArguments, usageText } from './cli/arguments.js';
 import { CliOutput, EXIT_FAILING, EXIT_INTERNAL, EXIT_OK } from './cli/output.js';
 import { exitOnUncaughtFailures, exitWhenWritten } from './cli/process.js';
-import type { CommandContext, Core } from './commands/context.js';
+import type { Core } from './commands/context.js';
 import { COMMANDS, findCommand } from './commands/dispatch.js';
 import { runReport } from './commands/run-report.js';
 import { runTestEmail, testEmailMessage } from './commands/test-email.js';
@@ -82,9 +82,7 @@ async function runVerb({ verb, positionals, values }: CliCommand, core: Core, io
     const selector = verb === 'check' ? positionals[0] : undefined;
     const checks = selector ? selectChecks(selector, core.catalogue) : core.catalogue;
     const tenant = core.tenant(values.tenant ?? positionals[verb === 'check' ? 1 : 0]);
-    // The run's deadline: every fetch still open then is aborted, and the report says what timed out.
-    const ctx: CommandContext = { core, actor, signal: AbortSignal.timeout(core.config.timeouts.runMs) };
-    const { report, message } = await runReport(ctx, tenant, checks);
+    const { report, message } = await runReport({ core, actor }, tenant, checks);
     out.result(report, () => renderText(message, { details: verb === 'check' }));
     return report.summary.ok ? EXIT_OK : EXIT_FAILING;
   }

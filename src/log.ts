@@ -30,7 +30,9 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         },
       },
       formatters: {
-        log: (object) => JSON.parse(redact(JSON.stringify(object))),
+        // Errors are serialised here (JSON.stringify alone makes `{}` of them), then scrubbed.
+        log: (object) =>
+          JSON.parse(redact(JSON.stringify(object, (_key, value) => (value instanceof Error ? pino.stdSerializers.err(value) : value)))),
       },
     },
     destination ?? pino.destination({ dest: 2, sync: true }),
