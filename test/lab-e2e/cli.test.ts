@@ -157,6 +157,9 @@ describe('mailsetup CLI: strict input, clear output', () => {
     const wrong = await runCli(['status', 'fabrikam', '--lab', 'healthy']);
     expect(wrong).toMatchObject({ code: 2, stdout: '' });
     expect(wrong.stderr).toContain('There is no tenant called "fabrikam". Tenants: contoso.');
+    const unknownId = await runCli(['explain', 'no-such-check', '--lab', 'healthy']);
+    expect(unknownId).toMatchObject({ code: 2, stdout: '' });
+    expect(unknownId.stderr).toContain('"no-such-check"');
   });
 
   it('an unknown verb lists every verb there is', async () => {
