@@ -30,6 +30,8 @@ Options:
   --lab SCENARIO     run against an in-process lab in that state (e.g. healthy, connector-ip-missing)
   --tenant NAME      which tenant, when the config has several
   --json             machine-readable output on stdout, errors included
+
+Exit codes: 0 nothing failing, 1 a check failed or could not tell, 2 bad usage or config, 3 mailsetup itself failed.
 `;
 }
 
