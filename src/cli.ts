@@ -1,11 +1,11 @@
 import { stringify as toYaml } from 'yaml';
 import { startApp } from './app.js';
 import { selectChecks } from './checks/registry.js';
-import { CLI_VERBS, type CliCommand, parseCliArguments, usageText } from './cli/arguments.js';
+import { type CliCommand, cliVerbs, parseCliArguments, usageText } from './cli/arguments.js';
 import { CliOutput, EXIT_FAILING, EXIT_INTERNAL, EXIT_OK } from './cli/output.js';
 import { exitOnUncaughtFailures, exitWhenWritten } from './cli/process.js';
 import type { Core } from './commands/context.js';
-import { COMMANDS, findCommand } from './commands/dispatch.js';
+import { findCommand } from './commands/dispatch.js';
 import { runReport } from './commands/run-report.js';
 import { runTestEmail, testEmailMessage } from './commands/test-email.js';
 import { findConfigFile, loadConfigFile, parseConfig } from './config/load.js';
@@ -36,7 +36,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const { verb, values } = command;
   if (verb === 'help') {
-    out.result({ verbs: [...CLI_VERBS, ...COMMANDS].map(({ verb, usage, summary }) => ({ verb, usage, summary })) }, usageText);
+    const about = command.positionals[0];
+    out.result({ verbs: cliVerbs().filter((v) => !about || v.verb === about) }, () => usageText(about));
     return EXIT_OK;
   }
   if (verb === 'lab') return runLabServer(values.scenario ?? values.lab ?? 'healthy', out);

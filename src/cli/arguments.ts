@@ -13,13 +13,24 @@ export interface CliCommand {
 
 /** Verbs only the CLI has, besides the chat verbs (COMMANDS). */
 export const CLI_VERBS = [
-  { verb: 'start', usage: 'start', summary: 'run the bot (no config file: the lab and a console channel)' },
-  { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'run the simulated tenant and print the config that points at it' },
+  { verb: 'start', usage: 'start', summary: 'Runs the bot (with no config file: the lab and a console channel).' },
+  { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'Runs the simulated tenant and prints the config that points at it.' },
 ] as const;
 
-/** The usage text, from the one list of verbs (COMMANDS) plus the CLI's own. */
-export function usageText(): string {
-  const verbs = [...CLI_VERBS, ...COMMANDS].map((v) => `  ${v.usage.padEnd(30)}${v.summary}`);
+/** Every verb the CLI takes: its own, then the chat verbs (COMMANDS, the one list of them). */
+export function cliVerbs(): { verb: string; usage: string; summary: string }[] {
+  return [...CLI_VERBS, ...COMMANDS].map(({ verb, usage, summary }) => ({ verb, usage, summary }));
+}
+
+/** The usage text; with a verb, that verb's line. */
+export function usageText(verb?: string): string {
+  const one = cliVerbs().find((v) => v.verb === verb);
+  if (one)
+    return `Usage: mailsetup ${one.usage}
+
+${one.summary}
+`;
+  const verbs = cliVerbs().map((v) => `  ${v.usage.padEnd(30)}${v.summary}`);
   return `Usage: mailsetup <verb> [arguments] [options]
 
 Verbs:
@@ -51,7 +62,15 @@ export function parseCliArguments(argv: string[]): CliCommand {
   const [first = 'help', ...positionals] = parsed.positionals;
   const verb = first.toLowerCase();
   const command = { verb, positionals, values: parsed.values };
-  if (verb === 'help' || parsed.values.help) return { ...command, verb: 'help' };
+  if (verb === 'help' || parsed.values.help) {
+    const about = verb === 'help' ? positionals[0]?.toLowerCase() : verb;
+    if (about && about !== 'help' && !CLI_VERBS.some((v) => v.verb === about))
+      findCommand(
+        about,
+        CLI_VERBS.map((v) => v.verb),
+      );
+    return { verb: 'help', positionals: about ? [about] : [], values: parsed.values };
+  }
   if (verb === 'start' || verb === 'lab') {
     if (positionals.length > 0) throw usage(`\`${verb}\` takes no arguments, not "${positionals.join(' ')}".`, verb);
     if (verb === 'start' && parsed.values.json) throw usage('`start` runs the bot; it has no JSON output.', 'start');
@@ -97,6 +116,6 @@ function validateArguments(verb: string, positionals: string[]): void {
 }
 
 function usage(message: string, verb: string): MailsetupError {
-  const spec = [...CLI_VERBS, ...COMMANDS].find((v) => v.verb === verb);
+  const spec = cliVerbs().find((v) => v.verb === verb);
   return new MailsetupError('UsageError', message, { hint: `Usage: \`mailsetup ${spec?.usage ?? verb}\`.` });
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { errorToMessage } from '../commands/error-message.js';
 import { redact } from '../config/secret.js';
 import { isMailsetupError } from '../errors.js';
+import { createLogger } from '../log.js';
 import { neutraliseControls } from '../render/safe-text.js';
 import { renderText } from '../render/text.js';
 
@@ -38,11 +39,14 @@ export class CliOutput {
     if (!this.json) this.#stdout.write(safeText(text));
   }
 
-  /** Reports a failure in the chosen form and returns its exit code (2 for usage and config errors). */
-  error(error: unknown, logger?: Logger): number {
+  /**
+   * Reports a failure in the chosen form and returns its exit code (2 for usage and config errors).
+   * A failure that is not the user's is logged (on stderr) under the reference the user is shown.
+   */
+  error(error: unknown, logger: Logger = createLogger('error', this.#stderr)): number {
     const exit = exitCodeOf(error);
     const message = errorToMessage(error, (reference, cause) =>
-      logger?.error({ reference, err: cause instanceof Error ? cause : String(cause) }, 'command failed'),
+      logger.error({ reference, err: cause instanceof Error ? cause : String(cause) }, 'command failed'),
     );
     if (this.json) {
       const coded = isMailsetupError(error) && error.code !== 'Internal';

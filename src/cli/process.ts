@@ -14,6 +14,11 @@ export function exitOnUncaughtFailures(logger: Logger, stderr: NodeJS.WritableSt
   };
   process.on('uncaughtException', fail('uncaughtException'));
   process.on('unhandledRejection', fail('unhandledRejection'));
+  // `mailsetup status | head -1`: a reader that stops reading is not a failure of mailsetup.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    else fail('stdout')(error);
+  });
 }
 
 /**
@@ -23,4 +28,6 @@ export function exitOnUncaughtFailures(logger: Logger, stderr: NodeJS.WritableSt
 export function exitWhenWritten(code: number): void {
   process.exitCode = code;
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  // Should a stream never call back (closed under us), the exit still happens.
+  setTimeout(() => process.exit(code), 2000);
 }
