@@ -1,3 +1,4 @@
+import type { Logger } from 'pino';
 import { stringify as toYaml } from 'yaml';
 import { startApp } from './app.js';
 import { selectChecks } from './checks/registry.js';
@@ -51,7 +52,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const logger = createLogger(session.config.log.level, io.stderr);
   try {
     for (const warning of configWarnings(session.config)) logger.warn(warning);
-    if (verb === 'start') return await runStart(session, io, out);
+    if (verb === 'start') return await runStart(session, io, out, logger);
     const core = createCore({ config: session.config, logger });
     return await runVerb(command, core, io, out);
   } catch (error) {
@@ -61,12 +62,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runStart(session: Session, io: CliIo, out: CliOutput): Promise<number> {
+async function runStart(session: Session, io: CliIo, out: CliOutput, logger: Logger): Promise<number> {
   if (session.labBanner) out.text(session.labBanner);
   const chat = Boolean(session.config.slack || session.config.teams);
   const app = await startApp({
     config: session.config,
-    logger: createLogger(session.config.log.level, io.stderr),
+    logger,
     input: io.stdin,
     output: io.stdout,
     interactive: io.isTty,
