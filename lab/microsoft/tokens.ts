@@ -1,4 +1,5 @@
 import { constants, createHash, randomBytes, randomUUID, verify, X509Certificate } from 'node:crypto';
+import { recordIssuedToken } from '../issued-tokens.js';
 import type { LabState } from '../state.js';
 import { entraTimestamp, type LabEndpoint, type LabReply, type LabRequest } from './http.js';
 import type { IssuedToken, MicrosoftState } from './state.js';
@@ -154,6 +155,7 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
   }
   const token = randomBytes(32).toString('base64url');
   ms.tokens.push({ token, audience, clientId: ms.app.clientId, expiresAt: Date.now() + ms.tokenLifetimeSeconds * 1000 });
+  recordIssuedToken(token);
   return {
     status: 200,
     body: { token_type: 'Bearer', expires_in: ms.tokenLifetimeSeconds, ext_expires_in: ms.tokenLifetimeSeconds, access_token: token },
