@@ -212,7 +212,8 @@ export async function measurePromptFailures(): Promise<PromptRow[]> {
 
 /** Teams gets its HTTP answer long before the command finishes (the command takes 1 s here). */
 async function measureTeamsAck(repeats = 3): Promise<PromptRow> {
-  const connector = await startFakeConnector();
+  // The bot in development mode (no app id), as in the console demo: only the HTTP answer is measured.
+  const connector = await startFakeConnector({ faults: [], requests: [] }, 'anonymous');
   const store = Store.open(':memory:');
   const commandMs = 1000;
   const handleCommand: ChatCommandHandler = async () => {

@@ -52,7 +52,10 @@ describe('secrets in output', () => {
         const issued = labIssuedTokens().filter((t) => !issuedBefore.has(t));
         // Where the ERP answers, its "Test & Confirm" logs into the catch-all mailbox with OAuth.
         const erpAnswers = !['erp-bad-credentials', 'erp-down'].includes(scenario);
-        expect(issued.some((t) => t.startsWith('lab-imap-')), "the ERP's IMAP tokens").toBe(erpAnswers);
+        expect(
+          issued.some((t) => t.startsWith('lab-imap-')),
+          "the ERP's IMAP tokens",
+        ).toBe(erpAnswers);
         expect(issued.filter((t) => !t.startsWith('lab-imap-')).length, 'Microsoft tokens').toBeGreaterThan(0);
         const seen = [...Secrets.values, ...referenced, ...issued];
         expect(seen.length).toBeGreaterThanOrEqual(4);
