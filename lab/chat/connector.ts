@@ -58,7 +58,9 @@ export const CONNECTOR_MAX_ACTIVITY_BYTES = 28 * 1024;
  * A stand-in for the Bot Connector service a Teams bot replies to (the activity's `serviceUrl`):
  * `POST /v3/conversations/{id}/activities` (send), `POST …/activities/{replyToId}` (reply) and
  * `PUT …/activities/{activityId}` (update), answering `{id}` like the real service and recording
- * everything. Errors use the connector's shape `{error: {code, message}}`.
+ * everything. Errors use the connector's shape `{error: {code, message}}`. With `tokens`, every
+ * activity call needs a Bot Framework token that lab issued (401 otherwise, as the real service);
+ * it also publishes the channel's signing keys and signs the activities tests send to the bot.
  */
 export async function startFakeConnector(shared: ChatLabShared, auth: ConnectorAuth): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
