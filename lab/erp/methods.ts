@@ -208,7 +208,10 @@ const PYTHON_CLASSES: Record<string, string> = {
 function unexpectedKeywordError(call: Call, method: string, name: string): OdooError {
   const owner = METHODS[method]?.find((d) => d.model === call.model) ? (PYTHON_CLASSES[call.model] ?? 'BaseModel') : 'BaseModel';
   const qualified = call.lab.erp.version >= 16 ? `${owner}.${method}` : method;
-  return new OdooError('builtins.TypeError', `${qualified}() got an unexpected keyword argument '${name}'`, 422, {
+  const message = `${qualified}() got an unexpected keyword argument '${name}'`;
+  // Passed on by search_read, it fails inside the call, after JSON-2 bound the signature: a 500.
+  if (method !== call.method) return new OdooError('builtins.TypeError', message, 500);
+  return new OdooError('builtins.TypeError', message, 422, {
     name: 'werkzeug.exceptions.UnprocessableEntity',
     message: `got an unexpected keyword argument '${name}'`,
   });
