@@ -40,10 +40,15 @@ describe('sign-in failures as the Microsoft checks report them', () => {
   });
 
   it('the client secret is wrong: AADSTS7000215 and how to renew it, never the secret', async () => {
-    harness = await startMicrosoftHarness({ tenant: { microsoft: { clientId: 'x', clientSecret: 'wrong-secret-4f1e' } } });
-    harness.lab.state.microsoft.app.clientId = 'x';
-    const detail = await oneSentenceEverywhere(harness, /rejected the client secret of app x \(AADSTS7000215.*Renew the secret/);
-    expect(detail).not.toContain('wrong-secret-4f1e');
+    harness = await startMicrosoftHarness();
+    // The app registration's secret was renewed; the bot still has the old one.
+    harness.lab.state.microsoft.app.clientSecret = 'renewed-in-entra';
+    const configured = harness.options.tenant.microsoft?.clientSecret?.reveal() ?? '';
+    const { clientId } = harness.lab.state.microsoft.app;
+    const detail = await oneSentenceEverywhere(harness, /rejected the client secret of app \S+ \(AADSTS7000215.*Renew the secret/);
+    expect(detail).toContain(clientId);
+    expect(configured.length).toBeGreaterThan(8);
+    expect(detail).not.toContain(configured);
   });
 
   it("the authority's certificate is not trusted: says to give the CA in services.caFile", async () => {
