@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { recordIssuedToken } from '../issued-tokens.js';
 import { validateLabToken } from '../microsoft/tokens.js';
 import type { LabState } from '../state.js';
 import { findExchangeMailbox } from './directory.js';
@@ -73,5 +74,6 @@ export function grantImapToken(state: LabState, user: string, now = Date.now(), 
   if (existing) return existing;
   const grant = { token: `lab-imap-${randomBytes(16).toString('hex')}`, user, expiresAt: now + lifetimeMs };
   state.mail.imapGrants.push(grant);
+  recordIssuedToken(grant.token);
   return grant;
 }

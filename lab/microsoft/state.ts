@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { LabTenant } from '../tenant.js';
 
 /**
@@ -138,8 +139,11 @@ export interface OrganizationConfig {
 /** An access token the lab's token endpoint issued (opaque: the lab looks it up, nothing is signed). */
 export interface IssuedToken {
   token: string;
-  /** Which lab resource it is for: Graph, or Exchange Online (admin API and IMAP XOAUTH2). */
-  audience: 'graph' | 'exchange';
+  /**
+   * Which lab resource it is for: Graph, Exchange Online (admin API and IMAP XOAUTH2), or the Bot
+   * Framework (`https://api.botframework.com/.default`, issued to the Teams bot's own app).
+   */
+  audience: 'graph' | 'exchange' | 'botframework';
   clientId: string;
   /** Epoch ms. */
   expiresAt: number;
@@ -158,6 +162,8 @@ export interface MicrosoftState {
    * (SHA-1 or SHA-256); with `certificatePem` the lab also verifies the assertion's signature.
    */
   app: { clientId: string; clientSecret: string; certificateThumbprint?: string; certificatePem?: string };
+  /** The Azure Bot's app registration (MicrosoftAppId / MicrosoftAppPassword) the Teams bot signs in as. */
+  botApp: { appId: string; password: string };
   /** Lifetime of issued tokens (`expires_in`), seconds; the real service issues about an hour. */
   tokenLifetimeSeconds: number;
   /** Tokens issued so far; `validateLabToken` (lab/microsoft/tokens.ts) checks bearer tokens against them. */
@@ -263,6 +269,7 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
   return {
     tenantId: t.tenantId,
     app: { clientId: t.clientId, clientSecret: t.clientSecret },
+    botApp: { appId: randomUUID(), password: `lab-bot-password-${randomBytes(12).toString('hex')}` },
     tokenLifetimeSeconds: 3599,
     tokens: [],
     receivedCommands: [],

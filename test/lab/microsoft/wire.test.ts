@@ -129,6 +129,28 @@ describe('lab Microsoft Graph', () => {
     expect((second.value as unknown[]).length).toBe(2);
     expect(second['@odata.nextLink']).toBeUndefined();
   });
+
+  it('returns only the default user properties without $select, as v1.0 does', async () => {
+    const auth = { authorization: `Bearer ${await bearer('graph')}` };
+    const one = json((await send({ url: `${services.graphUrl}/users/erp@contoso.test`, method: 'GET', headers: auth })).body);
+    const page = json((await send({ url: `${services.graphUrl}/users`, method: 'GET', headers: auth })).body);
+    for (const user of [one, ...(page.value as Record<string, unknown>[])]) {
+      expect(user).toMatchObject({ id: expect.any(String), userPrincipalName: expect.any(String) });
+      for (const hidden of ['accountEnabled', 'assignedLicenses', 'assignedPlans', 'createdDateTime', 'proxyAddresses']) {
+        expect(user).not.toHaveProperty(hidden);
+      }
+    }
+    const named = json(
+      (
+        await send({
+          url: `${services.graphUrl}/users/erp@contoso.test?$select=id,accountEnabled,createdDateTime`,
+          method: 'GET',
+          headers: auth,
+        })
+      ).body,
+    );
+    expect(named).toMatchObject({ id: expect.any(String), accountEnabled: true, createdDateTime: expect.any(String) });
+  });
 });
 
 describe('lab Exchange admin endpoint', () => {
