@@ -1,3 +1,4 @@
+import { runWriteCmdlet } from './cmdlets-write.js';
 import type { MicrosoftState } from './state.js';
 
 /**
@@ -104,6 +105,8 @@ const CMDLETS: Record<string, CmdletSpec> = {
 
 /** Runs a cmdlet from a parsed `CmdletInput`; unknown cmdlets and parameters fail as Exchange does. */
 export function runCmdlet(ms: MicrosoftState, name: unknown, parameters: unknown): CmdletResult {
+  const written = typeof name === 'string' ? runWriteCmdlet(ms, name, parameters) : undefined;
+  if (written) return written;
   if (typeof name !== 'string' || !Object.hasOwn(CMDLETS, name)) {
     return fail(
       400,
