@@ -5,6 +5,7 @@ import { selectChecks } from './checks/registry.js';
 import type { Core } from './commands/context.js';
 import { handleCommand } from './commands/dispatch.js';
 import { errorToMessage } from './commands/error-message.js';
+import { runFixCli } from './commands/fix-cli.js';
 import { runReport } from './commands/run-report.js';
 import { runTestEmail, testEmailMessage } from './commands/test-email.js';
 import { findConfigFile, loadConfigFile, parseConfig } from './config/load.js';
@@ -28,6 +29,7 @@ Verbs:
   check <id|area> [tenant]    run one check or an area (exchange, entra, dns, erp, mailflow)
   explain <id>                what a step is for, how to do it by hand, how to verify
   test-email [tenant]         send real mail through the loop and time each hop
+  fix <id> [tenant]           plan the fix of a failing check (a dry run: prints the plan, changes nothing)
   lab [--scenario NAME]       run the simulated tenant and print the config that points at it
   help                        this text
 
@@ -36,6 +38,7 @@ Options:
   --lab SCENARIO     run against an in-process lab in that state (e.g. healthy, connector-ip-missing)
   --tenant NAME      which tenant, when the config has several
   --json             machine-readable output
+  --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
 `;
 
 interface CliIo {
@@ -105,6 +108,7 @@ async function runVerb(verb: string, positionals: string[], values: CliValues, c
       io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderText(message, { details: verb === 'check' }));
       return report.summary.ok ? EXIT_OK : EXIT_FAILING;
     }
+    if (verb === 'fix') return await runFixCli(core, positionals, values, io);
     if (verb === 'test-email') {
       const result = await runTestEmail(core, values.tenant ?? positionals[0]);
       io.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : renderText(testEmailMessage(result)));
@@ -122,7 +126,15 @@ async function runVerb(verb: string, positionals: string[], values: CliValues, c
   }
 }
 
-type CliValues = { config?: string; lab?: string; scenario?: string; tenant?: string; json?: boolean; help?: boolean };
+type CliValues = {
+  config?: string;
+  lab?: string;
+  scenario?: string;
+  tenant?: string;
+  json?: boolean;
+  help?: boolean;
+  'remove-extra'?: boolean;
+};
 
 function parseCli(argv: string[]): { verb: string; positionals: string[]; values: CliValues } {
   const { values, positionals } = parseArgs({
@@ -135,6 +147,7 @@ function parseCli(argv: string[]): { verb: string; positionals: string[]; values
       scenario: { type: 'string' },
       tenant: { type: 'string' },
       json: { type: 'boolean' },
+      'remove-extra': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
