@@ -34,9 +34,9 @@ describe('the fix model', () => {
   });
 
   it('shows an ERP call as the ORM call', () => {
-    expect(renderCall(erpCall('ir.mail_server', 'write', [3], { vals: { smtp_port: 25, smtp_user: false, from_filter: 'contoso.test' } }))).toBe(
-      "ir.mail_server.write([3], vals={'smtp_port': 25, 'smtp_user': False, 'from_filter': 'contoso.test'})",
-    );
+    expect(
+      renderCall(erpCall('ir.mail_server', 'write', [3], { vals: { smtp_port: 25, smtp_user: false, from_filter: 'contoso.test' } })),
+    ).toBe("ir.mail_server.write([3], vals={'smtp_port': 25, 'smtp_user': False, 'from_filter': 'contoso.test'})");
     expect(renderCall(erpCall('ir.config_parameter', 'set_param', undefined, { key: 'web.base.url.freeze', value: 'True' }))).toBe(
       "ir.config_parameter.set_param(key='web.base.url.freeze', value='True')",
     );

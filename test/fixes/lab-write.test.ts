@@ -39,7 +39,9 @@ describe("the lab's Exchange admin endpoint answers write cmdlets as Exchange do
   it('refuses an unknown parameter with Exchange’s text and changes nothing', async () => {
     lab = await startLab();
     const { adapters } = labBot(lab);
-    const error = await rejection(adapters.exchange.invoke('Set-AcceptedDomain', { Identity: 'contoso.test', DomainKind: 'Authoritative' }));
+    const error = await rejection(
+      adapters.exchange.invoke('Set-AcceptedDomain', { Identity: 'contoso.test', DomainKind: 'Authoritative' }),
+    );
     expect(error.message).toContain("A parameter cannot be found that matches parameter name 'DomainKind'.");
     expect(lab.state.microsoft.exchange.acceptedDomains[0]?.DomainType).toBe('InternalRelay');
   });
@@ -55,7 +57,12 @@ describe("the lab's Exchange admin endpoint answers write cmdlets as Exchange do
     lab = await startLab();
     const { adapters } = labBot(lab);
     const error = await rejection(
-      adapters.exchange.invoke('New-InboundConnector', { Name: 'Twenty20 ERP relay', ConnectorType: 'OnPremises', SenderDomains: ['*'], SenderIPAddresses: ['203.0.113.10'] }),
+      adapters.exchange.invoke('New-InboundConnector', {
+        Name: 'Twenty20 ERP relay',
+        ConnectorType: 'OnPremises',
+        SenderDomains: ['*'],
+        SenderIPAddresses: ['203.0.113.10'],
+      }),
     );
     expect(error.message).toContain('The inbound connector "Twenty20 ERP relay" already exists.');
     expect(lab.state.microsoft.exchange.inboundConnectors).toHaveLength(1);
@@ -86,14 +93,18 @@ describe("the lab ERP's write side honours access rights", () => {
     expect((await adapters.erp.outgoingServers())[0]?.smtpPort).toBe(26);
     const id = await adapters.erp.create('mail.template', { name: 'Probe template', model: 'crm.lead' });
     expect(lab.state.erp.templates.find((t) => t.id === id)?.name).toBe('Probe template');
-    expect(await adapters.erp.call('ir.config_parameter', 'set_param', undefined, { key: 'web.base.url.freeze', value: 'True' })).toBe(false);
+    expect(await adapters.erp.call('ir.config_parameter', 'set_param', undefined, { key: 'web.base.url.freeze', value: 'True' })).toBe(
+      false,
+    );
     expect(await adapters.erp.systemParams(['web.base.url.freeze'])).toEqual({ 'web.base.url.freeze': 'True' });
   });
 
   it('a user without Settings gets Odoo’s AccessError and nothing changes', async () => {
     lab = await startLab({ scenario: 'erp-bot-not-admin' });
     const { adapters } = labBot(lab);
-    const error = await rejection(adapters.erp.call('ir.config_parameter', 'set_param', undefined, { key: 'web.base.url.freeze', value: 'False' }));
+    const error = await rejection(
+      adapters.erp.call('ir.config_parameter', 'set_param', undefined, { key: 'web.base.url.freeze', value: 'False' }),
+    );
     expect(error.message).toContain("You are not allowed to write 'System Parameter' (ir.config_parameter) records");
     expect(lab.state.erp.params.find((p) => p.key === 'web.base.url.freeze')?.value).toBe('True');
   });
@@ -115,7 +126,12 @@ describe('a fault on the n-th write call', () => {
     const second = await rejection(adapters.exchange.invoke('Set-CASMailbox', { Identity: tenant.catchallMailbox, ImapEnabled: false }));
     await adapters.exchange.invoke('Set-AcceptedDomain', { Identity: tenant.domain, MatchSubDomains: true });
     const mailbox = lab.state.microsoft.exchange.mailboxes.find((m) => m.PrimarySmtpAddress === tenant.catchallMailbox);
-    expect({ error: second.code, pop: mailbox?.PopEnabled, imap: mailbox?.ImapEnabled, sub: lab.state.microsoft.exchange.acceptedDomains[0]?.MatchSubDomains }).toEqual({
+    expect({
+      error: second.code,
+      pop: mailbox?.PopEnabled,
+      imap: mailbox?.ImapEnabled,
+      sub: lab.state.microsoft.exchange.acceptedDomains[0]?.MatchSubDomains,
+    }).toEqual({
       error: 'AdapterUnavailable',
       pop: true,
       imap: true,
