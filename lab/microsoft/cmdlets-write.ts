@@ -17,6 +17,8 @@ type Kind =
   | 'string-list'
   /** A multi-valued property: a list replaces it, `{Add, Remove}` edits it. */
   | 'multi'
+  /** A rule condition: a value or list sets it, `$null` clears it. */
+  | 'condition'
   | readonly string[];
 
 type Params = Record<string, unknown>;
@@ -54,6 +56,10 @@ const RULE_PARAMS: Record<string, Kind> = {
   StopRuleProcessing: 'boolean',
   Comments: 'string',
 };
+
+/** The condition properties the lab's rules hold (Set-TransportRule -<Condition> $null clears one). */
+const CONDITIONS = ['SentTo', 'SentToScope', 'From', 'FromScope', 'SubjectContainsWords'] as const;
+const CONDITION_PARAMS: Record<string, Kind> = Object.fromEntries(CONDITIONS.map((c) => [c, 'condition']));
 
 const WRITES: Record<string, WriteSpec> = {
   'New-InboundConnector': {
@@ -215,7 +221,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Set-TransportRule': {
-    parameters: { Identity: 'string', ...RULE_PARAMS },
+    parameters: { Identity: 'string', ...RULE_PARAMS, ...CONDITION_PARAMS },
     mandatory: ['Identity'],
     run: (ms, p) => {
       const rules = ms.exchange.transportRules;
@@ -287,6 +293,7 @@ function typeProblem(key: string, value: unknown, kind: Kind): CmdletResult | un
   if (kind === 'boolean') return typeof value === 'boolean' ? undefined : bad();
   if (kind === 'number') return typeof value === 'number' && Number.isInteger(value) ? undefined : bad();
   if (kind === 'string-list') return isStrings(value) || typeof value === 'string' ? undefined : bad();
+  if (kind === 'condition') return value === null || isStrings(value) || typeof value === 'string' ? undefined : bad();
   if (isStrings(value) || typeof value === 'string') return undefined;
   if (value && typeof value === 'object') {
     const edit = value as Record<string, unknown>;
@@ -348,6 +355,12 @@ function setRule(exchange: Exchange, rule: TransportRule, p: Params, maxPriority
     rule.SetAuditSeverity = canonical(SEVERITIES, p.SetAuditSeverity) as TransportRule['SetAuditSeverity'];
   if (p.StopRuleProcessing !== undefined) rule.StopRuleProcessing = p.StopRuleProcessing as boolean;
   if (p.Comments !== undefined) rule.Comments = p.Comments as string;
+  for (const condition of CONDITIONS) {
+    const value = p[condition];
+    if (value === undefined) continue;
+    const scoped = condition === 'SentToScope' || condition === 'FromScope';
+    (rule as unknown as Record<string, unknown>)[condition] = value === null ? null : scoped ? String(value) : asList(value);
+  }
   if (p.RedirectMessageTo !== undefined) {
     const stored: string[] = [];
     for (const reference of asList(p.RedirectMessageTo)) {
