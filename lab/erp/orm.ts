@@ -21,12 +21,8 @@ function hasGroup(user: ErpUser, xmlid: string): boolean {
 export function modelFor(env: Env, name: string, operation = 'read'): ModelSpec {
   const model = findModel(env.erp, name);
   if (!model) throw missingModel(name);
-  const needed = operation === 'read' ? model.group : (model.group ?? model.writeGroup);
-  if (needed && !hasGroup(env.user, needed.xmlid)) {
-    throw accessError(model.description, model.name, needed.label, operation);
-  }
-  if (operation !== 'read' && model.writeGroup && !hasGroup(env.user, model.writeGroup.xmlid)) {
-    throw accessError(model.description, model.name, model.writeGroup.label, operation);
+  for (const needed of [model.group, operation === 'read' ? undefined : model.writeGroup]) {
+    if (needed && !hasGroup(env.user, needed.xmlid)) throw accessError(model.description, model.name, needed.label, operation);
   }
   return model;
 }

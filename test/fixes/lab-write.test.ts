@@ -109,6 +109,14 @@ describe("the lab ERP's write side honours access rights", () => {
     expect(lab.state.erp.params.find((p) => p.key === 'web.base.url.freeze')?.value).toBe('True');
   });
 
+  it('a model anyone may read is written only with its group (res.company: Access Rights)', async () => {
+    lab = await startLab({ scenario: 'erp-bot-not-admin' });
+    const { adapters } = labBot(lab);
+    const [company] = await adapters.erp.searchRead('res.company', [], ['name']);
+    const error = await rejection(adapters.erp.write('res.company', [company!.id], { email: 'it@contoso.test' }));
+    expect(error.message).toContain("You are not allowed to write 'Companies' (res.company) records");
+  });
+
   it('create refuses a record without its mandatory fields, as Odoo does', async () => {
     lab = await startLab();
     const { adapters } = labBot(lab);
