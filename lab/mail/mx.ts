@@ -50,6 +50,8 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     const plain = remote.replace(/^::ffff:/, '');
     return state.tenant.egressMap[plain] ?? plain;
   };
+  const presentedCertificate = (session: SMTPServerSession) =>
+    session.secure ? state.tenant.certificateMap[session.remoteAddress.replace(/^::ffff:/, '')] : undefined;
 
   const server = new SMTPServer({
     name: MX_FRONTEND,
@@ -69,7 +71,13 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       callback(
-        rcptVerdict(state, { recipient: address.address, sender, senderIp: mappedIp(session.remoteAddress), secure: session.secure }),
+        rcptVerdict(state, {
+          recipient: address.address,
+          sender,
+          senderIp: mappedIp(session.remoteAddress),
+          secure: session.secure,
+          certificateName: presentedCertificate(session),
+        }),
       );
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
@@ -86,7 +94,8 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('binary'),
             senderIp: ip,
-            senderInOrganization: acceptedDomainOf(exchange, from) !== undefined && matchingConnectors(exchange, ip).length > 0,
+            senderInOrganization:
+              acceptedDomainOf(exchange, from) !== undefined && matchingConnectors(exchange, ip, presentedCertificate(session)).length > 0,
             helo: session.hostNameAppearsAs,
             tls: session.secure,
             mxHost: MX_FRONTEND,
@@ -161,12 +170,14 @@ export interface RcptInput {
   senderIp: string;
   /** STARTTLS done. */
   secure: boolean;
+  /** The name on the TLS client certificate the sender presented, if any. */
+  certificateName?: string;
 }
 
 /** The RCPT decision, in Exchange Online's order: attribution (connector, relay, Direct Send), then DBEB. */
-export function rcptVerdict(state: LabState, { recipient, sender, senderIp, secure }: RcptInput): Error | null {
+export function rcptVerdict(state: LabState, { recipient, sender, senderIp, secure, certificateName }: RcptInput): Error | null {
   const exchange = state.microsoft.exchange;
-  const connectors = matchingConnectors(exchange, senderIp);
+  const connectors = matchingConnectors(exchange, senderIp, certificateName);
   if (!secure && connectors.length > 0 && connectors.every((c) => c.RequireTls)) return smtpError(451, EXO_REPLIES.startTlsRequired);
   const domain = acceptedDomainOf(exchange, recipient);
   if (!domain) {

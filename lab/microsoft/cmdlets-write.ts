@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { CmdletResult } from './cmdlets.js';
-import type { AcceptedDomain, DynamicDistributionGroup, InboundConnector, Mailbox, MicrosoftState, TransportRule } from './state.js';
+import type {
+  AcceptedDomain,
+  DynamicDistributionGroup,
+  ExchangeRole,
+  InboundConnector,
+  Mailbox,
+  MicrosoftState,
+  TransportRule,
+} from './state.js';
 
 /**
  * The Set-/New-/Enable-/Disable- cmdlets the fixes use, over the shared state (so the MX, IMAP and
@@ -25,6 +33,8 @@ type Params = Record<string, unknown>;
 type Exchange = MicrosoftState['exchange'];
 
 interface WriteSpec {
+  /** The management role that grants the cmdlet; without it Exchange hides the cmdlet. */
+  role: ExchangeRole;
   parameters: Record<string, Kind>;
   mandatory: string[];
   run(ms: MicrosoftState, p: Params): CmdletResult;
@@ -63,6 +73,7 @@ const CONDITION_PARAMS: Record<string, Kind> = Object.fromEntries(CONDITIONS.map
 
 const WRITES: Record<string, WriteSpec> = {
   'New-InboundConnector': {
+    role: 'Remote and Accepted Domains',
     parameters: { Name: 'string', ...CONNECTOR_PARAMS },
     mandatory: ['Name', 'SenderDomains'],
     run: (ms, p) => {
@@ -92,6 +103,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Set-InboundConnector': {
+    role: 'Remote and Accepted Domains',
     parameters: { Identity: 'string', ...CONNECTOR_PARAMS },
     mandatory: ['Identity'],
     run: (ms, p) => {
@@ -105,6 +117,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Set-AcceptedDomain': {
+    role: 'Remote and Accepted Domains',
     parameters: { Identity: 'string', DomainType: ['Authoritative', 'InternalRelay', 'ExternalRelay'], MatchSubDomains: 'boolean' },
     mandatory: ['Identity'],
     run: (ms, p) => {
@@ -116,6 +129,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'New-DynamicDistributionGroup': {
+    role: 'Distribution Groups',
     parameters: { Name: 'string', DisplayName: 'string', Alias: 'string', PrimarySmtpAddress: 'string', IncludedRecipients: 'string' },
     mandatory: ['Name', 'IncludedRecipients'],
     run: (ms, p) => {
@@ -145,6 +159,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Set-DynamicDistributionGroup': {
+    role: 'Distribution Groups',
     parameters: {
       Identity: 'string',
       IncludedRecipients: 'string',
@@ -175,6 +190,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Set-CASMailbox': {
+    role: 'Mail Recipients',
     parameters: { Identity: 'string', ImapEnabled: 'boolean', PopEnabled: 'boolean' },
     mandatory: ['Identity'],
     run: (ms, p) => {
@@ -186,6 +202,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'New-TransportRule': {
+    role: 'Transport Rules',
     parameters: { Name: 'string', Enabled: 'boolean', ...RULE_PARAMS },
     mandatory: ['Name'],
     run: (ms, p) => {
@@ -221,6 +238,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Set-TransportRule': {
+    role: 'Transport Rules',
     parameters: { Identity: 'string', ...RULE_PARAMS, ...CONDITION_PARAMS },
     mandatory: ['Identity'],
     run: (ms, p) => {
@@ -236,6 +254,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Enable-TransportRule': {
+    role: 'Transport Rules',
     parameters: { Identity: 'string', Mode: MODES },
     mandatory: ['Identity'],
     run: (ms, p) => {
@@ -248,6 +267,7 @@ const WRITES: Record<string, WriteSpec> = {
     },
   },
   'Disable-TransportRule': {
+    role: 'Transport Rules',
     parameters: { Identity: 'string' },
     mandatory: ['Identity'],
     run: (ms, p) => {
@@ -259,10 +279,14 @@ const WRITES: Record<string, WriteSpec> = {
   },
 };
 
-/** Runs a write cmdlet; undefined when `name` is not one (the caller answers "not recognized"). */
+/**
+ * Runs a write cmdlet; undefined when `name` is not one, or when no role of the app grants it
+ * (RBAC hides it: the caller answers "not recognized", as Exchange does).
+ */
 export function runWriteCmdlet(ms: MicrosoftState, name: string, parameters: unknown): CmdletResult | undefined {
   if (!Object.hasOwn(WRITES, name)) return undefined;
   const spec = WRITES[name] as WriteSpec;
+  if (!ms.appRoles.exchangeRoles.includes(spec.role)) return undefined;
   const p = (parameters ?? {}) as Params;
   if (typeof p !== 'object' || Array.isArray(p)) return argument('Parameters must be a JSON object of parameter names and values.');
   for (const [key, value] of Object.entries(p)) {

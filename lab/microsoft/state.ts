@@ -116,6 +116,8 @@ export interface Mailbox {
   Identity: string;
   Name: string;
   DisplayName: string;
+  /** Exchange's object id (ExternalDirectoryObjectId is the Entra one). */
+  Guid: string;
   UserPrincipalName: string;
   PrimarySmtpAddress: string;
   ExternalDirectoryObjectId: string;
@@ -162,8 +164,12 @@ export interface MicrosoftState {
   tokens: IssuedToken[];
   /** Every CmdletInput the Exchange admin endpoint received, in order (for injection tests). */
   receivedCommands: ReceivedCmdletInput[];
-  /** Roles granted to the app: missing `Exchange.ManageAsApp`/role → 403 on InvokeCommand. */
-  appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; graphDirectoryRead: boolean };
+  /**
+   * Roles granted to the app: missing `Exchange.ManageAsApp`, or no Exchange role at all → 401/403 on
+   * InvokeCommand. `exchangeRoles` are the management roles its service principal holds through its
+   * role groups: a cmdlet no held role grants is hidden, so it fails as an unknown command.
+   */
+  appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; exchangeRoles: ExchangeRole[]; graphDirectoryRead: boolean };
   graph: { users: GraphUser[]; subscribedSkus: SubscribedSku[]; domains: GraphDomain[] };
   exchange: {
     inboundConnectors: InboundConnector[];
@@ -175,8 +181,22 @@ export interface MicrosoftState {
   };
 }
 
+/** The Exchange management roles the lab's cmdlets are granted by (real role names). */
+export const EXCHANGE_ROLES = [
+  'View-Only Configuration',
+  'View-Only Recipients',
+  'Remote and Accepted Domains',
+  'Transport Rules',
+  'Organization Configuration',
+  'Mail Recipients',
+  'Distribution Groups',
+] as const;
+export type ExchangeRole = (typeof EXCHANGE_ROLES)[number];
+
 export const EXCHANGE_STANDARD_PLAN = { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD' };
 export const BUSINESS_BASIC_SKU = { skuId: '3b555118-da6a-4418-894f-7df1e2096870', skuPartNumber: 'O365_BUSINESS_ESSENTIALS' };
+
+const ALL_USERS_DISPLAY_NAME = 'All Users';
 
 /** A licensed Graph user `local@domain`, created `createdDaysAgo` days before the lab's `now`. */
 export function labUser(t: LabTenant, local: string, name: string, createdDaysAgo: number, index: number): GraphUser {
@@ -215,6 +235,7 @@ export function labMailbox(u: GraphUser, createdDaysAgo: number, t: LabTenant): 
     Identity: local,
     Name: local,
     DisplayName: u.displayName,
+    Guid: `e0${u.id.slice(2)}`,
     UserPrincipalName: u.userPrincipalName,
     PrimarySmtpAddress: u.userPrincipalName,
     ExternalDirectoryObjectId: u.id,
@@ -226,10 +247,13 @@ export function labMailbox(u: GraphUser, createdDaysAgo: number, t: LabTenant): 
   };
 }
 
-/** A tenant set up exactly as the integration guide says. */
+/**
+ * A tenant set up exactly as the integration guide says, in the shape real tenants have: the rule
+ * names its recipients by display name, as Exchange stores them.
+ */
 export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
   const people: [string, string, number][] = [
-    ['erp', 'ERP catch-all', 200],
+    ['erp', 'ERP Notification', 200],
     ['alice', 'Alice Admin', 400],
     ['bob', 'Bob Sales', 300],
     ['carol', 'Carol Support', 120],
@@ -242,7 +266,7 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
     tokenLifetimeSeconds: 3599,
     tokens: [],
     receivedCommands: [],
-    appRoles: { exchangeManageAsApp: true, exchangeRole: true, graphDirectoryRead: true },
+    appRoles: { exchangeManageAsApp: true, exchangeRole: true, exchangeRoles: [...EXCHANGE_ROLES], graphDirectoryRead: true },
     graph: {
       users,
       subscribedSkus: [
@@ -308,10 +332,10 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
           From: null,
           FromScope: null,
           SubjectContainsWords: null,
-          RedirectMessageTo: [t.catchallMailbox],
+          RedirectMessageTo: [mailboxes.find((m) => m.PrimarySmtpAddress === t.catchallMailbox)?.DisplayName ?? t.catchallMailbox],
           DeleteMessage: false,
           ExceptIfSentToScope: 'NotInOrganization',
-          ExceptIfSentToMemberOf: ['DynamicAllUsers'],
+          ExceptIfSentToMemberOf: [ALL_USERS_DISPLAY_NAME],
           ExceptIfSentTo: null,
           SetAuditSeverity: 'High',
           StopRuleProcessing: true,
@@ -342,7 +366,7 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
         {
           Identity: 'DynamicAllUsers',
           Name: 'DynamicAllUsers',
-          DisplayName: 'DynamicAllUsers',
+          DisplayName: ALL_USERS_DISPLAY_NAME,
           PrimarySmtpAddress: `DynamicAllUsers@${t.domain}`,
           Guid: '8c3f4e5f-0000-4000-8000-0000000ddd01',
           RecipientFilter:

@@ -31,6 +31,36 @@ export const microsoftScenarios: Scenario[] = [
     expect: { 'exchange-connector-ips': 'warn' },
   }),
   defineScenario({
+    name: 'connector-range',
+    description: 'The connector admits the ERP through a whole /24 instead of its own address: 255 other addresses may relay too.',
+    apply: (s) => {
+      connector(s).SenderIPAddresses = ['203.0.113.0/24'];
+    },
+    expect: { 'exchange-connector-ips': 'warn' },
+  }),
+  defineScenario({
+    name: 'connector-certificate',
+    description:
+      'The connector admits the ERP by the certificate it presents (*.<domain>, an accepted domain), not by IP, as Microsoft recommends (MC1226222).',
+    apply: (s) => {
+      Object.assign(connector(s), { SenderIPAddresses: [], TlsSenderCertificateName: `*.${s.tenant.domain}`, RequireTls: true });
+    },
+    // The relay works (the ERP's test and the error notice pass); only mailflow-e2e's egress-IP hop
+    // still looks for the IP in SenderIPAddresses and does not know certificate-based connectors yet.
+    expect: { 'mailflow-e2e': 'fail' },
+  }),
+  defineScenario({
+    name: 'connector-certificate-foreign',
+    description:
+      "The ERP's certificate was renewed under its hosting provider's name and the connector follows it: not an accepted domain, so relay is refused with 5.7.64.",
+    apply: (s) => {
+      const renewed = 'erp.hosting-provider.example';
+      Object.assign(connector(s), { SenderIPAddresses: [], TlsSenderCertificateName: renewed, RequireTls: true });
+      s.tenant.certificateMap[s.tenant.erpLoopback] = renewed;
+    },
+    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+  }),
+  defineScenario({
     name: 'connector-disabled',
     description: "Someone turned the ERP's inbound connector off.",
     apply: (s) => {
@@ -72,7 +102,8 @@ export const microsoftScenarios: Scenario[] = [
     name: 'catchall-rule-wrong-target',
     description: "The catch-all rule redirects to a person's mailbox instead of the ERP's.",
     apply: (s) => {
-      catchallRule(s).RedirectMessageTo = [`alice@${s.tenant.domain}`];
+      // By display name, as Exchange stores it.
+      catchallRule(s).RedirectMessageTo = ['Alice Admin'];
     },
     expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
   }),
@@ -108,11 +139,12 @@ export const microsoftScenarios: Scenario[] = [
   }),
   defineScenario({
     name: 'dynamic-group-missing',
-    description: 'The dynamic group of all users was deleted; the catch-all rule excepts an empty group.',
+    description:
+      'The dynamic group of all users was deleted; the catch-all rule still excepts it by name, which now resolves to no recipient.',
     apply: (s) => {
       ex(s).dynamicGroups = [];
     },
-    expect: { 'exchange-dynamic-group': 'fail' },
+    expect: { 'exchange-dynamic-group': 'fail', 'exchange-catchall-rule': 'warn' },
   }),
   defineScenario({
     name: 'dynamic-group-stale-members',
@@ -166,6 +198,19 @@ export const microsoftScenarios: Scenario[] = [
       'exchange-catchall-rule': 'error',
       'exchange-accepted-domain': 'error',
       'exchange-reject-direct-send': 'error',
+    },
+  }),
+  defineScenario({
+    name: 'exo-recipients-unreadable',
+    description:
+      "The app's Exchange roles cover configuration and transport rules but not recipients: Get-Recipient, Get-Mailbox and the group cmdlets are hidden (not recognized), the rest reads fine.",
+    apply: (s) => {
+      s.microsoft.appRoles.exchangeRoles = ['View-Only Configuration', 'Transport Rules', 'Remote and Accepted Domains'];
+    },
+    expect: {
+      'exchange-catchall-mailbox': 'error',
+      'exchange-dynamic-group': 'error',
+      'exchange-catchall-rule': 'error',
     },
   }),
   defineScenario({

@@ -7,6 +7,7 @@ import { erpSalesAliasPlanner } from './erp/erp-sales-alias.fix.js';
 import { erpSystemParamsPlanner } from './erp/erp-system-params.fix.js';
 import { exchangeAcceptedDomainPlanner } from './exchange/exchange-accepted-domain.fix.js';
 import { exchangeCatchallMailboxPlanner } from './exchange/exchange-catchall-mailbox.fix.js';
+import { exchangeCatchallRulePlanner } from './exchange/exchange-catchall-rule.fix.js';
 import { exchangeConnectorPlanner } from './exchange/exchange-connector.fix.js';
 import { exchangeConnectorIpsPlanner } from './exchange/exchange-connector-ips.fix.js';
 import { exchangeDynamicGroupPlanner } from './exchange/exchange-dynamic-group.fix.js';
@@ -18,6 +19,7 @@ export const PLANNERS: readonly FixPlanner[] = [
   exchangeConnectorIpsPlanner,
   exchangeCatchallMailboxPlanner,
   exchangeDynamicGroupPlanner,
+  exchangeCatchallRulePlanner,
   exchangeAcceptedDomainPlanner,
   erpOutgoingServerPlanner,
   erpIncomingServerPlanner,

@@ -20,6 +20,9 @@ const REFUSED: Record<string, RegExp> = {
   'connector-extra-ip exchange-connector-ips': /separate plan.*fix exchange-connector-ips --remove-extra/,
   'erp-incoming-basic-auth erp-incoming-test': /would fail the same way.*fix the cause first/,
   'mailbox-imap-disabled erp-incoming-test': /would fail the same way.*fix the cause first/,
+  'connector-range exchange-connector-ips': /separate plan.*fix exchange-connector-ips --remove-extra/,
+  'connector-certificate-foreign exchange-connector-ips': /certificate name .* not in an accepted domain.*cannot issue/,
+  'dynamic-group-missing exchange-catchall-rule': /DynamicAllUsers is no recipient.*fix exchange-dynamic-group first/,
 };
 
 /** Planners whose check no lab scenario breaks (their unit tests cover them). */

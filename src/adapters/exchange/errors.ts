@@ -51,17 +51,43 @@ function caseless(object: Record<string, unknown>, key: string): unknown {
   return found === undefined ? undefined : object[found];
 }
 
-/** The Exchange management roles each read needs (least privilege), for permission messages. */
-const ROLES_BY_CMDLET: Record<string, string[]> = {
-  'Get-InboundConnector': ['View-Only Configuration', 'Remote and Accepted Domains'],
-  'Get-AcceptedDomain': ['View-Only Configuration', 'Remote and Accepted Domains'],
-  'Get-TransportRule': ['View-Only Configuration', 'Transport Rules'],
-  'Get-OrganizationConfig': ['View-Only Configuration'],
-  'Get-Mailbox': ['View-Only Recipients', 'Mail Recipients'],
-  'Get-CASMailbox': ['View-Only Recipients', 'Mail Recipients'],
-  'Get-DynamicDistributionGroup': ['View-Only Recipients', 'Distribution Groups'],
-  'Get-DynamicDistributionGroupMember': ['View-Only Recipients', 'Distribution Groups'],
+/** The Exchange management roles that grant a read, and the built-in role group that holds them. */
+interface ReadAccess {
+  roles: string[];
+  roleGroup: string;
+}
+const CONFIGURATION: ReadAccess = { roles: ['View-Only Configuration'], roleGroup: 'View-Only Organization Management' };
+const RECIPIENTS: ReadAccess = { roles: ['View-Only Recipients'], roleGroup: 'View-Only Organization Management' };
+
+/** Least privilege per read, for permission messages (the write roles are for fixes). */
+const ACCESS_BY_CMDLET: Record<string, ReadAccess> = {
+  'Get-InboundConnector': { ...CONFIGURATION, roles: ['View-Only Configuration', 'Remote and Accepted Domains'] },
+  'Get-AcceptedDomain': { ...CONFIGURATION, roles: ['View-Only Configuration', 'Remote and Accepted Domains'] },
+  'Get-TransportRule': { ...CONFIGURATION, roles: ['View-Only Configuration', 'Transport Rules'] },
+  'Get-OrganizationConfig': CONFIGURATION,
+  'Get-Recipient': { ...RECIPIENTS, roles: ['View-Only Recipients', 'Mail Recipients'] },
+  'Get-Mailbox': { ...RECIPIENTS, roles: ['View-Only Recipients', 'Mail Recipients'] },
+  'Get-CASMailbox': { ...RECIPIENTS, roles: ['View-Only Recipients', 'Mail Recipients'] },
+  'Get-DynamicDistributionGroup': { ...RECIPIENTS, roles: ['View-Only Recipients', 'Distribution Groups'] },
+  'Get-DynamicDistributionGroupMember': { ...RECIPIENTS, roles: ['View-Only Recipients', 'Distribution Groups'] },
+  // The writes fixes make: no View-Only role grants them.
+  ...writes(
+    ['New-InboundConnector', 'Set-InboundConnector', 'Set-AcceptedDomain'],
+    'Remote and Accepted Domains',
+    'Organization Management',
+  ),
+  ...writes(
+    ['New-TransportRule', 'Set-TransportRule', 'Enable-TransportRule', 'Disable-TransportRule'],
+    'Transport Rules',
+    'Organization Management',
+  ),
+  ...writes(['New-DynamicDistributionGroup', 'Set-DynamicDistributionGroup'], 'Distribution Groups', 'Recipient Management'),
+  ...writes(['Set-CASMailbox'], 'Mail Recipients', 'Recipient Management'),
 };
+
+function writes(cmdlets: string[], role: string, roleGroup: string): Record<string, ReadAccess> {
+  return Object.fromEntries(cmdlets.map((cmdlet) => [cmdlet, { roles: [role], roleGroup }]));
+}
 
 export interface ExoCallContext {
   cmdlet: string;
@@ -97,13 +123,15 @@ export function mapExoAnswer(response: HttpResponse, ctx: ExoCallContext): Mails
 }
 
 function insufficientPermission(ctx: ExoCallContext, text: string, details: Record<string, unknown>): MailsetupError {
-  const roles = ROLES_BY_CMDLET[ctx.cmdlet] ?? ['View-Only Configuration'];
+  const access = ACCESS_BY_CMDLET[ctx.cmdlet] ?? CONFIGURATION;
+  const roles = access.roles;
   return new MailsetupError('InsufficientPermission', `App ${ctx.clientId} may not run ${ctx.cmdlet} in Exchange Online: ${text}`, {
     hint:
       `The app needs the application permission Exchange.ManageAsApp (API "Office 365 Exchange Online", with admin consent) and a role: ` +
       `the Entra role Exchange Administrator (Entra admin center → Roles and administrators), or, least privilege, ` +
-      `the Exchange roles ${roles.map((r) => `"${r}"`).join(' and ')} assigned to its service principal (New-ServicePrincipal, then New-ManagementRoleAssignment).`,
+      `the role group "${access.roleGroup}" (or the Exchange role${roles.length > 1 ? 's' : ''} ${roles.map((r) => `"${r}"`).join(' or ')}) assigned to its service principal ` +
+      `(New-ServicePrincipal, then Add-RoleGroupMember or New-ManagementRoleAssignment).`,
     source: 'exchange',
-    details: { ...details, neededRoles: roles, neededPermission: 'Exchange.ManageAsApp' },
+    details: { ...details, neededRoles: roles, neededRoleGroup: access.roleGroup, neededPermission: 'Exchange.ManageAsApp' },
   });
 }
