@@ -96,3 +96,58 @@ describe('planners: the diff and the calls a user sees, and the check after appl
     expect('basis' in changed && changed.basis).not.toBe('basis' in first && first.basis);
   });
 });
+
+describe('the catch-all rule planner works on resolved identities', () => {
+  const rule = (l: Lab) => l.state.microsoft.exchange.transportRules.find((r) => r.Name === 'Catchall for Twenty20')!;
+
+  it('plans nothing for a healthy rule that names its recipients by display name', async () => {
+    lab = await startLab();
+    expect(rule(lab).RedirectMessageTo).not.toContain('erp@contoso.test');
+    expect(await planOnLab(lab, 'exchange-catchall-rule')).toEqual({ refused: expect.stringContaining('nothing to change') });
+  });
+
+  it('sets only the wrong target, leaving the group as Exchange names it', async () => {
+    lab = await startLab({ scenario: 'catchall-rule-wrong-target' });
+    const plan = await planOnLab(lab, 'exchange-catchall-rule');
+    expect('calls' in plan && plan.calls).toEqual([
+      {
+        service: 'exchange',
+        cmdlet: 'Set-TransportRule',
+        parameters: { Identity: 'Catchall for Twenty20', RedirectMessageTo: ['erp@contoso.test'] },
+      },
+    ]);
+  });
+
+  it('enables a disabled rule with Enable-TransportRule, and moves it above a rule that shadows it, saying so', async () => {
+    lab = await startLab({ scenario: 'catchall-rule-disabled' });
+    const enable = await planOnLab(lab, 'exchange-catchall-rule');
+    expect('calls' in enable && enable.calls.map(renderCall)).toEqual(["Enable-TransportRule -Identity 'Catchall for Twenty20'"]);
+    await lab.stop();
+    lab = await startLab({ scenario: 'catchall-rule-shadowed' });
+    const move = await planOnLab(lab, 'exchange-catchall-rule');
+    expect(move).toMatchObject({
+      changes: [
+        { setting: 'Priority', before: 1, after: 0 },
+        { setting: 'Priority of "Legal disclaimer"', before: 0, after: '1 (moves down one)' },
+      ],
+    });
+    await applyOnLab(lab, move);
+    expect(lab.state.microsoft.exchange.transportRules.map((r) => [r.Name, r.Priority])).toEqual(
+      expect.arrayContaining([
+        ['Catchall for Twenty20', 0],
+        ['Legal disclaimer', 1],
+      ]),
+    );
+  });
+
+  it('creates a missing rule with every property of step 4, and the check then passes', async () => {
+    lab = await startLab();
+    lab.state.microsoft.exchange.transportRules = [];
+    const plan = await planOnLab(lab, 'exchange-catchall-rule');
+    expect('calls' in plan && plan.calls.map(renderCall)).toEqual([
+      "New-TransportRule -Name 'Catchall for Twenty20' -RedirectMessageTo 'erp@contoso.test' -ExceptIfSentToScope 'NotInOrganization' -ExceptIfSentToMemberOf 'DynamicAllUsers' -SetAuditSeverity 'High' -Mode 'Enforce' -StopRuleProcessing $true -Priority 0 -Enabled $true",
+    ]);
+    await applyOnLab(lab, plan);
+    expect(result(await runOnLab(lab, ['exchange-catchall-rule']), 'exchange-catchall-rule').status).toBe('pass');
+  });
+});
