@@ -7,6 +7,7 @@ import { CliOutput, EXIT_FAILING, EXIT_INTERNAL, EXIT_OK } from './cli/output.js
 import { exitOnUncaughtFailures, exitWhenWritten } from './cli/process.js';
 import type { Core } from './commands/context.js';
 import { findCommand } from './commands/dispatch.js';
+import { runFixCli } from './commands/fix-cli.js';
 import { runReport } from './commands/run-report.js';
 import { runTestEmail, testEmailMessage } from './commands/test-email.js';
 import { findConfigFile, loadConfigFile, parseConfig } from './config/load.js';
@@ -88,6 +89,7 @@ async function runVerb({ verb, positionals, values }: CliCommand, core: Core, io
     out.result(report, () => renderText(message, { details: verb === 'check' }));
     return report.summary.ok ? EXIT_OK : EXIT_FAILING;
   }
+  if (verb === 'fix') return await runFixCli(core, positionals, values, out);
   if (verb === 'test-email') {
     const result = await runTestEmail(core, values.tenant ?? positionals[0]);
     out.result(result, () => renderText(testEmailMessage(result)));

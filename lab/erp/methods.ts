@@ -101,6 +101,14 @@ const METHODS: Record<string, MethodDef[]> = {
       run: ({ env, model, kwargs }) => create(env, modelFor(env, model, 'create'), kwargs.vals_list ?? kwargs.vals),
     },
   ],
+  set_param: [
+    {
+      kind: 'model',
+      params: ['key', 'value'],
+      model: 'ir.config_parameter',
+      run: ({ env, kwargs }) => setParam(env, kwargs.key, kwargs.value),
+    },
+  ],
   context_get: [
     {
       kind: 'model',
@@ -161,6 +169,20 @@ const METHODS: Record<string, MethodDef[]> = {
     },
   ],
 };
+
+/** `ir.config_parameter.set_param(key, value)`: returns the old value (False when unset); a false value deletes the key. */
+function setParam(env: Env, key: unknown, value: unknown): unknown {
+  const spec = modelFor(env, 'ir.config_parameter', 'write');
+  if (typeof key !== 'string' || key === '') throw valueError(`Invalid key ${JSON.stringify(key)}`);
+  const params = env.erp.params;
+  const current = params.find((p) => p.key === key);
+  const old = current?.value ?? false;
+  if (value === false || value === null || value === undefined) {
+    if (current) params.splice(params.indexOf(current), 1);
+  } else if (current) current.value = String(value);
+  else create(env, spec, { key, value: String(value) });
+  return old;
+}
 
 export async function dispatch(call: Call): Promise<unknown> {
   if (call.method.startsWith('_')) {

@@ -33,12 +33,15 @@ export interface ModelSpec {
   unlinkGroup?: { xmlid: string; label: string };
   /** A `mail.thread`: deleting a record deletes its messages. */
   thread?: boolean;
+  /** A group needed to write or create, when reading is open to every user (Odoo's ir.model.access). */
+  writeGroup?: { xmlid: string; label: string };
   order: string;
   records(erp: ErpState): Rec[];
   fields(erp: ErpState): FieldSpec[];
 }
 
 const SETTINGS = { xmlid: 'base.group_system', label: 'Administration/Settings' };
+const ACCESS_RIGHTS = { xmlid: 'base.group_erp_manager', label: 'Administration/Access Rights' };
 
 export function isInstalled(erp: ErpState, module: string): boolean {
   return erp.modules.some((m) => m.name === module && (m.state === 'installed' || m.state === 'to upgrade'));
@@ -151,6 +154,7 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: 'ir.module.module',
     description: 'Module',
+    writeGroup: SETTINGS,
     order: 'name',
     records: (e) => e.modules,
     fields: () => [
@@ -187,6 +191,7 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: 'res.company',
     description: 'Companies',
+    writeGroup: ACCESS_RIGHTS,
     order: 'id',
     records: (e) => e.companies,
     fields: (e) => [
@@ -199,6 +204,7 @@ export const MODELS: readonly ModelSpec[] = [
     name: 'mail.alias.domain',
     description: 'Email Domain',
     since: 17,
+    writeGroup: SETTINGS,
     order: 'sequence, id',
     records: (e) => e.aliasDomains,
     fields: () => [

@@ -1,6 +1,6 @@
 import { matchDomain } from './domain.js';
 import { type FieldSpec, findModel, type ModelSpec, type Rec } from './models.js';
-import { accessError, missingModel, missingRecord, valueError } from './odoo-error.js';
+import { accessError, missingModel, missingRecord, validationError, valueError } from './odoo-error.js';
 import type { ErpState, ErpUser } from './state.js';
 
 /** The generic ORM calls (`search_read`, `read`, `search`, `fields_get`, `write`, `create`) over `ErpState`. */
@@ -11,11 +11,18 @@ export interface Env {
   context: Record<string, unknown>;
 }
 
+/** Groups that imply others, as Odoo's `implied_ids` (Settings implies Access Rights). */
+const IMPLIED: Record<string, string[]> = { 'base.group_system': ['base.group_erp_manager'] };
+
+function hasGroup(user: ErpUser, xmlid: string): boolean {
+  return user.groups.some((g) => g === xmlid || IMPLIED[g]?.includes(xmlid));
+}
+
 export function modelFor(env: Env, name: string, operation = 'read'): ModelSpec {
   const model = findModel(env.erp, name);
   if (!model) throw missingModel(name);
-  if (model.group && !env.user.groups.includes(model.group.xmlid)) {
-    throw accessError(model.description, model.name, model.group.label, operation);
+  for (const needed of [model.group, operation === 'read' ? undefined : model.writeGroup]) {
+    if (needed && !hasGroup(env.user, needed.xmlid)) throw accessError(model.description, model.name, needed.label, operation);
   }
   return model;
 }
@@ -188,9 +195,24 @@ function x2many(current: unknown, commands: unknown): number[] {
   return ids;
 }
 
-export function create(env: Env, model: ModelSpec, vals: unknown): number {
+/** One values dict → its id; a list (`vals_list`, `@api.model_create_multi`) → the list of ids. */
+export function create(env: Env, model: ModelSpec, vals: unknown): number | number[] {
+  if (Array.isArray(vals)) return vals.map((v) => createOne(env, model, v));
+  return createOne(env, model, vals);
+}
+
+function createOne(env: Env, model: ModelSpec, vals: unknown): number {
+  const values = fromWire(env, model, vals);
+  const fields = model.fields(env.erp);
+  const missing = fields.filter((f) => f.required && !f.readonly && (values[f.store ?? f.name] ?? null) === null);
+  if (missing.length > 0) {
+    throw validationError(
+      `The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: ${model.description} (${model.name})\nField: ${missing.map((f) => `${f.string} (${f.name})`).join(', ')}`,
+    );
+  }
   const id = env.erp.nextId++;
-  model.records(env.erp).push({ id, ...fromWire(env, model, vals) });
+  const defaults = fields.some((f) => f.name === 'active') ? { active: true } : {};
+  model.records(env.erp).push({ id, ...defaults, ...values });
   return id;
 }
 

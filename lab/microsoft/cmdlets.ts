@@ -1,3 +1,4 @@
+import { runWriteCmdlet } from './cmdlets-write.js';
 import type { ExchangeRole, MicrosoftState } from './state.js';
 
 /**
@@ -132,6 +133,8 @@ const CMDLETS: Record<string, CmdletSpec> = {
 
 /** Runs a cmdlet from a parsed `CmdletInput`; unknown cmdlets and parameters fail as Exchange does. */
 export function runCmdlet(ms: MicrosoftState, name: unknown, parameters: unknown): CmdletResult {
+  const written = typeof name === 'string' ? runWriteCmdlet(ms, name, parameters) : undefined;
+  if (written) return written;
   const spec = typeof name === 'string' && Object.hasOwn(CMDLETS, name) ? (CMDLETS[name] as CmdletSpec) : undefined;
   // RBAC hides a cmdlet none of the app's roles grants: Exchange answers as for an unknown command.
   if (!spec?.roles.some((role) => ms.appRoles.exchangeRoles.includes(role))) {

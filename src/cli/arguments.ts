@@ -3,7 +3,15 @@ import { findCheck, selectChecks } from '../checks/registry.js';
 import { COMMANDS, findCommand } from '../commands/dispatch.js';
 import { MailsetupError } from '../errors.js';
 
-export type CliValues = { config?: string; lab?: string; scenario?: string; tenant?: string; json?: boolean; help?: boolean };
+export type CliValues = {
+  config?: string;
+  lab?: string;
+  scenario?: string;
+  tenant?: string;
+  json?: boolean;
+  help?: boolean;
+  'remove-extra'?: boolean;
+};
 
 export interface CliCommand {
   verb: string;
@@ -15,6 +23,11 @@ export interface CliCommand {
 export const CLI_VERBS = [
   { verb: 'start', usage: 'start', summary: 'Runs the bot (with no config file: the lab and a console channel).' },
   { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'Runs the simulated tenant and prints the config that points at it.' },
+  {
+    verb: 'fix',
+    usage: 'fix <id> [tenant] [--remove-extra]',
+    summary: 'Plans the fix of a failing check and prints it (a dry run: it changes nothing; fixes are approved in chat).',
+  },
 ] as const;
 
 /** Every verb the CLI takes: its own, then the chat verbs (COMMANDS, the one list of them). */
@@ -41,6 +54,7 @@ Options:
   --lab SCENARIO     run against an in-process lab in that state (e.g. healthy, connector-ip-missing)
   --tenant NAME      which tenant, when the config has several
   --json             machine-readable output on stdout, errors included
+  --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
 
 Exit codes: 0 nothing failing, 1 a check failed or could not tell, 2 bad usage or config, 3 mailsetup itself failed.
 `;
@@ -76,10 +90,11 @@ export function parseCliArguments(argv: string[]): CliCommand {
     if (verb === 'start' && parsed.values.json) throw usage('`start` runs the bot; it has no JSON output.', 'start');
     return command;
   }
-  findCommand(
-    verb,
-    CLI_VERBS.map((v) => v.verb),
-  );
+  if (!CLI_VERBS.some((v) => v.verb === verb))
+    findCommand(
+      verb,
+      CLI_VERBS.map((v) => v.verb),
+    );
   validateArguments(verb, positionals);
   return command;
 }
@@ -95,6 +110,7 @@ function parse(argv: string[]) {
       scenario: { type: 'string' },
       tenant: { type: 'string' },
       json: { type: 'boolean' },
+      'remove-extra': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -109,6 +125,9 @@ function validateArguments(verb: string, positionals: string[]): void {
     selectChecks(first);
   } else if (verb === 'explain') {
     if (!first || rest.length > 0) throw usage('`explain` takes exactly one check id.', verb);
+    if (!findCheck(first.toLowerCase())) selectChecks(first);
+  } else if (verb === 'fix') {
+    if (!first || rest.length > 1) throw usage('`fix` takes a check id and, optionally, a tenant.', verb);
     if (!findCheck(first.toLowerCase())) selectChecks(first);
   } else if (verb === 'status' || verb === 'test-email') {
     if (rest.length > 0) throw usage(`\`${verb}\` takes at most a tenant name, not "${positionals.join(' ')}".`, verb);

@@ -216,6 +216,10 @@ export interface ErpPort {
     kwargs?: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<unknown>;
+  /** `write(ids, vals)`: true, or the ERP's AccessError / ValidationError as a coded error. */
+  write(model: string, ids: readonly number[], vals: Record<string, unknown>, signal?: AbortSignal): Promise<boolean>;
+  /** `create(vals)`: the new record's id. */
+  create(model: string, vals: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
 
   installedModules(names: readonly string[], signal?: AbortSignal): Promise<ErpModuleState[]>;
   /** Active and archived servers, by sequence. */
@@ -249,4 +253,4 @@ export interface ErpPort {
 }
 
 /** The protocol-level part of the port; the higher-level reads are built on it (`reads.ts`). */
-export type ErpCore = Pick<ErpPort, 'version' | 'login' | 'searchRead' | 'read' | 'fieldsGet' | 'call'>;
+export type ErpCore = Pick<ErpPort, 'version' | 'login' | 'searchRead' | 'read' | 'fieldsGet' | 'call' | 'write' | 'create'>;

@@ -67,7 +67,7 @@ const VIEW_CONFIGURATION: CmdletAccess = {
   write: false,
 };
 const VIEW_RECIPIENTS: CmdletAccess = { roles: ['View-Only Recipients'], roleGroup: 'View-Only Organization Management', write: false };
-const write = (role: string): CmdletAccess => ({ roles: [role], roleGroup: 'Organization Management', write: true });
+const write = (role: string, roleGroup = 'Organization Management'): CmdletAccess => ({ roles: [role], roleGroup, write: true });
 
 const ACCESS_BY_NOUN: Record<string, { read: CmdletAccess; write: CmdletAccess }> = {
   InboundConnector: { read: VIEW_CONFIGURATION, write: write('Remote and Accepted Domains') },
@@ -76,8 +76,8 @@ const ACCESS_BY_NOUN: Record<string, { read: CmdletAccess; write: CmdletAccess }
   OrganizationConfig: { read: VIEW_CONFIGURATION, write: write('Organization Configuration') },
   Recipient: { read: VIEW_RECIPIENTS, write: write('Mail Recipients') },
   Mailbox: { read: VIEW_RECIPIENTS, write: write('Mail Recipients') },
-  CASMailbox: { read: VIEW_RECIPIENTS, write: write('Mail Recipients') },
-  DynamicDistributionGroup: { read: VIEW_RECIPIENTS, write: write('Distribution Groups') },
+  CASMailbox: { read: VIEW_RECIPIENTS, write: write('Mail Recipients', 'Recipient Management') },
+  DynamicDistributionGroup: { read: VIEW_RECIPIENTS, write: write('Distribution Groups', 'Recipient Management') },
   DynamicDistributionGroupMember: { read: VIEW_RECIPIENTS, write: write('Distribution Groups') },
 };
 

@@ -37,7 +37,7 @@ export const erpIncomingTestCheck = defineCheck({
     severity: 'critical',
     dependsOn: ['erp-reachable'],
     sources: [erpIncomingTest, erpLogin],
-    fixable: false,
+    fixable: true,
     watched: true,
   },
   explainFile: new URL('./erp-incoming-test.md', import.meta.url),

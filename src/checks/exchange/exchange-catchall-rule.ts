@@ -168,7 +168,7 @@ function expectedProperties(tenant: TenantConfig): Record<string, unknown> {
  * identities resolve to; an identity that resolves to nothing is reported on its own (`unresolved`),
  * never as a mismatch, since the bot cannot tell what it was meant to be.
  */
-function ruleProblems(
+export function ruleProblems(
   rule: TransportRule,
   tenant: TenantConfig,
   directory: RecipientDirectory,
@@ -230,7 +230,7 @@ function resolvedView(identities: readonly string[], directory: RecipientDirecto
 }
 
 /** An enabled, enforcing rule that runs earlier and stops processing takes the mail first. */
-function shadowsRule(other: TransportRule, rule: TransportRule): boolean {
+export function shadowsRule(other: TransportRule, rule: TransportRule): boolean {
   return other.State === 'Enabled' && other.Mode === 'Enforce' && other.StopRuleProcessing && other.Priority < rule.Priority;
 }
 
