@@ -19,7 +19,7 @@ export const dnsScenarios: Scenario[] = [
     description: 'The domain has no SPF record (the Microsoft verification TXT is still there).',
     apply: (state) => {
       const d = state.tenant.domain;
-      const kept = (state.dns.records[d] ?? []).filter((r) => !(r.type === 'TXT' && r.data.startsWith('v=spf1')));
+      const kept = (state.dns.records[d] ?? []).filter((r) => r.type === 'TXT' && !r.data.startsWith('v=spf1'));
       setDnsRecords(state.dns, d, 'TXT', kept);
     },
     expect: { 'dns-spf': 'fail' },

@@ -5,7 +5,10 @@
  */
 export const SCENARIO_CAUSES: Record<string, Record<string, RegExp>> = {
   'erp-notify-module-missing': { 'erp-notify-module': /fetchmail_notify_error_to_sender is not installed/ },
-  'erp-outgoing-wrong-port': { 'erp-outgoing-server': /smtp_port is 587, expected 25/, 'erp-outgoing-test': /^connection refused on the submission port$/ },
+  'erp-outgoing-wrong-port': {
+    'erp-outgoing-server': /smtp_port is 587, expected 25/,
+    'erp-outgoing-test': /^connection refused on the submission port$/,
+  },
   'erp-incoming-basic-auth': { 'erp-incoming-server': /with a password/, 'erp-incoming-test': /^AUTHENTICATE failed$/ },
   'erp-base-url-not-frozen': { 'erp-system-params': /web\.base\.url\.freeze is not set/ },
   'erp-sales-alias-followers': { 'erp-sales-alias': /alias_contact is "followers", expected "everyone"/ },

@@ -62,12 +62,24 @@ describe('ERP checks against the lab ERP', () => {
       const wanted = Object.fromEntries(erpChecks.map((c) => [c.meta.id, scenario.expect[c.meta.id] ?? 'pass']));
       expect(statuses(report)).toEqual(wanted);
 
-      for (const result of report.checks) {
-        if (result.status === 'skip') expect(result.skipReason).toBe('dependency-failed');
-        if (result.status === 'fail') {
-          expect(result.remediation?.manual.length).toBeGreaterThan(20);
-          expect(result.expected).not.toEqual({});
-        }
+      const skipped = report.checks.filter((r) => r.status === 'skip');
+      const failing = report.checks.filter((r) => r.status === 'fail');
+      expect(skipped.map((r) => r.id).sort()).toEqual(
+        erpChecks
+          .map((c) => c.meta.id)
+          .filter((id) => wanted[id] === 'skip')
+          .sort(),
+      );
+      expect(failing.map((r) => r.id).sort()).toEqual(
+        erpChecks
+          .map((c) => c.meta.id)
+          .filter((id) => wanted[id] === 'fail')
+          .sort(),
+      );
+      for (const result of skipped) expect(result.skipReason).toBe('dependency-failed');
+      for (const result of failing) {
+        expect(result.remediation?.manual.length).toBeGreaterThan(20);
+        expect(result.expected).not.toEqual({});
       }
       for (const named of NAMES[scenario.name] ?? []) {
         const result = byId(report, named.id);

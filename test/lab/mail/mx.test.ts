@@ -198,8 +198,11 @@ describe('lab MX: accepted domain and transport rules', () => {
     const { mxPort, state } = await start((s) => {
       s.microsoft.exchange.transportRules[0]!.State = 'Disabled';
     });
-    await sendMail(mxPort, BOT, { from: 'probe@outside.test', to: ['sales@contoso.test'] }, message('disabled'));
+    // Accepted (InternalRelay), then lost: the rule that would redirect it is off.
+    expect((await sendMail(mxPort, BOT, { from: 'probe@outside.test', to: ['sales@contoso.test'] }, message('disabled'))).ok).toBe(true);
     expect(inbox(state, 'erp@contoso.test')).toHaveLength(0);
+    expect(state.mail.ndrs).toMatchObject([{ sender: 'probe@outside.test', recipient: 'sales@contoso.test', code: '5.4.14' }]);
+    expect(subjects(state, 'probe@outside.test')).toEqual(['Undeliverable: disabled']);
   });
 
   it('a higher-priority rule that stops processing shadows the catch-all; DeleteMessage drops the mail', async () => {

@@ -6,9 +6,17 @@ import { MICROSOFT_CHECKS, startMicrosoftHarness } from './harness.js';
 
 const SCENARIOS = [{ name: 'healthy', expect: {} as Record<string, string> }, ...microsoftScenarios];
 
-function expectExplained(result: CheckResult): void {
-  expect(result.detail.length, result.id).toBeGreaterThan(20);
-  if (result.status === 'fail' || result.status === 'warn') {
+/** Every check explains itself; the ones that fail or warn also say how to fix it, by hand and as a command. */
+function expectExplained(report: { checks: CheckResult[] }, wanted: Record<string, string>): void {
+  for (const result of report.checks) expect(result.detail.length, result.id).toBeGreaterThan(20);
+  const flagged = report.checks.filter((r) => r.status === 'fail' || r.status === 'warn');
+  expect(flagged.map((r) => r.id).sort()).toEqual(
+    Object.entries(wanted)
+      .filter(([, status]) => status === 'fail' || status === 'warn')
+      .map(([id]) => id)
+      .sort(),
+  );
+  for (const result of flagged) {
     expect(result.remediation?.manual, result.id).toBeTruthy();
     expect(result.remediation?.command, result.id).toBeTruthy();
   }
@@ -23,7 +31,7 @@ describe.concurrent('Microsoft scenarios: each fails exactly the checks it shoul
       const wanted = Object.fromEntries(MICROSOFT_CHECKS.map((c) => [c.meta.id, scenario.expect[c.meta.id] ?? 'pass']));
       const got = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
       expect(got).toEqual(wanted);
-      for (const result of report.checks) expectExplained(result);
+      expectExplained(report, wanted);
     } finally {
       await harness.stop();
     }
