@@ -167,6 +167,11 @@ export class Store implements ChatStore {
     return this.get<LastStatus>(LAST_STATUS_KEY);
   }
 
+  /** False once closed (readiness). */
+  get isOpen(): boolean {
+    return this.#db.open;
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }
