@@ -111,6 +111,17 @@ describe('the bot as a service', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   }, 40_000);
 
+  it('runs the flush hooks at stop while the store is still open, then closes the store', async () => {
+    const { app: running } = await startBot('healthy');
+    const seen: boolean[] = [];
+    running.service.onFlush('outbox', async () => {
+      seen.push(running.store.isOpen);
+    });
+    await running.stop();
+    expect(seen).toEqual([true]);
+    expect(running.store.isOpen).toBe(false);
+  }, 40_000);
+
   it('reports not ready, with the reason, when the store is closed', async () => {
     const { base } = await startBot('healthy');
     app?.store.close();
