@@ -152,12 +152,43 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
       `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${ms.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
-  const token = randomBytes(32).toString('base64url');
+  const token = accessToken(ms, audience, scope.replace(/\/\.default$/, ''));
   ms.tokens.push({ token, audience, clientId: ms.app.clientId, expiresAt: Date.now() + ms.tokenLifetimeSeconds * 1000 });
   return {
     status: 200,
     body: { token_type: 'Bearer', expires_in: ms.tokenLifetimeSeconds, ext_expires_in: ms.tokenLifetimeSeconds, access_token: token },
   };
+}
+
+/**
+ * An app-only access token shaped as Entra issues it: a JWT whose `roles` claim lists the
+ * application permissions granted (absent when none is). The lab does not sign it (nothing checks
+ * the signature; the bearer is looked up among the tokens issued).
+ */
+function accessToken(ms: MicrosoftState, audience: IssuedToken['audience'], resource: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const roles =
+    audience === 'graph'
+      ? ms.appRoles.graphDirectoryRead
+        ? ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All']
+        : []
+      : [...(ms.appRoles.exchangeManageAsApp ? ['Exchange.ManageAsApp'] : []), 'IMAP.AccessAsApp'];
+  const header = { typ: 'JWT', alg: 'RS256', kid: 'lab' };
+  const payload = {
+    aud: resource,
+    iss: `https://sts.windows.net/${ms.tenantId}/`,
+    iat: now,
+    nbf: now,
+    exp: now + ms.tokenLifetimeSeconds,
+    appid: ms.app.clientId,
+    idtyp: 'app',
+    tid: ms.tenantId,
+    ...(roles.length > 0 ? { roles } : {}),
+    uti: randomBytes(16).toString('base64url'),
+    ver: '1.0',
+  };
+  const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  return `${encode(header)}.${encode(payload)}.${randomBytes(64).toString('base64url')}`;
 }
 
 function audienceOf(scope: string, origins: LabOrigins): IssuedToken['audience'] | undefined {
