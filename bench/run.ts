@@ -1,3 +1,4 @@
+import { measurePromptFailures } from './prompt-failures.js';
 import { measureSlackAck } from './slack-ack.js';
 import { measureStatusConcurrency } from './status-concurrency.js';
 import { measureTestEmail } from './test-email.js';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     ratio: email.ratioToBudget,
     limit: 1,
   });
+
+  rows.push(...(await measurePromptFailures()));
 
   for (const r of rows) {
     const verdict = r.ratio <= r.limit ? 'within' : 'OVER';

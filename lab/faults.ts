@@ -16,7 +16,19 @@ export type FaultKind =
   /** Closes the connection mid-conversation. */
   | { kind: 'close' };
 
-export type Fault = FaultKind & { service: LabServiceName; match?: string; times?: number };
+export type Fault = FaultKind & {
+  service: LabServiceName;
+  match?: string;
+  times?: number;
+  /**
+   * Fires only on the n-th write call (1-based) the service receives that matches, then is spent:
+   * Exchange Set-/New-/Enable-/Disable-/Add-/Remove- cmdlets, ERP `write`/`create`/`unlink`/
+   * `set_param` and buttons. Reads pass untouched (for partial-failure tests).
+   */
+  nthWrite?: number;
+  /** Write calls seen so far by an `nthWrite` fault. */
+  writesSeen?: number;
+};
 
 export interface RequestRecord {
   service: LabServiceName;
@@ -40,11 +52,31 @@ export function recordAndTakeFault(lab: LabTraffic, service: LabServiceName, key
   return takeFault(lab.faults, service, key);
 }
 
+const EXCHANGE_WRITE = /^(Set|New|Enable|Disable|Add|Remove)-/;
+const ERP_WRITE = /\.(write|create|unlink|set_param|button_\w+|action_\w+|method_direct_trigger|fetch_mail|set_draft)$/;
+
+/** Whether a request key is a write: an Exchange change cmdlet, or an ERP method that changes records. */
+export function isWriteKey(service: LabServiceName, key: string): boolean {
+  if (service === 'exchange') return EXCHANGE_WRITE.test(key);
+  if (service === 'erp') return ERP_WRITE.test(key);
+  return false;
+}
+
 /** Returns the first matching fault and counts it down; undefined when none applies. */
 export function takeFault(faults: Fault[], service: LabServiceName, key: string): Fault | undefined {
-  const index = faults.findIndex((f) => f.service === service && (f.match === undefined || key.includes(f.match)));
+  const index = faults.findIndex((f) => {
+    if (f.service !== service || (f.match !== undefined && !key.includes(f.match))) return false;
+    if (f.nthWrite === undefined) return true;
+    if (!isWriteKey(service, key)) return false;
+    f.writesSeen = (f.writesSeen ?? 0) + 1;
+    return f.writesSeen === f.nthWrite;
+  });
   if (index < 0) return undefined;
   const fault = faults[index] as Fault;
+  if (fault.nthWrite !== undefined) {
+    faults.splice(index, 1);
+    return fault;
+  }
   if (fault.times !== undefined) {
     fault.times -= 1;
     if (fault.times <= 0) faults.splice(index, 1);

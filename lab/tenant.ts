@@ -18,6 +18,12 @@ export interface LabTenant {
   botLoopback: string;
   /** loopback address → public-looking IP (203.0.113.0/24) seen by the MX. */
   egressMap: Record<string, string>;
+  /**
+   * loopback address → the name on the TLS client certificate that host presents after STARTTLS
+   * (a stand-in for the certificate itself, as `egressMap` is for the public IP); the MX matches
+   * certificate-based connectors by it.
+   */
+  certificateMap: Record<string, string>;
   /** An outside address the bot sends test mail as. */
   outsideSender: string;
   now: number;
@@ -36,6 +42,7 @@ export function labTenant(now = Date.now()): LabTenant {
     erpLoopback: '127.0.0.2',
     botLoopback: '127.0.0.3',
     egressMap: { '127.0.0.2': '203.0.113.10', '127.0.0.3': '198.51.100.77', '127.0.0.1': '198.51.100.1' },
+    certificateMap: { '127.0.0.2': 'erp.contoso.test' },
     outsideSender: 'probe@outside.test',
     now,
   };

@@ -43,8 +43,8 @@ export interface StartOptions {
 export async function startApp(options: StartOptions): Promise<App> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.log.level);
-  const core = createCore({ config, logger });
   const store = Store.open(config.store.path);
+  const core = createCore({ config, logger, store });
   const service = new BotService({ http: config.http, graceSeconds: config.shutdown.graceSeconds, logger, metrics: options.metrics });
   service.readiness('store', () => (store.isOpen ? undefined : 'the store is closed'));
   const dispatch = service.gate.wrap(

@@ -8,6 +8,7 @@ import type { MailsetupConfig, TenantConfig } from './config/schema.js';
 import type { CheckDefinition } from './engine/check.js';
 import type { Report } from './engine/result.js';
 import { MailsetupError } from './errors.js';
+import { Store } from './store/store.js';
 
 export interface CoreOptions {
   config: MailsetupConfig;
@@ -15,6 +16,8 @@ export interface CoreOptions {
   catalogue?: readonly CheckDefinition[];
   /** For tests: fakes instead of the live adapters. */
   adapterFactory?: (tenant: TenantConfig) => Adapters;
+  /** The store (default: opened at `store.path` when a tenant's adapters are first built). */
+  store?: Store;
 }
 
 /** The running bot's shared state: config, catalogue, one adapter set per tenant. */
@@ -22,10 +25,16 @@ export function createCore(options: CoreOptions): Core {
   const { config, logger } = options;
   const ca = config.services.caFile ? readCa(config.services.caFile) : undefined;
   const adapters = new Map<string, Adapters>();
+  let store = options.store;
   const factory =
     options.adapterFactory ??
-    ((tenant: TenantConfig) =>
-      createAdapters({ tenant, services: config.services, timeouts: config.timeouts, ca, logger: logger.child({ tenant: tenant.name }) }));
+    ((tenant: TenantConfig) => {
+      store ??= Store.open(config.store.path);
+      return createAdapters(
+        { tenant, services: config.services, timeouts: config.timeouts, ca, logger: logger.child({ tenant: tenant.name }) },
+        store.e2eRuns(tenant.name),
+      );
+    });
   return {
     config,
     catalogue: options.catalogue ?? CATALOGUE,

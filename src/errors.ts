@@ -5,6 +5,8 @@
 export type ErrorCode =
   | 'UsageError'
   | 'ConfigInvalid'
+  /** A part of the config a check needs is absent on purpose (no `microsoft` section): the check is skipped. */
+  | 'NotConfigured'
   | 'AdapterTimeout'
   | 'AdapterUnavailable'
   | 'AdapterThrottled'

@@ -1,5 +1,18 @@
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { validateLabToken } from '../microsoft/tokens.js';
+import type { LabState } from '../state.js';
 import { type ChatLabShared, close, listen, readBody, recordAndFault, sendJson } from './http.js';
+
+/**
+ * Who may post to the connector: a bot holding a Bot Framework token the lab's token endpoint issued
+ * (`tokens`: the lab state that issued them), or anyone (`anonymous`, for a bot in the Bot
+ * Framework's development mode — the console demo).
+ */
+export type ConnectorAuth = { tokens: Pick<LabState, 'microsoft'> } | 'anonymous';
+
+/** The issuer of the tokens the channel sends to bots (the real Bot Framework's). */
+export const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
 
 /** One call the bot made to the connector. */
 export interface ConnectorCall {
@@ -26,6 +39,13 @@ export interface ConnectorActivityRecord {
 export interface FakeConnector {
   /** The `serviceUrl` to put in activities sent to the bot (ends with `/`). */
   serviceUrl: string;
+  /** The channel's OpenID metadata (`ToBotFromChannelOpenIdMetadataUrl`), whose keys sign `channelAuthorization`. */
+  openIdMetadataUrl: string;
+  /**
+   * The `Authorization` header the channel sends with an activity to the bot of `appId`: a JWT from
+   * the Bot Framework issuer, for that app, naming the activity's `serviceUrl`, endorsed for msteams.
+   */
+  channelAuthorization(appId: string, serviceUrl?: string): string;
   calls: ConnectorCall[];
   activities: ConnectorActivityRecord[];
   stop(): Promise<void>;
@@ -38,12 +58,16 @@ export const CONNECTOR_MAX_ACTIVITY_BYTES = 28 * 1024;
  * A stand-in for the Bot Connector service a Teams bot replies to (the activity's `serviceUrl`):
  * `POST /v3/conversations/{id}/activities` (send), `POST …/activities/{replyToId}` (reply) and
  * `PUT …/activities/{activityId}` (update), answering `{id}` like the real service and recording
- * everything. Errors use the connector's shape `{error: {code, message}}`.
+ * everything. Errors use the connector's shape `{error: {code, message}}`. With `tokens`, every
+ * activity call needs a Bot Framework token that lab issued (401 otherwise, as the real service);
+ * it also publishes the channel's signing keys and signs the activities tests send to the bot.
  */
-export async function startFakeConnector(shared: ChatLabShared = { faults: [], requests: [] }): Promise<FakeConnector> {
+export async function startFakeConnector(shared: ChatLabShared, auth: ConnectorAuth): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
   const activities: ConnectorActivityRecord[] = [];
   let counter = 0;
+  const signing = channelSigningKey();
+  let base = '';
 
   const server = createServer((req, res) => {
     void handle(req, res).catch(() => {
@@ -53,6 +77,16 @@ export async function startFakeConnector(shared: ChatLabShared = { faults: [], r
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (req.method === 'GET' && url.pathname === '/v1/.well-known/openidconfiguration') {
+      return sendJson(res, 200, {
+        issuer: CHANNEL_TOKEN_ISSUER,
+        authorization_endpoint: 'https://invalid.botframework.com',
+        jwks_uri: `${base}/v1/.well-known/keys`,
+        id_token_signing_alg_values_supported: ['RS256'],
+        token_endpoint_auth_methods_supported: ['private_key_jwt'],
+      });
+    }
+    if (req.method === 'GET' && url.pathname === '/v1/.well-known/keys') return sendJson(res, 200, { keys: [signing.jwk] });
     const match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/.exec(url.pathname);
     const method = req.method ?? 'GET';
     const key = `${method} ${match ? `/v3/conversations/{id}/activities${match[2] ? '/{activityId}' : ''}` : url.pathname}`;
@@ -76,6 +110,13 @@ export async function startFakeConnector(shared: ChatLabShared = { faults: [], r
     const conversationId = decodeURIComponent(match[1] as string);
     const targetId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
     const authorized = typeof req.headers.authorization === 'string' && req.headers.authorization.length > 0;
+    if (auth !== 'anonymous') {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!validateLabToken(auth.tokens, bearer, 'botframework').ok) {
+        // What the real service answers a call without a valid Bot Framework token.
+        return sendJson(res, 401, { message: 'Authorization has been denied for this request.' });
+      }
+    }
     const at = Date.now();
 
     if (method === 'PUT' && targetId) {
@@ -101,8 +142,11 @@ export async function startFakeConnector(shared: ChatLabShared = { faults: [], r
   }
 
   const port = await listen(server);
+  base = `http://127.0.0.1:${port}`;
   return {
-    serviceUrl: `http://127.0.0.1:${port}/`,
+    serviceUrl: `${base}/`,
+    openIdMetadataUrl: `${base}/v1/.well-known/openidconfiguration`,
+    channelAuthorization: (appId, serviceUrl = `${base}/`) => `Bearer ${signing.sign({ serviceurl: serviceUrl, aud: appId })}`,
     calls,
     activities,
     stop: () => close(server),
@@ -112,4 +156,21 @@ export async function startFakeConnector(shared: ChatLabShared = { faults: [], r
 /** A channel thread's conversation id is `19:…@thread.tacv2;messageid=…`; activities belong to the channel conversation. */
 function baseConversation(id: string): string {
   return id.split(';messageid=')[0] as string;
+}
+
+/** The channel's RSA signing key, published as a JWK endorsed for msteams (as login.botframework.com does). */
+function channelSigningKey() {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = randomUUID();
+  const { n, e } = publicKey.export({ format: 'jwk' });
+  const jwk = { kty: 'RSA', use: 'sig', kid, n, e, endorsements: ['msteams'] };
+  const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return {
+    jwk,
+    sign(claims: Record<string, unknown>): string {
+      const now = Math.floor(Date.now() / 1000);
+      const body = `${b64({ alg: 'RS256', typ: 'JWT', kid })}.${b64({ iss: CHANNEL_TOKEN_ISSUER, nbf: now - 5, exp: now + 3600, ...claims })}`;
+      return `${body}.${createSign('RSA-SHA256').update(body).sign(privateKey).toString('base64url')}`;
+    },
+  };
 }

@@ -30,7 +30,7 @@ export const startChatLab: LabServiceStarter = async (state, config) => {
   const slack = await startFakeSlack(state);
   let connector: FakeConnector;
   try {
-    connector = await startFakeConnector(state);
+    connector = await startFakeConnector(state, { tokens: state });
   } catch (error) {
     await slack.stop();
     throw error;

@@ -1,7 +1,7 @@
 import { type AddressObject, type ParsedMail, simpleParser } from 'mailparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { LabState } from '../state.js';
-import { fetchFailed, imapServerOf, logLine, param, smtpServerOf } from './mail.js';
+import { envelopeSenderOf, fetchFailed, imapServerOf, logLine, param, smtpServerOf } from './mail.js';
 import { isInstalled } from './models.js';
 import { userError } from './odoo-error.js';
 import { type ErpState, type FetchmailServerRecord, type MailServerRecord, NOTIFY_MODULE, odooDate, type TeamRecord } from './state.js';
@@ -101,6 +101,8 @@ async function route(lab: LabState, server: FetchmailServerRecord, mail: ParsedM
       type: /'type':\s*'opportunity'/.test(team.alias_defaults) ? 'opportunity' : 'lead',
       create_date: odooDate(Date.now()),
       description: mail.text ?? null,
+      active: true,
+      tag_ids: [],
     });
     addMessage(erp, messageId, 'crm.lead', leadId, mail);
     team.alias_status = 'valid';
@@ -238,7 +240,9 @@ async function sendMail(lab: LabState, message: OutgoingMail): Promise<void> {
     .compile()
     .build();
   try {
-    await lab.mailOps.send(smtpServerOf(server), { from: firstAddress(from), to: [firstAddress(message.to)] }, raw);
+    // Real Odoo's MAIL FROM is its bounce address, not the From header.
+    const envelope = { from: envelopeSenderOf(erp, firstAddress(from)), to: [firstAddress(message.to)] };
+    await lab.mailOps.send(smtpServerOf(server), envelope, raw);
     erp.mails.splice(erp.mails.indexOf(record), 1);
   } catch (error) {
     record.state = 'exception';

@@ -34,6 +34,21 @@ export function param(erp: ErpState, key: string): string | null {
   return erp.params.find((p) => p.key === key)?.value ?? null;
 }
 
+/**
+ * The SMTP envelope sender (MAIL FROM) of the ERP's real mail, as Odoo's `_get_default_bounce_address`
+ * builds it: up to 16 `mail.bounce.alias` (default postmaster-odoo) @ `mail.catchall.domain`; from
+ * 17 the company's alias domain's `bounce_email`; without them, the mail's own From address.
+ */
+export function envelopeSenderOf(erp: ErpState, fromAddress: string): string {
+  if (erp.version >= 17) {
+    const company = erp.companies[0];
+    const domain = erp.aliasDomains.find((d) => d.id === company?.alias_domain_id);
+    return domain?.bounce_alias ? `${domain.bounce_alias}@${domain.name}` : fromAddress;
+  }
+  const domain = param(erp, 'mail.catchall.domain');
+  return domain ? `${param(erp, 'mail.bounce.alias') || 'postmaster-odoo'}@${domain}` : fromAddress;
+}
+
 const TEST_RECIPIENT = 'noreply@odoo.com';
 
 /** MAIL FROM of "Test Connection": the user's email on 12–14; derived from `from_filter` on 15+. */

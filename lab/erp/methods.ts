@@ -2,7 +2,7 @@ import type { LabState } from '../state.js';
 import { fetchMail } from './gateway.js';
 import { buttonConfirmLogin, testSmtpConnection } from './mail.js';
 import { missingMethod, OdooError, userError, valueError } from './odoo-error.js';
-import { browse, create, type Env, fieldsGet, modelFor, readRecords, search, toIds, write } from './orm.js';
+import { browse, create, type Env, fieldsGet, modelFor, readRecords, search, toIds, unlink, write } from './orm.js';
 import { type CronRecord, type FetchmailServerRecord, type MailServerRecord, odooDate } from './state.js';
 
 /**
@@ -84,11 +84,29 @@ const METHODS: Record<string, MethodDef[]> = {
       },
     },
   ],
+  unlink: [
+    {
+      kind: 'record',
+      params: [],
+      run: ({ env, model, ids }) => {
+        const spec = modelFor(env, model, 'delete');
+        return unlink(env, spec, browse(env, spec, ids));
+      },
+    },
+  ],
   create: [
     {
       kind: 'model',
       params: ['vals_list'],
       run: ({ env, model, kwargs }) => create(env, modelFor(env, model, 'create'), kwargs.vals_list ?? kwargs.vals),
+    },
+  ],
+  set_param: [
+    {
+      kind: 'model',
+      params: ['key', 'value'],
+      model: 'ir.config_parameter',
+      run: ({ env, kwargs }) => setParam(env, kwargs.key, kwargs.value),
     },
   ],
   context_get: [
@@ -152,6 +170,20 @@ const METHODS: Record<string, MethodDef[]> = {
   ],
 };
 
+/** `ir.config_parameter.set_param(key, value)`: returns the old value (False when unset); a false value deletes the key. */
+function setParam(env: Env, key: unknown, value: unknown): unknown {
+  const spec = modelFor(env, 'ir.config_parameter', 'write');
+  if (typeof key !== 'string' || key === '') throw valueError(`Invalid key ${JSON.stringify(key)}`);
+  const params = env.erp.params;
+  const current = params.find((p) => p.key === key);
+  const old = current?.value ?? false;
+  if (value === false || value === null || value === undefined) {
+    if (current) params.splice(params.indexOf(current), 1);
+  } else if (current) current.value = String(value);
+  else create(env, spec, { key, value: String(value) });
+  return old;
+}
+
 export async function dispatch(call: Call): Promise<unknown> {
   if (call.method.startsWith('_')) {
     throw new OdooError('odoo.exceptions.AccessError', `Private methods (such as ${call.method}) cannot be called remotely.`, 403);
@@ -166,7 +198,55 @@ export async function dispatch(call: Call): Promise<unknown> {
   if (def.kind === 'model' && call.ids !== undefined && call.ids.length > 0) {
     throw new OdooError('builtins.TypeError', `${call.model}.${call.method}() got an unexpected argument 'ids'`, 422);
   }
+  const unexpected = unexpectedKeyword(def, call);
+  if (unexpected) throw unexpectedKeywordError(call, unexpected.method, unexpected.name);
   return def.run(call);
+}
+
+/**
+ * A keyword the Python method does not take. `search_read` hands unknown keywords on to `read`
+ * (`**read_kwargs`, 14+), which refuses them; `search` lost `count` in 17.
+ */
+function unexpectedKeyword(def: MethodDef, call: Call): { method: string; name: string } | undefined {
+  const version = call.lab.erp.version;
+  const accepted = new Set(def.params);
+  if (call.method === 'search' && version < 17) accepted.add('count');
+  for (const name of Object.keys(call.kwargs)) {
+    if (accepted.has(name)) continue;
+    if (call.method === 'search_read' && version >= 14) {
+      if (READ_PARAMS.includes(name)) continue;
+      return { method: 'read', name };
+    }
+    return { method: call.method, name };
+  }
+  return undefined;
+}
+
+const READ_PARAMS = ['fields', 'load'];
+
+/** The classes that define the model-specific methods (generic ones live on `BaseModel`). */
+const PYTHON_CLASSES: Record<string, string> = {
+  'ir.mail_server': 'IrMailServer',
+  'fetchmail.server': 'FetchmailServer',
+  'ir.cron': 'IrCron',
+  'res.users': 'Users',
+};
+
+/**
+ * Python's own TypeError, as `call_kw` raises it. Python 3.10+ (Odoo 16+ as shipped) names the
+ * method by its qualified name; JSON-2 binds the signature first (`inspect.Signature.bind`), whose
+ * message names no function, and answers 422.
+ */
+function unexpectedKeywordError(call: Call, method: string, name: string): OdooError {
+  const owner = METHODS[method]?.find((d) => d.model === call.model) ? (PYTHON_CLASSES[call.model] ?? 'BaseModel') : 'BaseModel';
+  const qualified = call.lab.erp.version >= 16 ? `${owner}.${method}` : method;
+  const message = `${qualified}() got an unexpected keyword argument '${name}'`;
+  // Passed on by search_read, it fails inside the call, after JSON-2 bound the signature: a 500.
+  if (method !== call.method) return new OdooError('builtins.TypeError', message, 500);
+  return new OdooError('builtins.TypeError', message, 422, {
+    name: 'werkzeug.exceptions.UnprocessableEntity',
+    message: `got an unexpected keyword argument '${name}'`,
+  });
 }
 
 /** JSON-RPC `execute_kw(…, args, kwargs)`: the ids (record methods) then positional parameters. */

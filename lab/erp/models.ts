@@ -1,4 +1,4 @@
-import { type ErpState, NOTIFY_MODULE } from './state.js';
+import { type ErpState, NOTIFY_MODULE, SALES_MANAGER_GROUP } from './state.js';
 
 /**
  * Which models and fields the lab ERP exposes, by version and installed modules — what `fields_get`
@@ -7,7 +7,7 @@ import { type ErpState, NOTIFY_MODULE } from './state.js';
 
 export type Rec = { id: number } & Record<string, unknown>;
 
-export type FieldType = 'char' | 'text' | 'integer' | 'boolean' | 'selection' | 'many2one' | 'datetime';
+export type FieldType = 'char' | 'text' | 'integer' | 'boolean' | 'selection' | 'many2one' | 'many2many' | 'datetime';
 
 export interface FieldSpec {
   name: string;
@@ -29,12 +29,19 @@ export interface ModelSpec {
   since?: number;
   /** A group needed for any access (AccessError otherwise). */
   group?: { xmlid: string; label: string };
+  /** A group needed to delete (`unlink`), when its ACL grants that to fewer users than reading. */
+  unlinkGroup?: { xmlid: string; label: string };
+  /** A `mail.thread`: deleting a record deletes its messages. */
+  thread?: boolean;
+  /** A group needed to write or create, when reading is open to every user (Odoo's ir.model.access). */
+  writeGroup?: { xmlid: string; label: string };
   order: string;
   records(erp: ErpState): Rec[];
   fields(erp: ErpState): FieldSpec[];
 }
 
 const SETTINGS = { xmlid: 'base.group_system', label: 'Administration/Settings' };
+const ACCESS_RIGHTS = { xmlid: 'base.group_erp_manager', label: 'Administration/Access Rights' };
 
 export function isInstalled(erp: ErpState, module: string): boolean {
   return erp.modules.some((m) => m.name === module && (m.state === 'installed' || m.state === 'to upgrade'));
@@ -147,6 +154,7 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: 'ir.module.module',
     description: 'Module',
+    writeGroup: SETTINGS,
     order: 'name',
     records: (e) => e.modules,
     fields: () => [
@@ -183,6 +191,7 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: 'res.company',
     description: 'Companies',
+    writeGroup: ACCESS_RIGHTS,
     order: 'id',
     records: (e) => e.companies,
     fields: (e) => [
@@ -195,6 +204,7 @@ export const MODELS: readonly ModelSpec[] = [
     name: 'mail.alias.domain',
     description: 'Email Domain',
     since: 17,
+    writeGroup: SETTINGS,
     order: 'sequence, id',
     records: (e) => e.aliasDomains,
     fields: () => [
@@ -252,10 +262,14 @@ export const MODELS: readonly ModelSpec[] = [
   {
     name: 'crm.lead',
     description: 'Lead/Opportunity',
+    unlinkGroup: { xmlid: SALES_MANAGER_GROUP, label: 'Sales/Administrator' },
+    thread: true,
     order: 'id desc',
     records: (e) => e.leads,
     fields: () => [
       char('name', 'Opportunity', { required: true }),
+      bool('active', 'Active'),
+      { name: 'tag_ids', type: 'many2many', string: 'Tags', relation: 'crm.tag' },
       char('email_from', 'Email'),
       m2o('team_id', 'Sales Team', 'crm.team'),
       sel('type', 'Type', [
@@ -265,6 +279,13 @@ export const MODELS: readonly ModelSpec[] = [
       date('create_date', 'Created on'),
       { name: 'description', type: 'text', string: 'Notes' },
     ],
+  },
+  {
+    name: 'crm.tag',
+    description: 'CRM Tag',
+    order: 'name',
+    records: (e) => e.tags,
+    fields: () => [char('name', 'Tag Name', { required: true })],
   },
   {
     name: 'mail.message',

@@ -1,6 +1,6 @@
 import { matchDomain } from './domain.js';
 import { type FieldSpec, findModel, type ModelSpec, type Rec } from './models.js';
-import { accessError, missingModel, missingRecord, valueError } from './odoo-error.js';
+import { accessError, missingModel, missingRecord, validationError, valueError } from './odoo-error.js';
 import type { ErpState, ErpUser } from './state.js';
 
 /** The generic ORM calls (`search_read`, `read`, `search`, `fields_get`, `write`, `create`) over `ErpState`. */
@@ -11,11 +11,18 @@ export interface Env {
   context: Record<string, unknown>;
 }
 
+/** Groups that imply others, as Odoo's `implied_ids` (Settings implies Access Rights). */
+const IMPLIED: Record<string, string[]> = { 'base.group_system': ['base.group_erp_manager'] };
+
+function hasGroup(user: ErpUser, xmlid: string): boolean {
+  return user.groups.some((g) => g === xmlid || IMPLIED[g]?.includes(xmlid));
+}
+
 export function modelFor(env: Env, name: string, operation = 'read'): ModelSpec {
   const model = findModel(env.erp, name);
   if (!model) throw missingModel(name);
-  if (model.group && !env.user.groups.includes(model.group.xmlid)) {
-    throw accessError(model.description, model.name, model.group.label, operation);
+  for (const needed of [model.group, operation === 'read' ? undefined : model.writeGroup]) {
+    if (needed && !hasGroup(env.user, needed.xmlid)) throw accessError(model.description, model.name, needed.label, operation);
   }
   return model;
 }
@@ -100,6 +107,7 @@ function displayName(r: Rec): string {
 
 function toWire(env: Env, spec: FieldSpec, value: unknown): unknown {
   if (spec.type === 'boolean') return value === true;
+  if (spec.type === 'many2many') return Array.isArray(value) ? value : [];
   if (spec.type === 'many2one') {
     if (typeof value !== 'number') return false;
     const target = spec.relation
@@ -148,13 +156,63 @@ export function fieldsGet(env: Env, model: ModelSpec, allfields: unknown, attrib
 
 export function write(env: Env, model: ModelSpec, records: Rec[], vals: unknown): true {
   const values = fromWire(env, model, vals);
-  for (const r of records) Object.assign(r, values);
+  const fields = fieldMap(env, model);
+  for (const r of records) {
+    for (const [key, value] of Object.entries(values)) r[key] = fields.get(key)?.type === 'many2many' ? x2many(r[key], value) : value;
+  }
   return true;
 }
 
-export function create(env: Env, model: ModelSpec, vals: unknown): number {
+/** `unlink`, with its own ACL; a `mail.thread` takes its messages along (mail.thread.unlink). */
+export function unlink(env: Env, model: ModelSpec, records: Rec[]): true {
+  if (model.unlinkGroup && !env.user.groups.includes(model.unlinkGroup.xmlid)) {
+    throw accessError(model.description, model.name, model.unlinkGroup.label, 'delete');
+  }
+  const ids = new Set(records.map((r) => r.id));
+  const all = model.records(env.erp);
+  for (let i = all.length - 1; i >= 0; i--) if (ids.has(all[i]!.id)) all.splice(i, 1);
+  if (model.thread) {
+    const messages = env.erp.messages;
+    for (let i = messages.length - 1; i >= 0; i--) {
+      if (messages[i]!.model === model.name && ids.has(messages[i]!.res_id ?? -1)) messages.splice(i, 1);
+    }
+  }
+  return true;
+}
+
+/** The x2many commands Odoo takes: `[4, id]` link, `[3, id]` unlink, `[5]` clear, `[6, 0, ids]` set. */
+function x2many(current: unknown, commands: unknown): number[] {
+  let ids = Array.isArray(current) ? [...(current as number[])] : [];
+  if (!Array.isArray(commands)) throw valueError(`Invalid x2many commands ${JSON.stringify(commands)}`);
+  for (const command of commands) {
+    const [op, id, list] = Array.isArray(command) ? command : [];
+    if (op === 4 && Number.isInteger(id)) ids = ids.includes(id) ? ids : [...ids, id];
+    else if (op === 3 && Number.isInteger(id)) ids = ids.filter((x) => x !== id);
+    else if (op === 5) ids = [];
+    else if (op === 6 && Array.isArray(list)) ids = toIds(list);
+    else throw valueError(`Invalid x2many command ${JSON.stringify(command)}`);
+  }
+  return ids;
+}
+
+/** One values dict → its id; a list (`vals_list`, `@api.model_create_multi`) → the list of ids. */
+export function create(env: Env, model: ModelSpec, vals: unknown): number | number[] {
+  if (Array.isArray(vals)) return vals.map((v) => createOne(env, model, v));
+  return createOne(env, model, vals);
+}
+
+function createOne(env: Env, model: ModelSpec, vals: unknown): number {
+  const values = fromWire(env, model, vals);
+  const fields = model.fields(env.erp);
+  const missing = fields.filter((f) => f.required && !f.readonly && (values[f.store ?? f.name] ?? null) === null);
+  if (missing.length > 0) {
+    throw validationError(
+      `The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n- Delete: another model requires the record being deleted. If possible, archive it instead.\n\nModel: ${model.description} (${model.name})\nField: ${missing.map((f) => `${f.string} (${f.name})`).join(', ')}`,
+    );
+  }
   const id = env.erp.nextId++;
-  model.records(env.erp).push({ id, ...fromWire(env, model, vals) });
+  const defaults = fields.some((f) => f.name === 'active') ? { active: true } : {};
+  model.records(env.erp).push({ id, ...defaults, ...values });
   return id;
 }
 

@@ -53,6 +53,8 @@ const ERP_FAULT_REPLIES: HttpFaultReplies = {
 
 function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: ServerResponse, path: string, body: string): Routed {
   const erp = lab.erp;
+  const refused = refuseContentType(lab, req, path);
+  if (refused) return { key: `${req.method} ${path}`, answer: async () => refused(res) };
   if (req.method === 'POST' && path === '/web/webclient/version_info') {
     return { key: path, answer: async () => sendJson(res, 200, { jsonrpc: '2.0', id: jsonId(body), result: versionInfo(lab) }) };
   }
@@ -105,6 +107,56 @@ function route(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: Se
       res.end('<!DOCTYPE html><title>404: Not Found</title><h1>Not Found</h1><p>The requested URL was not found on the server.</p>');
     },
   };
+}
+
+/** The JSON routes and the media types their dispatcher takes (`JsonRPCDispatcher`, `Json2RpcDispatcher`). */
+const JSON_RPC_MIMETYPES = ['application/json', 'application/json-rpc'];
+
+/**
+ * Odoo dispatches by the request's Content-Type: a JSON route called with another one is refused
+ * before the controller runs. 12–15: the route wrapper's BadRequest; 16: BadRequest "Request
+ * inferred type…"; 17+: 415 with an `Accept` header. JSON-2 (19) takes only `application/json`.
+ */
+function refuseContentType(lab: LabState, req: IncomingMessage, path: string): ((res: ServerResponse) => void) | undefined {
+  if (req.method !== 'POST') return undefined;
+  const version = lab.erp.version;
+  const json2 = version >= 19 && /^\/json\/2\/[\w.]+\/\w+$/.test(path);
+  const jsonRpc = path === '/jsonrpc' || path === '/web/webclient/version_info';
+  if (!json2 && !jsonRpc) return undefined;
+  const mimetype = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const accepted = json2 ? ['application/json'] : JSON_RPC_MIMETYPES;
+  if (accepted.includes(mimetype)) return undefined;
+  const routePattern = json2 ? '/json/2/<model>/<method>' : path;
+  const routeType = json2 ? '/json/2/rpc' : version >= 19 ? 'jsonrpc' : 'json';
+  if (version <= 15) {
+    const endpoint = path === '/jsonrpc' ? '<function DataSet.jsonrpc>' : '<function WebClient.version_info>';
+    return (res) =>
+      werkzeugError(
+        res,
+        400,
+        'Bad Request',
+        `${endpoint}, ${path}: Function declared as capable of handling request of type 'json' but called with a request of type 'http'`,
+      );
+  }
+  const inferred = `Request inferred type is compatible with ['http'] but '${routePattern}' is type='${routeType}'.`;
+  if (version === 16) return (res) => werkzeugError(res, 400, 'Bad Request', inferred);
+  return (res) =>
+    werkzeugError(res, 415, 'Unsupported Media Type', `${inferred}\n\nPlease verify the Content-Type request header and try again.`, {
+      Accept: accepted.join(', '),
+    });
+}
+
+/** werkzeug's HTML error page. */
+function werkzeugError(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  description: string,
+  headers: Record<string, string> = {},
+): void {
+  const escaped = description.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&#39;');
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
+  res.end(`<!doctype html>\n<html lang=en>\n<title>${status} ${title}</title>\n<h1>${title}</h1>\n<p>${escaped}</p>\n`);
 }
 
 function versionInfo(lab: LabState) {

@@ -92,6 +92,9 @@ export type TeamRecord = {
 
 export type TemplateRecord = { id: number; name: string; model: string; subject: string; email_from: string; email_to: string };
 
+/** Sales / Administrator: the group that may delete leads (crm's ir.model.access). */
+export const SALES_MANAGER_GROUP = 'sales_team.group_sale_manager';
+
 export type LeadRecord = {
   id: number;
   name: string;
@@ -100,7 +103,11 @@ export type LeadRecord = {
   type: 'lead' | 'opportunity';
   create_date: string;
   description: string | null;
+  active?: boolean;
+  tag_ids?: number[];
 };
+
+export type TagRecord = { id: number; name: string };
 
 export type MessageRecord = {
   id: number;
@@ -161,6 +168,7 @@ export interface ErpState {
   teams: TeamRecord[];
   templates: TemplateRecord[];
   leads: LeadRecord[];
+  tags: TagRecord[];
   messages: MessageRecord[];
   mails: MailRecord[];
   crons: CronRecord[];
@@ -211,7 +219,7 @@ export function healthyErpState(t: LabTenant): ErpState {
         email: `${bot.login}@${domain}`,
         password: bot.password,
         apiKeys: [bot.apiKey],
-        groups: ['base.group_user', 'base.group_system'],
+        groups: ['base.group_user', 'base.group_system', SALES_MANAGER_GROUP],
         active: true,
         company_id: 1,
       },
@@ -304,6 +312,7 @@ export function healthyErpState(t: LabTenant): ErpState {
       },
     ],
     leads: [],
+    tags: [],
     messages: [],
     mails: [],
     crons: [

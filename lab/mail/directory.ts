@@ -80,7 +80,30 @@ export function ipMatches(entry: string, ip: string): boolean {
 
 const toBigInt = (bytes: number[]): bigint => bytes.reduce((acc, b) => (acc << 8n) + BigInt(b), 0n);
 
-/** Enabled inbound connectors whose `SenderIPAddresses` contain the sending IP. */
-export function matchingConnectors(exchange: Exchange, senderIp: string): InboundConnector[] {
-  return exchange.inboundConnectors.filter((c) => c.Enabled && c.SenderIPAddresses.some((entry) => ipMatches(entry, senderIp)));
+/**
+ * Enabled inbound connectors that recognise the sender: its IP in `SenderIPAddresses`, or the
+ * certificate it presented over TLS matching `TlsSenderCertificateName` — which attributes the mail
+ * only when the certificate's domain is an accepted domain (or below one), as since MC1226222.
+ */
+export function matchingConnectors(exchange: Exchange, senderIp: string, certificateName?: string): InboundConnector[] {
+  return exchange.inboundConnectors.filter(
+    (c) =>
+      c.Enabled &&
+      (c.SenderIPAddresses.some((entry) => ipMatches(entry, senderIp)) ||
+        (certificateName !== undefined && certificateMatches(exchange, c.TlsSenderCertificateName, certificateName))),
+  );
+}
+
+function certificateMatches(exchange: Exchange, wanted: string | null, presented: string): boolean {
+  if (!wanted) return false;
+  const name = presented.toLowerCase();
+  const pattern = wanted.toLowerCase();
+  const matches = pattern.startsWith('*.')
+    ? name.endsWith(pattern.slice(1)) && !name.slice(0, -pattern.length + 1).includes('.')
+    : name === pattern;
+  const domain = pattern.startsWith('*.') ? pattern.slice(2) : name;
+  return (
+    matches &&
+    exchange.acceptedDomains.some((d) => domain === d.DomainName.toLowerCase() || domain.endsWith(`.${d.DomainName.toLowerCase()}`))
+  );
 }

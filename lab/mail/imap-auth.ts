@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { recordIssuedToken } from '../issued-tokens.js';
 import { validateLabToken } from '../microsoft/tokens.js';
 import type { LabState } from '../state.js';
 import { findExchangeMailbox } from './directory.js';
@@ -9,11 +10,16 @@ import { ensureMailbox, findMailbox } from './store.js';
 export const EXO_IMAP_TEXT = {
   authenticateFailed: 'AUTHENTICATE failed.',
   loginFailed: 'LOGIN failed.',
-  /** A valid token, but the mailbox cannot be opened over IMAP (IMAP disabled on it). */
+  /**
+   * A valid token, but the mailbox cannot be opened over IMAP: at AUTHENTICATE when IMAP is off on
+   * it; at SELECT (after `AUTHENTICATE completed.`) when the app's service principal has no
+   * FullAccess on it.
+   */
   notConnected: 'User is authenticated but not connected.',
 } as const;
 
-export type ImapAuthResult = { ok: true; mailbox: LabMailbox } | { ok: false; text: string };
+/** `connected: false`: authenticated, but every mailbox command is refused (no FullAccess). */
+export type ImapAuthResult = { ok: true; mailbox: LabMailbox; connected: boolean } | { ok: false; text: string };
 
 /**
  * XOAUTH2 on the Exchange host. Two kinds of bearer token work, as in reality:
@@ -25,14 +31,18 @@ export function authorizeXoauth2(state: LabState, user: string, token: string, n
   const failed = { ok: false, text: EXO_IMAP_TEXT.authenticateFailed } as const;
   const address = user.toLowerCase();
   const grant = state.mail.imapGrants.find((g) => g.token === token);
+  let connected = true;
   if (grant) {
     if (grant.expiresAt <= now || grant.user.toLowerCase() !== address) return failed;
   } else {
     if (!isExchangeAppToken(state, token)) return failed;
     const app = state.mail.imapApp;
-    if (!app.accessAsApp || !app.servicePrincipal || !app.fullAccess.includes(address)) return failed;
+    if (!app.accessAsApp || !app.servicePrincipal) return failed;
+    // Exchange takes the token of a known service principal and only refuses at SELECT.
+    connected = app.fullAccess.includes(address);
   }
-  return openExchangeMailbox(state, address);
+  const opened = openExchangeMailbox(state, address);
+  return opened.ok ? { ...opened, connected } : opened;
 }
 
 /** An unexpired token the lab's token endpoint issued to the tenant's app for Exchange Online. */
@@ -41,7 +51,7 @@ function isExchangeAppToken(state: LabState, token: string): boolean {
   return check.ok && check.clientId === state.microsoft.app.clientId;
 }
 
-function openExchangeMailbox(state: LabState, address: string): ImapAuthResult {
+function openExchangeMailbox(state: LabState, address: string): { ok: true; mailbox: LabMailbox } | { ok: false; text: string } {
   const exchangeMailbox = findExchangeMailbox(state.microsoft.exchange, address);
   if (!exchangeMailbox) return { ok: false, text: EXO_IMAP_TEXT.authenticateFailed };
   if (!exchangeMailbox.ImapEnabled) return { ok: false, text: EXO_IMAP_TEXT.notConnected };
@@ -64,5 +74,6 @@ export function grantImapToken(state: LabState, user: string, now = Date.now(), 
   if (existing) return existing;
   const grant = { token: `lab-imap-${randomBytes(16).toString('hex')}`, user, expiresAt: now + lifetimeMs };
   state.mail.imapGrants.push(grant);
+  recordIssuedToken(grant.token);
   return grant;
 }

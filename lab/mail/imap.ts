@@ -69,7 +69,10 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     return server;
   };
 
-  const enter = (connection: HoodiecrowConnection, box: LabMailbox) => {
+  /** Authenticated without FullAccess: Exchange refuses every mailbox command. */
+  const notConnected = new WeakSet<HoodiecrowConnection>();
+  const enter = (connection: HoodiecrowConnection, box: LabMailbox, connected = true) => {
+    if (!connected) notConnected.add(connection);
     const store = storeFor(box);
     connection.server.removeListener('notify', connection._notificationCallback);
     connection.server = store;
@@ -85,6 +88,9 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
         ? EXO_IMAP_TEXT.loginFailed
         : EXO_IMAP_TEXT.authenticateFailed;
   const welcome = (command: 'LOGIN' | 'AUTHENTICATE') => (host === 'outside' ? 'Logged in' : `${command} completed.`);
+  /** A refused login is answered late, as real servers do (state.mail.failedLoginDelayMs). */
+  const refuse = (connection: HoodiecrowConnection, parsed: HoodiecrowParsed, text: string, done: () => void) =>
+    void sleep(state.mail.failedLoginDelayMs).then(() => reply(connection, parsed, 'NO', text, done));
   const passwordLogin = (user: string, password: string) =>
     host === 'outside' ? authorizePassword(state, host, user, password) : undefined;
 
@@ -93,7 +99,7 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
       if (connection.state !== 'Not Authenticated') return reply(connection, parsed, 'BAD', 'Command received in Invalid state.', done);
       const [user = '', password = ''] = (parsed.attributes ?? []).map((a) => String(a.value));
       const box = passwordLogin(user, password);
-      if (!box) return reply(connection, parsed, 'NO', refused('LOGIN'), done);
+      if (!box) return refuse(connection, parsed, refused('LOGIN'), done);
       enter(connection, box);
       reply(connection, parsed, 'OK', welcome('LOGIN'), done);
     });
@@ -101,7 +107,7 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
       withSaslResponse(connection, parsed, done, (payload, finish) => {
         const [, user = '', password = ''] = payload.split('\x00');
         const box = passwordLogin(user, password);
-        if (!box) return reply(connection, parsed, 'NO', refused('AUTHENTICATE'), finish);
+        if (!box) return refuse(connection, parsed, refused('AUTHENTICATE'), finish);
         enter(connection, box);
         reply(connection, parsed, 'OK', welcome('AUTHENTICATE'), finish);
       }),
@@ -113,15 +119,15 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
         const user = userPart.startsWith('user=') ? userPart.slice(5) : '';
         const token = authPart.startsWith('auth=Bearer ') ? authPart.slice(12) : '';
         const result = authorizeXoauth2(state, user, token);
-        if (!result.ok) return reply(connection, parsed, 'NO', result.text, finish);
-        enter(connection, result.mailbox);
+        if (!result.ok) return refuse(connection, parsed, result.text, finish);
+        enter(connection, result.mailbox, result.connected);
         reply(connection, parsed, 'OK', 'AUTHENTICATE completed.', finish);
       }),
     );
   }
   installAuthHandlers(front);
 
-  front.connectionHandlers.push((connection) => guardCommands(connection, state));
+  front.connectionHandlers.push((connection) => guardCommands(connection, state, notConnected));
   front.server.removeAllListeners('secureConnection');
   front.server.on('secureConnection', (socket: TLSSocket) => {
     sockets.add(socket);
@@ -202,16 +208,26 @@ function replaceGreeting(socket: Socket, greeting: string): void {
   }) as typeof socket.write;
 }
 
-/** Records each command and applies faults by command name (`LOGIN`, `AUTHENTICATE XOAUTH2`, `UID FETCH`, …). */
-function guardCommands(connection: HoodiecrowConnection, state: LabState): void {
+/** Commands Exchange still answers for a session that is authenticated but not connected to its mailbox. */
+const SESSION_COMMANDS = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID']);
+
+/**
+ * Records each command, applies faults by command name (`LOGIN`, `AUTHENTICATE XOAUTH2`, `UID FETCH`,
+ * …), and refuses mailbox commands of a session without mailbox access as Exchange does.
+ */
+function guardCommands(connection: HoodiecrowConnection, state: LabState, notConnected: WeakSet<HoodiecrowConnection>): void {
   const schedule = connection.scheduleCommand.bind(connection);
   connection.scheduleCommand = (data: string) => {
     const words = data.trim().split(/\s+/);
     const first = (words[1] ?? '').toUpperCase();
     const key = first === 'UID' || first === 'AUTHENTICATE' ? `${first} ${(words[2] ?? '').toUpperCase()}` : first;
     const fault = recordAndTakeFault(state, 'imap', key);
-    if (!fault) return schedule(data);
     const tag = words[0] ?? '*';
+    if (!fault && notConnected.has(connection) && !SESSION_COMMANDS.has(first)) {
+      connection.socket?.write(`${tag} BAD ${EXO_IMAP_TEXT.notConnected}\r\n`);
+      return;
+    }
+    if (!fault) return schedule(data);
     switch (fault.kind) {
       case 'close':
         connection.socket?.destroy();

@@ -1,5 +1,6 @@
 import type { LabState } from '../state.js';
 import { domainOf, isInOrganization, mailboxAddress } from './directory.js';
+import { exchangeReceivedChain } from './received-chain.js';
 import type { LabMailbox, LabMessage } from './state.js';
 import { appendMessage, ensureMailbox, findMailbox } from './store.js';
 import { applyTransportRules } from './transport-rules.js';
@@ -28,7 +29,6 @@ export type Delivered = (box: LabMailbox, message: LabMessage) => void;
 export function routeMessage(state: LabState, message: AcceptedMessage, delivered: Delivered): void {
   const exchange = state.microsoft.exchange;
   const subject = headerValue(message.raw, 'subject') ?? '';
-  const withReceived = receivedHeader(message) + message.raw;
   const done = new Set<string>();
   for (const recipient of message.to) {
     const outcome = applyTransportRules(exchange, {
@@ -41,24 +41,24 @@ export function routeMessage(state: LabState, message: AcceptedMessage, delivere
       for (const address of expandGroups(state, target)) {
         if (done.has(address)) continue;
         done.add(address);
-        deliverOne(state, message, address, withReceived, subject, delivered);
+        deliverOne(state, message, address, subject, delivered);
       }
     }
   }
 }
 
-function deliverOne(state: LabState, message: AcceptedMessage, address: string, raw: string, subject: string, delivered: Delivered): void {
+function deliverOne(state: LabState, message: AcceptedMessage, address: string, subject: string, delivered: Delivered): void {
   const exchange = state.microsoft.exchange;
   const envelope = { from: message.from, to: [address] };
   if (!isInOrganization(exchange, address)) {
     const box = ensureMailbox(state.mail, address, 'outside');
-    delivered(box, appendMessage(box, raw, { envelope }));
+    delivered(box, appendMessage(box, exchangeReceivedChain(message, 'outside') + message.raw, { envelope }));
     return;
   }
   const mailbox = mailboxAddress(exchange, address);
   if (mailbox) {
     const box = ensureMailbox(state.mail, mailbox, 'exchange');
-    delivered(box, appendMessage(box, raw, { envelope }));
+    delivered(box, appendMessage(box, exchangeReceivedChain(message, 'mailbox') + message.raw, { envelope }));
     return;
   }
   // InternalRelay: Exchange relays the unknown address to the domain's MX — itself — until the hop count runs out.
@@ -84,14 +84,24 @@ function bounce(
   const senderBox = findMailbox(state.mail, message.from);
   if (!senderBox || message.from === '') return;
   const postmaster = `postmaster@${domainOf(recipient)}`;
+  const date = new Date(at).toUTCString();
+  const reply = `${code.startsWith('5.4.14') ? '554' : '550'} ${code} ${text} [${message.mxHost}]`;
+  const boundary = `ndr-${at.toString(36)}-${state.mail.ndrs.length}`;
+  const originalHead = message.raw.split(/\r?\n\r?\n/)[0] ?? '';
+  // A delivery status notification as Exchange Online writes it (RFC 3464: multipart/report).
   const ndr = [
-    `Received: from ${message.mxHost} by ${message.mxHost} with Microsoft SMTP Server id 15.20.8000.0; ${new Date(at).toUTCString()}`,
+    `Received: from ${message.mxHost} by ${message.mxHost} with Microsoft SMTP Server id 15.20.8000.0; ${date}`,
     `From: Microsoft Outlook <${postmaster}>`,
     `To: <${message.from}>`,
     `Subject: Undeliverable: ${subject}`,
-    `Date: ${new Date(at).toUTCString()}`,
-    'Content-Type: text/plain; charset="us-ascii"',
+    `Date: ${date}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
+    'X-MS-Exchange-Message-Is-Ndr:',
     'Auto-Submitted: auto-replied',
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset="us-ascii"',
     '',
     'Delivery has failed to these recipients or groups:',
     '',
@@ -99,19 +109,28 @@ function bounce(
     '',
     'Diagnostic information for administrators:',
     '',
-    `Remote Server returned '550 ${code} ${text} [${message.mxHost}]'`,
+    `Remote Server returned '${reply}'`,
+    '',
+    `--${boundary}`,
+    'Content-Type: message/delivery-status',
+    '',
+    `Reporting-MTA: dns;${message.mxHost}`,
+    `Arrival-Date: ${date}`,
+    '',
+    `Final-Recipient: rfc822;${recipient}`,
+    'Action: failed',
+    `Status: ${code}`,
+    `Diagnostic-Code: smtp;${reply}`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/rfc822-headers',
+    '',
+    originalHead,
+    '',
+    `--${boundary}--`,
     '',
   ].join('\r\n');
   delivered(senderBox, appendMessage(senderBox, ndr, { at, envelope: { from: '', to: [message.from] } }));
-}
-
-/** Exchange Online's own Received header, naming the IP the sender came from. */
-function receivedHeader(message: AcceptedMessage): string {
-  const tls = message.tls ? ' (version=TLS1_3, cipher=TLS_AES_256_GCM_SHA384)' : '';
-  return (
-    `Received: from ${message.helo} (${message.senderIp}) by ${message.mxHost} (10.167.242.86) with ` +
-    `Microsoft SMTP Server${tls} id 15.20.8000.0 via Frontend Transport; ${new Date().toUTCString()}\r\n`
-  );
 }
 
 /** The first value of a header in a raw message (folded lines joined), or undefined. */

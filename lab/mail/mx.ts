@@ -11,6 +11,8 @@ export const MX_FRONTEND = 'BN8NAM12FT021.eop-nam12.prod.protection.outlook.com'
 export const EXO_REPLIES = {
   sendHelloFirst: '5.5.2 Send hello first',
   relayDenied: `5.7.64 TenantAttribution; Relay Access Denied [${MX_FRONTEND}]`,
+  /** A connector matched, but the envelope sender's domain is no accepted domain (rule of 1 Nov 2023). */
+  relayDeniedSenderDomain: `5.7.64 TenantAttribution; Relay Access Denied ATTR36 [${MX_FRONTEND}]`,
   directSendDenied: '5.7.68 TenantInboundAttribution; Direct Send not allowed for this organization from unauthorized sources',
   recipientRejected: `5.4.1 Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors [${MX_FRONTEND}]`,
   startTlsRequired: '5.7.3 STARTTLS is required to send mail',
@@ -50,6 +52,8 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     const plain = remote.replace(/^::ffff:/, '');
     return state.tenant.egressMap[plain] ?? plain;
   };
+  const presentedCertificate = (session: SMTPServerSession) =>
+    session.secure ? state.tenant.certificateMap[session.remoteAddress.replace(/^::ffff:/, '')] : undefined;
 
   const server = new SMTPServer({
     name: MX_FRONTEND,
@@ -69,7 +73,13 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       callback(
-        rcptVerdict(state, { recipient: address.address, sender, senderIp: mappedIp(session.remoteAddress), secure: session.secure }),
+        rcptVerdict(state, {
+          recipient: address.address,
+          sender,
+          senderIp: mappedIp(session.remoteAddress),
+          secure: session.secure,
+          certificateName: presentedCertificate(session),
+        }),
       );
     },
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void) {
@@ -86,7 +96,8 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
             to: session.envelope.rcptTo.map((r) => r.address),
             raw: Buffer.concat(chunks).toString('binary'),
             senderIp: ip,
-            senderInOrganization: acceptedDomainOf(exchange, from) !== undefined && matchingConnectors(exchange, ip).length > 0,
+            senderInOrganization:
+              acceptedDomainOf(exchange, from) !== undefined && matchingConnectors(exchange, ip, presentedCertificate(session)).length > 0,
             helo: session.hostNameAppearsAs,
             tls: session.secure,
             mxHost: MX_FRONTEND,
@@ -161,16 +172,26 @@ export interface RcptInput {
   senderIp: string;
   /** STARTTLS done. */
   secure: boolean;
+  /** The name on the TLS client certificate the sender presented, if any. */
+  certificateName?: string;
 }
 
-/** The RCPT decision, in Exchange Online's order: attribution (connector, relay, Direct Send), then DBEB. */
-export function rcptVerdict(state: LabState, { recipient, sender, senderIp, secure }: RcptInput): Error | null {
+/**
+ * The RCPT decision, in Exchange Online's order: attribution (connector, relay with an accepted
+ * envelope-sender domain or certificate domain, Direct Send), then DBEB.
+ */
+export function rcptVerdict(state: LabState, { recipient, sender, senderIp, secure, certificateName }: RcptInput): Error | null {
   const exchange = state.microsoft.exchange;
-  const connectors = matchingConnectors(exchange, senderIp);
+  const connectors = matchingConnectors(exchange, senderIp, certificateName);
   if (!secure && connectors.length > 0 && connectors.every((c) => c.RequireTls)) return smtpError(451, EXO_REPLIES.startTlsRequired);
   const domain = acceptedDomainOf(exchange, recipient);
   if (!domain) {
-    return connectors.some((c) => c.ConnectorType === 'OnPremises') ? null : smtpError(550, EXO_REPLIES.relayDenied);
+    if (!connectors.some((c) => c.ConnectorType === 'OnPremises')) return smtpError(550, EXO_REPLIES.relayDenied);
+    // Since 1 Nov 2023 a relay through an OnPremises connector also needs the envelope sender (P1
+    // MAIL FROM), or the name on the certificate the sender presents, in an accepted domain.
+    const attributed =
+      acceptedDomainOf(exchange, sender) || (certificateName && acceptedDomainOf(exchange, `postmaster@${certificateName}`));
+    return attributed ? null : smtpError(550, EXO_REPLIES.relayDeniedSenderDomain);
   }
   if (exchange.organizationConfig.RejectDirectSend && sender !== '' && acceptedDomainOf(exchange, sender) && connectors.length === 0) {
     return smtpError(550, EXO_REPLIES.directSendDenied);

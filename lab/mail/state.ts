@@ -72,7 +72,16 @@ export interface MailState {
   imapApp: LabImapAppAccess;
   /** The probe mailbox the bot reads for test-email (outside host, password login). */
   probe: { address: string; password: string };
+  /**
+   * How long both IMAP hosts wait before refusing a login. Real servers delay a refusal on purpose
+   * (Dovecot's auth_failure_delay is 2 s, more for repeated failures; Exchange Online takes seconds
+   * too), and a client that reads the wait as "unreachable" is wrong; 2 s is the real floor. Tests
+   * that are not about it may set 0.
+   */
+  failedLoginDelayMs: number;
 }
+
+export const FAILED_LOGIN_DELAY_MS = 2000;
 
 export function healthyMailState(t: LabTenant): MailState {
   const password = `lab-probe-${randomBytes(9).toString('hex')}`;
@@ -84,5 +93,6 @@ export function healthyMailState(t: LabTenant): MailState {
     imapGrants: [],
     imapApp: { accessAsApp: true, servicePrincipal: true, fullAccess: [t.catchallMailbox.toLowerCase()] },
     probe: { address: t.outsideSender, password },
+    failedLoginDelayMs: FAILED_LOGIN_DELAY_MS,
   };
 }

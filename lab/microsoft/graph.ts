@@ -13,7 +13,7 @@ export const GRAPH_LAB_PAGE_SIZE = 3;
 /**
  * Microsoft Graph v1.0, read side: `/users`, `/users/{id|upn}`, `/users/{id}/licenseDetails`,
  * `/subscribedSkus`, `/domains`. Real shapes: `@odata.context`, `value`, `@odata.nextLink` with
- * `$top`/`$skiptoken`, `$select`, and the `{error:{code,message,innerError}}` error body.
+ * `$top`/`$skiptoken`, `$select` (users: only the default properties without it), and the `{error:{code,message,innerError}}` error body.
  */
 export function graphEndpoint(state: LabState, origins: LabOrigins): LabEndpoint {
   return {
@@ -48,10 +48,10 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
   if (rest.length > 0) return notFoundSegment(rest[0] as string);
 
   if (collection === 'users') {
-    if (id === undefined) return page(request, base, 'users', ms.graph.users.map(publicUser));
+    if (id === undefined) return page(request, base, 'users', ms.graph.users.map(publicUser), GRAPH_USER_DEFAULT_PROPERTIES);
     const user = findUser(ms, id);
     if (!user) return resourceNotFound(id);
-    if (navigation === undefined) return entity(request, `${base}/$metadata#users`, publicUser(user));
+    if (navigation === undefined) return entity(request, `${base}/$metadata#users`, publicUser(user), GRAPH_USER_DEFAULT_PROPERTIES);
     if (navigation === 'licenseDetails') {
       return {
         status: 200,
@@ -113,21 +113,46 @@ function withAccount(ms: MicrosoftState, sku: MicrosoftState['graph']['subscribe
   return { accountName: ms.tenantId, accountId: ms.tenantId, appliesTo: 'User', ...sku };
 }
 
-/** `$select`: only the named properties (Graph then omits the rest, `id` included). */
-function selected(request: LabRequest, object: Record<string, unknown>): Record<string, unknown> {
+/**
+ * What v1.0 returns for a user without `$select`: only these; `accountEnabled`, `assignedLicenses`,
+ * `assignedPlans`, `createdDateTime`, `proxyAddresses`… come back only when `$select` names them
+ * (learn.microsoft.com/graph/api/resources/user, "Properties": returned by default).
+ */
+export const GRAPH_USER_DEFAULT_PROPERTIES = [
+  'businessPhones',
+  'displayName',
+  'givenName',
+  'id',
+  'jobTitle',
+  'mail',
+  'mobilePhone',
+  'officeLocation',
+  'preferredLanguage',
+  'surname',
+  'userPrincipalName',
+];
+
+/**
+ * `$select`: only the named properties (Graph then omits the rest, `id` included); without it, the
+ * resource's default set when it has one (users), else everything.
+ */
+function selected(request: LabRequest, object: Record<string, unknown>, defaults?: readonly string[]): Record<string, unknown> {
   const select = request.url.searchParams.get('$select');
-  if (!select) return object;
+  if (!select) return defaults ? Object.fromEntries(defaults.filter((n) => n in object).map((n) => [n, object[n]])) : object;
   const names = select.split(',').map((s) => s.trim());
   return Object.fromEntries(names.filter((n) => n in object).map((n) => [n, object[n]]));
 }
 
-function entity(request: LabRequest, context: string, object: Record<string, unknown>): LabReply {
+function entity(request: LabRequest, context: string, object: Record<string, unknown>, defaults?: readonly string[]): LabReply {
   const select = request.url.searchParams.get('$select');
-  return { status: 200, body: { '@odata.context': `${context}${select ? `(${select})` : ''}/$entity`, ...selected(request, object) } };
+  return {
+    status: 200,
+    body: { '@odata.context': `${context}${select ? `(${select})` : ''}/$entity`, ...selected(request, object, defaults) },
+  };
 }
 
 /** A collection page: `$top` (capped at the lab's page size) and an opaque `$skiptoken` offset. */
-function page(request: LabRequest, base: string, name: string, items: Record<string, unknown>[]): LabReply {
+function page(request: LabRequest, base: string, name: string, items: Record<string, unknown>[], defaults?: readonly string[]): LabReply {
   const params = request.url.searchParams;
   const top = Number(params.get('$top') ?? 100);
   if (!Number.isInteger(top) || top < 1 || top > 999) {
@@ -156,7 +181,7 @@ function page(request: LabRequest, base: string, name: string, items: Record<str
   const select = params.get('$select');
   const body: Record<string, unknown> = {
     '@odata.context': `${base}/$metadata#${name}${select ? `(${select})` : ''}`,
-    value: items.slice(offset, offset + size).map((item) => selected(request, item)),
+    value: items.slice(offset, offset + size).map((item) => selected(request, item, defaults)),
   };
   if (offset + size < items.length) {
     const next = new URLSearchParams();

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { LabTenant } from '../tenant.js';
 
 /**
@@ -116,6 +117,8 @@ export interface Mailbox {
   Identity: string;
   Name: string;
   DisplayName: string;
+  /** Exchange's object id (ExternalDirectoryObjectId is the Entra one). */
+  Guid: string;
   UserPrincipalName: string;
   PrimarySmtpAddress: string;
   ExternalDirectoryObjectId: string;
@@ -136,8 +139,11 @@ export interface OrganizationConfig {
 /** An access token the lab's token endpoint issued (opaque: the lab looks it up, nothing is signed). */
 export interface IssuedToken {
   token: string;
-  /** Which lab resource it is for: Graph, or Exchange Online (admin API and IMAP XOAUTH2). */
-  audience: 'graph' | 'exchange';
+  /**
+   * Which lab resource it is for: Graph, Exchange Online (admin API and IMAP XOAUTH2), or the Bot
+   * Framework (`https://api.botframework.com/.default`, issued to the Teams bot's own app).
+   */
+  audience: 'graph' | 'exchange' | 'botframework';
   clientId: string;
   /** Epoch ms. */
   expiresAt: number;
@@ -156,14 +162,20 @@ export interface MicrosoftState {
    * (SHA-1 or SHA-256); with `certificatePem` the lab also verifies the assertion's signature.
    */
   app: { clientId: string; clientSecret: string; certificateThumbprint?: string; certificatePem?: string };
+  /** The Azure Bot's app registration (MicrosoftAppId / MicrosoftAppPassword) the Teams bot signs in as. */
+  botApp: { appId: string; password: string };
   /** Lifetime of issued tokens (`expires_in`), seconds; the real service issues about an hour. */
   tokenLifetimeSeconds: number;
   /** Tokens issued so far; `validateLabToken` (lab/microsoft/tokens.ts) checks bearer tokens against them. */
   tokens: IssuedToken[];
   /** Every CmdletInput the Exchange admin endpoint received, in order (for injection tests). */
   receivedCommands: ReceivedCmdletInput[];
-  /** Roles granted to the app: missing `Exchange.ManageAsApp`/role → 403 on InvokeCommand. */
-  appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; graphDirectoryRead: boolean };
+  /**
+   * Roles granted to the app: missing `Exchange.ManageAsApp`, or no Exchange role at all → 401/403 on
+   * InvokeCommand. `exchangeRoles` are the management roles its service principal holds through its
+   * role groups: a cmdlet no held role grants is hidden, so it fails as an unknown command.
+   */
+  appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; exchangeRoles: ExchangeRole[]; graphDirectoryRead: boolean };
   graph: { users: GraphUser[]; subscribedSkus: SubscribedSku[]; domains: GraphDomain[] };
   exchange: {
     inboundConnectors: InboundConnector[];
@@ -175,8 +187,22 @@ export interface MicrosoftState {
   };
 }
 
+/** The Exchange management roles the lab's cmdlets are granted by (real role names). */
+export const EXCHANGE_ROLES = [
+  'View-Only Configuration',
+  'View-Only Recipients',
+  'Remote and Accepted Domains',
+  'Transport Rules',
+  'Organization Configuration',
+  'Mail Recipients',
+  'Distribution Groups',
+] as const;
+export type ExchangeRole = (typeof EXCHANGE_ROLES)[number];
+
 export const EXCHANGE_STANDARD_PLAN = { servicePlanId: '9aaf7827-d63c-4b61-89c3-182f06f82e5c', servicePlanName: 'EXCHANGE_S_STANDARD' };
 export const BUSINESS_BASIC_SKU = { skuId: '3b555118-da6a-4418-894f-7df1e2096870', skuPartNumber: 'O365_BUSINESS_ESSENTIALS' };
+
+const ALL_USERS_DISPLAY_NAME = 'All Users';
 
 /** A licensed Graph user `local@domain`, created `createdDaysAgo` days before the lab's `now`. */
 export function labUser(t: LabTenant, local: string, name: string, createdDaysAgo: number, index: number): GraphUser {
@@ -215,6 +241,7 @@ export function labMailbox(u: GraphUser, createdDaysAgo: number, t: LabTenant): 
     Identity: local,
     Name: local,
     DisplayName: u.displayName,
+    Guid: `e0${u.id.slice(2)}`,
     UserPrincipalName: u.userPrincipalName,
     PrimarySmtpAddress: u.userPrincipalName,
     ExternalDirectoryObjectId: u.id,
@@ -226,10 +253,13 @@ export function labMailbox(u: GraphUser, createdDaysAgo: number, t: LabTenant): 
   };
 }
 
-/** A tenant set up exactly as the integration guide says. */
+/**
+ * A tenant set up exactly as the integration guide says, in the shape real tenants have: the rule
+ * names its recipients by display name, as Exchange stores them.
+ */
 export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
   const people: [string, string, number][] = [
-    ['erp', 'ERP catch-all', 200],
+    ['erp', 'ERP Notification', 200],
     ['alice', 'Alice Admin', 400],
     ['bob', 'Bob Sales', 300],
     ['carol', 'Carol Support', 120],
@@ -239,10 +269,11 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
   return {
     tenantId: t.tenantId,
     app: { clientId: t.clientId, clientSecret: t.clientSecret },
+    botApp: { appId: randomUUID(), password: `lab-bot-password-${randomBytes(12).toString('hex')}` },
     tokenLifetimeSeconds: 3599,
     tokens: [],
     receivedCommands: [],
-    appRoles: { exchangeManageAsApp: true, exchangeRole: true, graphDirectoryRead: true },
+    appRoles: { exchangeManageAsApp: true, exchangeRole: true, exchangeRoles: [...EXCHANGE_ROLES], graphDirectoryRead: true },
     graph: {
       users,
       subscribedSkus: [
@@ -308,10 +339,10 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
           From: null,
           FromScope: null,
           SubjectContainsWords: null,
-          RedirectMessageTo: [t.catchallMailbox],
+          RedirectMessageTo: [mailboxes.find((m) => m.PrimarySmtpAddress === t.catchallMailbox)?.DisplayName ?? t.catchallMailbox],
           DeleteMessage: false,
           ExceptIfSentToScope: 'NotInOrganization',
-          ExceptIfSentToMemberOf: ['DynamicAllUsers'],
+          ExceptIfSentToMemberOf: [ALL_USERS_DISPLAY_NAME],
           ExceptIfSentTo: null,
           SetAuditSeverity: 'High',
           StopRuleProcessing: true,
@@ -342,7 +373,7 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
         {
           Identity: 'DynamicAllUsers',
           Name: 'DynamicAllUsers',
-          DisplayName: 'DynamicAllUsers',
+          DisplayName: ALL_USERS_DISPLAY_NAME,
           PrimarySmtpAddress: `DynamicAllUsers@${t.domain}`,
           Guid: '8c3f4e5f-0000-4000-8000-0000000ddd01',
           RecipientFilter:

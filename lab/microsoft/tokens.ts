@@ -1,4 +1,5 @@
 import { constants, createHash, randomBytes, randomUUID, verify, X509Certificate } from 'node:crypto';
+import { recordIssuedToken } from '../issued-tokens.js';
 import type { LabState } from '../state.js';
 import { entraTimestamp, type LabEndpoint, type LabReply, type LabRequest } from './http.js';
 import type { IssuedToken, MicrosoftState } from './state.js';
@@ -14,7 +15,8 @@ export type LabTokenCheck = { ok: true; clientId: string } | { ok: false; reason
 
 /**
  * Checks a bearer token the lab's token endpoint issued: known, not expired, for `audience`
- * (`exchange` = the Exchange admin API and IMAP XOAUTH2; `graph` = Microsoft Graph).
+ * (`exchange` = the Exchange admin API and IMAP XOAUTH2; `graph` = Microsoft Graph; `botframework`
+ * = the Bot Connector, issued to the Teams bot's app).
  * @example validateLabToken(state, token, 'exchange') // { ok: true, clientId } or { ok: false, reason }
  */
 export function validateLabToken(
@@ -71,7 +73,43 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
 
 function isOwnTenant(ms: MicrosoftState, tenant: string): boolean {
   const t = tenant.toLowerCase();
-  return t === ms.tenantId.toLowerCase() || ms.graph.domains.some((d) => d.id.toLowerCase() === t);
+  // `botframework.com`: the authority a multi-tenant bot signs in at for the Bot Connector.
+  return t === ms.tenantId.toLowerCase() || t === 'botframework.com' || ms.graph.domains.some((d) => d.id.toLowerCase() === t);
+}
+
+/** The Bot Connector's resource: a bot asks for `https://api.botframework.com/.default`. */
+export const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com/.default';
+
+/** The Teams bot's own app registration: a client secret (its MicrosoftAppPassword), Bot Framework tokens only. */
+function issueBotToken(ms: MicrosoftState, form: URLSearchParams): LabReply {
+  if (form.get('client_secret') !== ms.botApp.password) {
+    return aadError(
+      401,
+      'invalid_client',
+      7000215,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${ms.botApp.appId}'.`,
+    );
+  }
+  const scope = form.get('scope') ?? '';
+  if (scope !== BOT_FRAMEWORK_SCOPE) {
+    return aadError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${ms.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    );
+  }
+  return grant(ms, 'botframework', ms.botApp.appId, BOT_FRAMEWORK_SCOPE.replace(/\/\.default$/, ''));
+}
+
+function grant(ms: MicrosoftState, audience: IssuedToken['audience'], clientId: string, resource: string): LabReply {
+  const token = accessToken(ms, audience, clientId, resource);
+  ms.tokens.push({ token, audience, clientId, expiresAt: Date.now() + ms.tokenLifetimeSeconds * 1000 });
+  recordIssuedToken(token);
+  return {
+    status: 200,
+    body: { token_type: 'Bearer', expires_in: ms.tokenLifetimeSeconds, ext_expires_in: ms.tokenLifetimeSeconds, access_token: token },
+  };
 }
 
 function openIdConfiguration(ms: MicrosoftState, origins: LabOrigins): LabReply {
@@ -123,6 +161,7 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
   if (form.get('grant_type') !== 'client_credentials') {
     return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   }
+  if (clientId.toLowerCase() === ms.botApp.appId.toLowerCase()) return issueBotToken(ms, form);
   if (clientId.toLowerCase() !== ms.app.clientId.toLowerCase()) {
     return aadError(
       400,
@@ -152,12 +191,7 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
       `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${ms.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
-  const token = accessToken(ms, audience, scope.replace(/\/\.default$/, ''));
-  ms.tokens.push({ token, audience, clientId: ms.app.clientId, expiresAt: Date.now() + ms.tokenLifetimeSeconds * 1000 });
-  return {
-    status: 200,
-    body: { token_type: 'Bearer', expires_in: ms.tokenLifetimeSeconds, ext_expires_in: ms.tokenLifetimeSeconds, access_token: token },
-  };
+  return grant(ms, audience, ms.app.clientId, scope.replace(/\/\.default$/, ''));
 }
 
 /**
@@ -165,14 +199,16 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
  * application permissions granted (absent when none is). The lab does not sign it (nothing checks
  * the signature; the bearer is looked up among the tokens issued).
  */
-function accessToken(ms: MicrosoftState, audience: IssuedToken['audience'], resource: string): string {
+function accessToken(ms: MicrosoftState, audience: IssuedToken['audience'], clientId: string, resource: string): string {
   const now = Math.floor(Date.now() / 1000);
   const roles =
     audience === 'graph'
       ? ms.appRoles.graphDirectoryRead
         ? ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All']
         : []
-      : [...(ms.appRoles.exchangeManageAsApp ? ['Exchange.ManageAsApp'] : []), 'IMAP.AccessAsApp'];
+      : audience === 'exchange'
+        ? [...(ms.appRoles.exchangeManageAsApp ? ['Exchange.ManageAsApp'] : []), 'IMAP.AccessAsApp']
+        : [];
   const header = { typ: 'JWT', alg: 'RS256', kid: 'lab' };
   const payload = {
     aud: resource,
@@ -180,7 +216,7 @@ function accessToken(ms: MicrosoftState, audience: IssuedToken['audience'], reso
     iat: now,
     nbf: now,
     exp: now + ms.tokenLifetimeSeconds,
-    appid: ms.app.clientId,
+    appid: clientId,
     idtyp: 'app',
     tid: ms.tenantId,
     ...(roles.length > 0 ? { roles } : {}),

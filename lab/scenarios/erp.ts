@@ -7,6 +7,7 @@ const ERP_SKIPPED = {
   'erp-notify-module': 'skip',
   'erp-outgoing-server': 'skip',
   'erp-outgoing-test': 'skip',
+  'erp-envelope-sender': 'skip',
   'erp-incoming-server': 'skip',
   'erp-incoming-test': 'skip',
   'erp-error-notice-template': 'skip',
@@ -29,7 +30,8 @@ export const erpScenarios: Scenario[] = [
       const module = state.erp.modules.find((m) => m.name === NOTIFY_MODULE);
       if (module) module.state = 'uninstalled';
     },
-    expect: { 'erp-notify-module': 'fail', 'erp-error-notice-template': 'skip', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-notify-module': 'fail', 'erp-error-notice-template': 'skip' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'erp-notify-module' },
   }),
   defineScenario({
     name: 'erp-outgoing-wrong-port',
@@ -39,7 +41,8 @@ export const erpScenarios: Scenario[] = [
       if (server) server.smtp_port = 587;
     },
     // The ERP's own Test Connection gets no answer on 587 either.
-    expect: { 'erp-outgoing-server': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-outgoing-server': 'fail', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'erp-outgoing-server' },
   }),
   defineScenario({
     name: 'erp-incoming-basic-auth',
@@ -52,7 +55,8 @@ export const erpScenarios: Scenario[] = [
       server.password = 'Summer2022!';
     },
     // The ERP's own Test & Confirm gets "AUTHENTICATE failed".
-    expect: { 'erp-incoming-server': 'fail', 'erp-incoming-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-incoming-server': 'fail', 'erp-incoming-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'erp-fetch', cause: 'erp-incoming-test' },
   }),
   defineScenario({
     name: 'erp-base-url-not-frozen',
@@ -69,7 +73,8 @@ export const erpScenarios: Scenario[] = [
       const team = state.erp.teams.find((t) => t.name === 'Sales');
       if (team) team.alias_contact = 'followers';
     },
-    expect: { 'erp-sales-alias': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-sales-alias': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'crm-lead', cause: 'erp-sales-alias' },
   }),
   defineScenario({
     name: 'erp-v13',
@@ -100,7 +105,8 @@ export const erpScenarios: Scenario[] = [
     apply: (state) => {
       state.erp.reachable = false;
     },
-    expect: { 'erp-reachable': 'error', ...ERP_SKIPPED, 'mailflow-e2e': 'skip' },
+    expect: { 'erp-reachable': 'error', ...ERP_SKIPPED },
+    testEmail: { verdict: 'error', hop: 'erp-fetch' },
   }),
   defineScenario({
     name: 'erp-bad-credentials',
@@ -110,7 +116,8 @@ export const erpScenarios: Scenario[] = [
       user.password = `changed-${user.password.split('').reverse().join('')}`;
       user.apiKeys = [];
     },
-    expect: { 'erp-reachable': 'fail', ...ERP_SKIPPED, 'mailflow-e2e': 'skip' },
+    expect: { 'erp-reachable': 'fail', ...ERP_SKIPPED },
+    testEmail: { verdict: 'error', hop: 'erp-fetch' },
   }),
   defineScenario({
     name: 'erp-bot-not-admin',
@@ -126,7 +133,8 @@ export const erpScenarios: Scenario[] = [
       'erp-incoming-test': 'error',
       'erp-error-notice-template': 'error',
       'erp-system-params': 'error',
-      'mailflow-e2e': 'error',
+      'erp-envelope-sender': 'error',
     },
+    testEmail: { verdict: 'error', hop: 'erp-fetch' },
   }),
 ];

@@ -1,4 +1,6 @@
-import { FETCH_CRON_NAME } from '../erp/state.js';
+import { FETCH_CRON_NAME, setErpVersion } from '../erp/state.js';
+import { MX_FRONTEND } from '../mail/mx.js';
+import { exchangeReceivedChain } from '../mail/received-chain.js';
 import { appendMessage, ensureMailbox } from '../mail/store.js';
 import type { LabState } from '../state.js';
 import { defineScenario, type Scenario } from './types.js';
@@ -9,8 +11,12 @@ const MINUTE = 60_000;
 function customerMail(state: LabState, subject: string, minutesAgo: number): void {
   const t = state.tenant;
   const at = t.now - minutesAgo * MINUTE;
+  const received = exchangeReceivedChain(
+    { helo: 'mail.customer.test', senderIp: '198.51.100.23', tls: true, mxHost: MX_FRONTEND },
+    'mailbox',
+    new Date(at),
+  );
   const raw = [
-    `Received: from mail.customer.test (198.51.100.23) by BN8NAM12FT021.eop-nam12.prod.protection.outlook.com with Microsoft SMTP Server; ${new Date(at).toUTCString()}`,
     'From: Dana Customer <dana@customer.test>',
     `To: ${t.salesAlias}@${t.domain}`,
     `Subject: ${subject}`,
@@ -20,7 +26,7 @@ function customerMail(state: LabState, subject: string, minutesAgo: number): voi
     'Hello, please send me a quote.',
     '',
   ].join('\r\n');
-  appendMessage(ensureMailbox(state.mail, t.catchallMailbox, 'exchange'), raw, {
+  appendMessage(ensureMailbox(state.mail, t.catchallMailbox, 'exchange'), received + raw, {
     at,
     envelope: { from: 'dana@customer.test', to: [t.catchallMailbox] },
   });
@@ -43,10 +49,32 @@ export const mailScenarios: Scenario[] = [
   defineScenario({
     name: 'imap-app-no-access',
     description:
-      "The bot's app has IMAP.AccessAsApp but was never granted FullAccess on the catch-all mailbox (Add-MailboxPermission not run): its IMAP login is refused.",
+      'The bot\'s app has IMAP.AccessAsApp and a service principal but was never granted FullAccess on the catch-all mailbox (Add-MailboxPermission not run): Exchange takes its token, then refuses to open the mailbox ("User is authenticated but not connected.").',
     apply: (state) => {
       state.mail.imapApp.fullAccess = [];
     },
-    expect: { 'mailflow-imap-login': 'fail', 'mailflow-fetchmail-backlog': 'skip', 'mailflow-e2e': 'skip' },
+    expect: { 'mailflow-imap-login': 'fail', 'mailflow-fetchmail-backlog': 'skip' },
+    testEmail: { verdict: 'error', hop: 'catchall-inbox', cause: 'mailflow-imap-login' },
+  }),
+  defineScenario({
+    name: 'erp-bounce-alias-foreign',
+    description:
+      "The ERP (16) was set up by its hosting provider: mail.catchall.domain is the provider's erp-hosting.example, so its envelope sender is bounce@erp-hosting.example — no accepted domain — and Exchange Online refuses to relay its mail (5.7.64 ATTR36) although the connector matches.",
+    apply: (state) => {
+      const param = state.erp.params.find((p) => p.key === 'mail.catchall.domain');
+      if (param) param.value = 'erp-hosting.example';
+    },
+    expect: { 'erp-envelope-sender': 'fail', 'erp-system-params': 'fail', 'mailflow-e2e': 'fail' },
+  }),
+  defineScenario({
+    name: 'erp-bounce-alias-missing',
+    description:
+      "The ERP (17) has no Bounce Alias on its alias domain, so it sends with each mail's own From address as envelope sender: mail by an author outside the tenant's domains is refused (5.7.64).",
+    apply: (state) => {
+      setErpVersion(state.erp, 17);
+      const domain = state.erp.aliasDomains[0];
+      if (domain) domain.bounce_alias = '';
+    },
+    expect: { 'erp-envelope-sender': 'fail' },
   }),
 ];

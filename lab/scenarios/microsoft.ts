@@ -20,7 +20,8 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       connector(s).SenderIPAddresses = ['203.0.113.99'];
     },
-    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'connector-extra-ip',
@@ -31,12 +32,43 @@ export const microsoftScenarios: Scenario[] = [
     expect: { 'exchange-connector-ips': 'warn' },
   }),
   defineScenario({
+    name: 'connector-range',
+    description: 'The connector admits the ERP through a whole /24 instead of its own address: 255 other addresses may relay too.',
+    apply: (s) => {
+      connector(s).SenderIPAddresses = ['203.0.113.0/24'];
+    },
+    expect: { 'exchange-connector-ips': 'warn' },
+  }),
+  defineScenario({
+    name: 'connector-certificate',
+    description:
+      'The connector admits the ERP by the certificate it presents (*.<domain>, an accepted domain), not by IP, as Microsoft recommends (MC1226222).',
+    apply: (s) => {
+      Object.assign(connector(s), { SenderIPAddresses: [], TlsSenderCertificateName: `*.${s.tenant.domain}`, RequireTls: true });
+    },
+    // The relay works (the ERP's test and the error notice pass); only mailflow-e2e's egress-IP hop
+    // still looks for the IP in SenderIPAddresses and does not know certificate-based connectors yet.
+    expect: { 'mailflow-e2e': 'fail' },
+  }),
+  defineScenario({
+    name: 'connector-certificate-foreign',
+    description:
+      "The ERP's certificate was renewed under its hosting provider's name and the connector follows it: not an accepted domain, so relay is refused with 5.7.64.",
+    apply: (s) => {
+      const renewed = 'erp.hosting-provider.example';
+      Object.assign(connector(s), { SenderIPAddresses: [], TlsSenderCertificateName: renewed, RequireTls: true });
+      s.tenant.certificateMap[s.tenant.erpLoopback] = renewed;
+    },
+    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+  }),
+  defineScenario({
     name: 'connector-disabled',
     description: "Someone turned the ERP's inbound connector off.",
     apply: (s) => {
       connector(s).Enabled = false;
     },
-    expect: { 'exchange-connector': 'fail', 'exchange-connector-ips': 'skip', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-connector': 'fail', 'exchange-connector-ips': 'skip', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'direct-send-rejected',
@@ -49,8 +81,8 @@ export const microsoftScenarios: Scenario[] = [
       'exchange-connector-ips': 'fail',
       'exchange-reject-direct-send': 'fail',
       'erp-outgoing-test': 'fail',
-      'mailflow-e2e': 'fail',
     },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'catchall-rule-disabled',
@@ -58,7 +90,8 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).State = 'Disabled';
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'catchall-rule-audit-mode',
@@ -66,15 +99,18 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       catchallRule(s).Mode = 'Audit';
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'catchall-rule-wrong-target',
     description: "The catch-all rule redirects to a person's mailbox instead of the ERP's.",
     apply: (s) => {
-      catchallRule(s).RedirectMessageTo = [`alice@${s.tenant.domain}`];
+      // By display name, as Exchange stores it.
+      catchallRule(s).RedirectMessageTo = ['Alice Admin'];
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'catchall-rule-shadowed',
@@ -95,7 +131,8 @@ export const microsoftScenarios: Scenario[] = [
         Comments: 'Appends the legal disclaimer.',
       });
     },
-    expect: { 'exchange-catchall-rule': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-catchall-rule': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'catchall-inbox', cause: 'exchange-catchall-rule' },
   }),
   defineScenario({
     name: 'domain-authoritative',
@@ -104,15 +141,17 @@ export const microsoftScenarios: Scenario[] = [
       const domain = ex(s).acceptedDomains.find((d) => d.DomainName === s.tenant.domain)!;
       domain.DomainType = 'Authoritative';
     },
-    expect: { 'exchange-accepted-domain': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-accepted-domain': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'mx-sales', cause: 'exchange-accepted-domain' },
   }),
   defineScenario({
     name: 'dynamic-group-missing',
-    description: 'The dynamic group of all users was deleted; the catch-all rule excepts an empty group.',
+    description:
+      'The dynamic group of all users was deleted; the catch-all rule still excepts it by name, which now resolves to no recipient.',
     apply: (s) => {
       ex(s).dynamicGroups = [];
     },
-    expect: { 'exchange-dynamic-group': 'fail' },
+    expect: { 'exchange-dynamic-group': 'fail', 'exchange-catchall-rule': 'warn' },
   }),
   defineScenario({
     name: 'dynamic-group-stale-members',
@@ -149,8 +188,8 @@ export const microsoftScenarios: Scenario[] = [
       'erp-incoming-test': 'fail',
       'mailflow-imap-login': 'fail',
       'mailflow-fetchmail-backlog': 'skip',
-      'mailflow-e2e': 'skip',
     },
+    testEmail: { verdict: 'error', hop: 'catchall-inbox' },
   }),
   defineScenario({
     name: 'exo-forbidden',
@@ -166,6 +205,21 @@ export const microsoftScenarios: Scenario[] = [
       'exchange-catchall-rule': 'error',
       'exchange-accepted-domain': 'error',
       'exchange-reject-direct-send': 'error',
+      // Reads the accepted domains too.
+      'erp-envelope-sender': 'error',
+    },
+  }),
+  defineScenario({
+    name: 'exo-recipients-unreadable',
+    description:
+      "The app's Exchange roles cover configuration and transport rules but not recipients: Get-Recipient, Get-Mailbox and the group cmdlets are hidden (not recognized), the rest reads fine.",
+    apply: (s) => {
+      s.microsoft.appRoles.exchangeRoles = ['View-Only Configuration', 'Transport Rules', 'Remote and Accepted Domains'];
+    },
+    expect: {
+      'exchange-catchall-mailbox': 'error',
+      'exchange-dynamic-group': 'error',
+      'exchange-catchall-rule': 'error',
     },
   }),
   defineScenario({

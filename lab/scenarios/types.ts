@@ -10,6 +10,11 @@ export interface Scenario {
   description: string;
   apply(state: LabState): void;
   expect: Record<string, CheckStatus>;
+  /**
+   * What `test-email` finds in this state, when it does not pass: the verdict, the hop that stops it
+   * and the check its cause points at (`status` sends no mail, so `expect` never lists mailflow-e2e).
+   */
+  testEmail?: { verdict: 'fail' | 'error'; hop: string; cause?: string };
 }
 
 export function defineScenario(s: Scenario): Scenario {

@@ -1,3 +1,4 @@
+import type { E2eRunLog } from '../e2e/run-log.js';
 import { createDnsAdapter } from './dns/live.js';
 import { createErpAdapter } from './erp/live.js';
 import { createExchangeAdapter } from './exchange/live.js';
@@ -8,8 +9,8 @@ import { createTokenProvider } from './microsoft/tokens.js';
 import type { AdapterFactoryOptions } from './options.js';
 import { createSmtpAdapter } from './smtp/live.js';
 
-/** The live adapters of one tenant. Called by the composition root only. */
-export function createAdapters(options: AdapterFactoryOptions): Adapters {
+/** The live adapters of one tenant, with its record of end-to-end runs. Called by the composition root only. */
+export function createAdapters(options: AdapterFactoryOptions, e2eRuns: E2eRunLog): Adapters {
   const tokens = createTokenProvider(options);
   const dns = createDnsAdapter(options);
   return {
@@ -19,5 +20,6 @@ export function createAdapters(options: AdapterFactoryOptions): Adapters {
     dns,
     imap: createImapAdapter(options, tokens),
     smtp: createSmtpAdapter(options, dns),
+    e2eRuns,
   };
 }

@@ -1,3 +1,4 @@
+import type { E2eRunLog } from '../e2e/run-log.js';
 import type { DnsPort } from './dns/port.js';
 import type { ErpPort } from './erp/port.js';
 import type { ExchangeAdminPort } from './exchange/port.js';
@@ -16,4 +17,6 @@ export interface Adapters {
   dns: DnsPort;
   imap: ImapPort;
   smtp: SmtpPort;
+  /** The bot's record of this tenant's end-to-end runs (the store), shared by every process on it. */
+  e2eRuns: E2eRunLog;
 }

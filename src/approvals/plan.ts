@@ -1,5 +1,4 @@
-// TODO(merge fix-planners): import JsonValue from ../engine/fix.js
-type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+import type { JsonValue } from '../engine/fix.js';
 
 /**
  * A fix plan's record and its states (DESIGN §4, issue "Approval-gated fixes"). The transitions

@@ -1,4 +1,5 @@
 import { selectChecks } from '../checks/registry.js';
+import { tenantHeading } from '../render/report-message.js';
 import type { CommandSpec } from './context.js';
 import { takeTenantOption, usageError } from './parse.js';
 import { runReport } from './run-report.js';
@@ -15,7 +16,7 @@ export const checkCommand: CommandSpec = {
     if (extra.length > 0) throw usageError(`\`check\` takes an id or area and a tenant, not "${rest.join(' ')}".`, this.usage);
     const checks = selectChecks(selector, ctx.core.catalogue);
     const tenant = ctx.core.tenant(option ?? tenantName);
-    const { message } = await runReport(ctx, tenant, checks, { title: `${selector} on ${tenant.domain}` });
+    const { message } = await runReport(ctx, tenant, checks, { title: tenantHeading(tenant.domain, `\`${selector}\``) });
     return message;
   },
 };

@@ -29,20 +29,27 @@ export interface DispatchOptions {
 export async function handleCommand(text: string, ctx: CommandContext, options: DispatchOptions = {}): Promise<Message> {
   try {
     const { verb, args } = parseCommandLine(text);
-    const command = COMMANDS.find((c) => c.verb === verb);
-    if (!command) {
-      const planned = PLANNED_VERBS[verb];
-      if (planned) {
-        throw new MailsetupError('UsageError', `\`${verb}\` (${planned}) is not in this version yet.`, {
-          hint: 'Meanwhile `explain <id>` gives the steps by hand.',
-        });
-      }
-      throw new MailsetupError('UsageError', `"${verb.slice(0, 40)}" is not a mailsetup verb.`, {
-        hint: `Verbs: ${COMMANDS.map((c) => c.verb).join(', ')}. Try \`help\`.`,
-      });
-    }
-    return await command.run(args, ctx);
+    return await findCommand(verb).run(args, ctx);
   } catch (error) {
     return errorToMessage(error, options.onInternalError);
   }
+}
+
+/**
+ * The command for a verb. Otherwise a UsageError: "not in this version yet" for a planned verb, or
+ * the list of every verb (`alsoVerbs`: the ones a front end adds, like the CLI's `start`).
+ */
+export function findCommand(verb: string, alsoVerbs: readonly string[] = []): CommandSpec {
+  const command = COMMANDS.find((c) => c.verb === verb);
+  if (command) return command;
+  const planned = PLANNED_VERBS[verb];
+  if (planned) {
+    throw new MailsetupError('UsageError', `\`${verb}\` (${planned}) is not in this version yet.`, {
+      hint: 'Meanwhile `explain <id>` gives the steps by hand.',
+    });
+  }
+  const verbs = [...COMMANDS.map((c) => c.verb), ...alsoVerbs];
+  throw new MailsetupError('UsageError', `"${verb.slice(0, 40)}" is not a mailsetup verb.`, {
+    hint: `Verbs: ${verbs.join(', ')}. Try \`help\`.`,
+  });
 }

@@ -1,11 +1,13 @@
+import { AREAS } from '../engine/result.js';
+import { botCommand } from '../render/message.js';
 import type { CommandSpec } from './context.js';
 
-/** Verbs of DESIGN §2 that later versions add; named in help so nobody wonders where they are. */
+/** Verbs of DESIGN §2 that later versions add; help names them once, so nobody wonders where they are. */
 export const PLANNED_VERBS: Record<string, string> = {
-  fix: 'approval-gated fixes (plan → approve in chat → apply → re-check)',
+  fix: 'approval-gated fixes: plan, approve in chat, apply, re-check',
   watch: 'scheduled checks of the watched steps',
-  alerts: 'open alerts, ack and snooze',
-  history: 'the audit log of who asked, who approved, what changed',
+  alerts: 'open alerts, with ack and snooze',
+  history: 'the audit log of who asked, who approved and what changed',
 };
 
 export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
@@ -20,16 +22,14 @@ export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
       const one = wanted ? all.find((v) => v.verb === wanted) : undefined;
       if (one) {
         return {
-          summary: `\`${one.usage}\` — ${one.summary}`,
+          summary: `${botCommand(one.usage)} — ${one.summary}`,
           tone: 'info',
           blocks: [
-            { type: 'heading', text: one.verb },
-            { type: 'text', text: one.summary },
             {
               type: 'fields',
               fields: [
-                { label: 'Usage', value: `\`${one.usage}\`` },
-                ...one.examples.map((e) => ({ label: 'Example', value: `\`${e}\`` })),
+                { label: 'Usage', value: botCommand(one.usage) },
+                ...one.examples.map((e) => ({ label: 'Example', value: botCommand(e) })),
               ],
             },
           ],
@@ -41,13 +41,14 @@ export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
         blocks: [
           {
             type: 'fields',
-            fields: all.map((v) => ({ label: `\`${v.usage}\``, value: `${v.summary} e.g. \`${v.examples[0] ?? v.verb}\`` })),
+            fields: all.map((v) => ({
+              label: botCommand(v.usage),
+              value: `${v.summary} Example: ${botCommand(v.examples[0] ?? v.verb)}`,
+            })),
           },
           {
             type: 'text',
-            text: `Areas for \`check\`: exchange, entra, dns, erp, mailflow. Coming later: ${Object.entries(PLANNED_VERBS)
-              .map(([verb, what]) => `\`${verb}\` (${what})`)
-              .join(', ')}.`,
+            text: `Areas for \`check\`: ${AREAS.join(', ')}.\nNot built yet: ${Object.keys(PLANNED_VERBS).join(', ')}.`,
           },
         ],
       };

@@ -1,5 +1,5 @@
 import { E2eRateLimited } from '../e2e/gate.js';
-import { formatSeconds } from '../e2e/hops.js';
+import { formatSeconds } from '../e2e/hop.js';
 import { runEndToEnd } from '../e2e/run.js';
 import type { E2eHop, E2eOptions, E2eResult } from '../e2e/types.js';
 import type { Message, MessageBlock } from '../render/message.js';
@@ -15,8 +15,9 @@ export interface TestEmailOptions {
 
 /**
  * Runs the end-to-end test for a tenant and returns the raw result (the CLI prints it for `--json`:
- * `hops`, `verdict`, `durationMs`, plus the failed hop, cause, tokens and lead). Throws
- * `E2eRateLimited` ("wait N s") inside the tenant's rate-limit window.
+ * `hops`, `verdict`, `durationMs`, plus the failed hop, cause, tokens and lead). While another run
+ * is in flight (any process on the store) or inside the rate limit, the result is that run's, with
+ * `shared` saying so; `E2eRateLimited` ("wait N s") only when there is no result to show.
  */
 export async function runTestEmail(core: Core, tenantName?: string, options: TestEmailOptions = {}): Promise<E2eResult> {
   const tenant = core.tenant(tenantName);
@@ -71,35 +72,34 @@ export function testEmailMessage(result: E2eResult): Message {
       ],
     });
   }
+  if (result.shared) blocks.unshift({ type: 'text', text: result.shared.detail });
   const facts = [`Tokens: \`${result.tokens.sales}\` (sales@), \`${result.tokens.wrongAddress}\` (wrong address)`];
   if (result.lead) facts.push(`Lead: crm.lead #${result.lead.id} "${result.lead.name}"`);
   blocks.push({ type: 'text', text: facts.join('\n') });
   const time = formatSeconds(result.durationMs);
+  // A shared result is another request's run: say so first, so nobody takes it for a fresh test.
+  const name = result.shared
+    ? result.shared.reason === 'in-flight'
+      ? 'test-email (the run already in flight)'
+      : 'test-email (the last run)'
+    : 'test-email';
   if (result.verdict === 'pass') {
     const ran = hops.filter((h) => h.status === 'pass').length;
-    return { summary: `test-email passed in ${time} — ${ran} hops`, tone: 'ok', blocks };
+    return { summary: `${name} passed in ${time} — ${ran} hops`, tone: 'ok', blocks };
   }
   const why = result.cause ? result.cause.explanation : (failed?.detail ?? '');
   if (result.verdict === 'fail') {
-    return { summary: `test-email failed at ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`, tone: 'bad', blocks };
+    return { summary: `${name} failed at ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`, tone: 'bad', blocks };
   }
   return {
-    summary: `test-email could not finish: ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`,
+    summary: `${name} could not finish: ${lower(result.failedHop?.name)} — ${shorten(failed?.detail ?? why)}`,
     tone: 'error',
     blocks,
   };
 }
 
 function rateLimitedMessage(error: E2eRateLimited): Message {
-  const blocks: MessageBlock[] = [];
-  if (error.last) {
-    blocks.push({
-      type: 'text',
-      text: `The last run (${error.last.startedAt}) ${error.last.verdict === 'pass' ? 'passed' : `stopped at "${error.last.failedHop?.name}"`}:`,
-    });
-    blocks.push(hopsBlock(error.last.hops));
-  }
-  return { summary: error.userMessage, tone: 'warn', blocks };
+  return { summary: error.userMessage, tone: 'warn', blocks: [] };
 }
 
 function hopsBlock(hops: readonly E2eHop[]): MessageBlock {

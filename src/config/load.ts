@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { MailsetupError } from '../errors.js';
+import { knownKeysAt, nearestKey } from './known-keys.js';
 import { buildConfigSchema, CONFIG_EXAMPLES, type MailsetupConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'mailsetup.yaml';
@@ -79,7 +80,7 @@ export function parseConfig(raw: unknown, options: { baseDir?: string; env?: Nod
   const merged = applyEnvOverrides(structuredClone(raw) as Record<string, unknown>, env);
   const schema = buildConfigSchema({ baseDir: options.baseDir ?? process.cwd(), env });
   const result = schema.safeParse(merged);
-  if (!result.success) throw new ConfigError(formatIssues(result.error.issues));
+  if (!result.success) throw new ConfigError(formatIssues(result.error.issues, schema));
   return result.data;
 }
 
@@ -127,8 +128,9 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   }
 }
 
-function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
+function formatIssues(issues: readonly z.core.$ZodIssue[], schema: z.core.$ZodType): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => unknownKeyProblem(issue.path, key, schema));
     const key = keyPath(issue.path, (index) => `[${index}]`) || '(top level)';
     const pattern = keyPath(issue.path, () => '[]');
     const example = CONFIG_EXAMPLES[pattern];
@@ -142,8 +144,16 @@ function keyPath(path: readonly PropertyKey[], index: (n: number) => string): st
   return path.map((p, i) => (typeof p === 'number' ? index(p) : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
+/** "`tenants[0].erpEgresIps`: not a config key — did you mean `erpEgressIps`?" */
+function unknownKeyProblem(path: readonly PropertyKey[], key: string, schema: z.core.$ZodType): string {
+  const where = keyPath([...path, key], (index) => `[${index}]`);
+  const known = knownKeysAt(schema, path);
+  const nearest = nearestKey(key, known);
+  if (nearest) return `\`${where}\`: not a config key — did you mean \`${nearest}\`?`;
+  return `\`${where}\`: not a config key — the keys here are ${known.map((k) => `\`${k}\``).join(', ')}`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return 'is missing';
-  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.join(', ')}`;
   return issue.message;
 }

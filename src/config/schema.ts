@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ipProblem } from './ip.js';
 import { resolveSecret, type Secret } from './secret.js';
 
 /**
@@ -18,12 +19,7 @@ function secretField(ctx: SchemaContext) {
     .min(1)
     .transform((value, issueCtx): Secret => {
       try {
-        const secret = resolveSecret(value, ctx.baseDir, ctx.env);
-        if (secret.reveal().length < 4) {
-          issueCtx.addIssue({ code: 'custom', message: 'is shorter than 4 characters, which cannot be a real secret' });
-          return z.NEVER;
-        }
-        return secret;
+        return resolveSecret(value, ctx.baseDir, ctx.env);
       } catch (error) {
         issueCtx.addIssue({ code: 'custom', message: (error as Error).message });
         return z.NEVER;
@@ -31,18 +27,36 @@ function secretField(ctx: SchemaContext) {
     });
 }
 
-const hostPort = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
+/** An IP address (or, with `cidr`, a range), refused with the reason when it is not one. */
+function ipField(options: { cidr?: boolean } = {}) {
+  return z.string().superRefine((value, issueCtx) => {
+    const problem = ipProblem(value.trim(), options);
+    if (problem) issueCtx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+/** A DNS server: an IP, optionally with a port (`127.0.0.1:5353`, `[::1]:5353`). */
+const dnsServer = z.string().superRefine((value, issueCtx) => {
+  const match = /^\[(.+)\]:(\d+)$/.exec(value) ?? /^([^:]+):(\d+)$/.exec(value);
+  const problem = ipProblem(match ? (match[1] as string) : value);
+  if (problem) issueCtx.addIssue({ code: 'custom', message: problem });
+  else if (match && (Number(match[2]) < 1 || Number(match[2]) > 65535)) {
+    issueCtx.addIssue({ code: 'custom', message: `${value}: the port must be from 1 to 65535` });
+  }
+});
+
+const hostPort = z.strictObject({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
 
 export function buildConfigSchema(ctx: SchemaContext) {
   const secret = secretField(ctx);
 
   const microsoft = z
-    .object({
+    .strictObject({
       clientId: z.string().min(1),
       /** A client secret, or use `certificate` (recommended). */
       clientSecret: secret.optional(),
       certificate: z
-        .object({
+        .strictObject({
           /** PEM private key (a secret reference). */
           privateKey: secret,
           /** SHA-1 (or SHA-256) thumbprint of the certificate uploaded to the app registration, hex. */
@@ -57,7 +71,7 @@ export function buildConfigSchema(ctx: SchemaContext) {
     });
 
   const erp = z
-    .object({
+    .strictObject({
       url: z.url({ protocol: /^https?$/ }),
       database: z.string().min(1),
       login: z.string().min(1),
@@ -74,7 +88,7 @@ export function buildConfigSchema(ctx: SchemaContext) {
     })
     .refine((e) => e.password !== undefined || e.apiKey !== undefined, { message: 'needs password or apiKey' });
 
-  const tenant = z.object({
+  const tenant = z.strictObject({
     /** Short name used in chat (`status contoso`). */
     name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and dashes'),
     domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/i, 'must be a domain name'),
@@ -85,19 +99,19 @@ export function buildConfigSchema(ctx: SchemaContext) {
     /** Name of the inbound connector; when absent, any enabled OnPremises connector counts. */
     connector: z.string().min(1).optional(),
     /** The ERP's public egress IPs (IPv4/IPv6, CIDR allowed). */
-    erpEgressIps: z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()])).min(1),
+    erpEgressIps: z.array(ipField({ cidr: true })).min(1),
     microsoft: microsoft.optional(),
     erp,
     /** How the bot itself logs into the catch-all mailbox over IMAP. */
     imap: z
       .discriminatedUnion('auth', [
-        z.object({ auth: z.literal('oauth') }),
-        z.object({ auth: z.literal('password'), user: z.string().min(1), password: secret }),
+        z.strictObject({ auth: z.literal('oauth') }),
+        z.strictObject({ auth: z.literal('password'), user: z.string().min(1), password: secret }),
       ])
       .default({ auth: 'oauth' }),
     /** test-email: the outside sender and the probe mailbox the bot can read. */
     probe: z
-      .object({
+      .strictObject({
         outsideSender: z.email(),
         mailbox: z.email().optional(),
         imap: hostPort.extend({ user: z.string().min(1), password: secret, secure: z.boolean().default(true) }).optional(),
@@ -108,7 +122,7 @@ export function buildConfigSchema(ctx: SchemaContext) {
   });
 
   const services = z
-    .object({
+    .strictObject({
       /** Microsoft identity platform host (token authority). */
       authorityHost: z.url({ protocol: /^https$/ }).default('https://login.microsoftonline.com'),
       graphUrl: z.url({ protocol: /^https$/ }).default('https://graph.microsoft.com/v1.0'),
@@ -116,14 +130,14 @@ export function buildConfigSchema(ctx: SchemaContext) {
       exchangeAdminUrl: z.url({ protocol: /^https$/ }).default('https://outlook.office365.com'),
       imap: hostPort.default({ host: 'outlook.office365.com', port: 993 }),
       /** SMTP to the tenant's MX; host defaults to the domain's MX record. */
-      mx: z.object({ host: z.string().min(1).optional(), port: z.number().int().default(25) }).default({ port: 25 }),
+      mx: z.strictObject({ host: z.string().min(1).optional(), port: z.number().int().default(25) }).default({ port: 25 }),
       /** DNS servers (`1.1.1.1`, `127.0.0.1:5353`); the system resolver when empty. */
-      dnsServers: z.array(z.string().min(1)).default([]),
+      dnsServers: z.array(dnsServer).default([]),
       slackApiUrl: z.url().default('https://slack.com/api/'),
       /** A PEM CA bundle to trust in addition to the system's (the lab's CA; a corporate TLS proxy). */
       caFile: z.string().optional(),
       /** Local address the bot binds for its own SMTP probes (the lab maps it to an egress IP). */
-      sourceAddress: z.string().optional(),
+      sourceAddress: ipField().optional(),
     })
     .default({
       authorityHost: 'https://login.microsoftonline.com',
@@ -135,7 +149,7 @@ export function buildConfigSchema(ctx: SchemaContext) {
       slackApiUrl: 'https://slack.com/api/',
     });
 
-  const slack = z.object({
+  const slack = z.strictObject({
     botToken: secret,
     signingSecret: secret.optional(),
     appToken: secret.optional(),
@@ -145,7 +159,7 @@ export function buildConfigSchema(ctx: SchemaContext) {
     port: z.number().int().min(0).max(65535).optional(),
   });
 
-  const teams = z.object({
+  const teams = z.strictObject({
     appId: z.string().min(1),
     appPassword: secret.optional(),
     appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
@@ -154,14 +168,14 @@ export function buildConfigSchema(ctx: SchemaContext) {
     port: z.number().int().min(0).max(65535).optional(),
   });
 
-  return z.object({
-    tenants: z.array(tenant).min(1),
+  return z.strictObject({
+    tenants: z.array(tenant).min(1).superRefine(refuseDuplicateTenants),
     services,
     slack: slack.optional(),
     teams: teams.optional(),
-    store: z.object({ path: z.string().min(1).default('mailsetup.db') }).default({ path: 'mailsetup.db' }),
+    store: z.strictObject({ path: z.string().min(1).default('mailsetup.db') }).default({ path: 'mailsetup.db' }),
     timeouts: z
-      .object({
+      .strictObject({
         /** Per outside fetch, ms. */
         fetchMs: z.number().int().min(100).default(10_000),
         /** A whole run, ms. */
@@ -181,8 +195,27 @@ export function buildConfigSchema(ctx: SchemaContext) {
         graceSeconds: z.number().min(0).max(600).default(20),
       })
       .default({ graceSeconds: 20 }),
-    log: z.object({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
+    log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
   });
+}
+
+/** Two tenants with one name (or one domain) would make `status <tenant>` ambiguous. */
+function refuseDuplicateTenants(tenants: { name: string; domain: string }[], issueCtx: z.core.$RefinementCtx): void {
+  for (const key of ['name', 'domain'] as const) {
+    const first = new Map<string, number>();
+    tenants.forEach((tenant, index) => {
+      const value = tenant[key].toLowerCase();
+      const earlier = first.get(value);
+      if (earlier === undefined) first.set(value, index);
+      else {
+        issueCtx.addIssue({
+          code: 'custom',
+          path: [index, key],
+          message: `${tenant[key]} is already the ${key} of tenants[${earlier}]; each tenant needs its own ${key}`,
+        });
+      }
+    });
+  }
 }
 
 export type MailsetupConfig = z.output<ReturnType<typeof buildConfigSchema>>;

@@ -42,8 +42,8 @@ export const Secrets = {
   /** Short-lived credentials the bot obtained (access tokens): only the most recent are kept. */
   issued: new Set<string>(),
   register(value: string): void {
-    // Very short values would scrub ordinary words; config validation requires ≥ 4 characters.
-    if (value.length >= 4) this.values.add(value);
+    // Very short values would scrub ordinary words (`pw` in every `pwd`); the log warns about them instead.
+    if (value.length >= UNSCRUBBED_LENGTH) this.values.add(value);
   },
   /** An access token or similar: scrubbed like a secret, but bounded so a long-running bot doesn't grow. */
   registerIssued(value: string): void {
@@ -55,6 +55,9 @@ export const Secrets = {
 };
 
 const MAX_ISSUED = 256;
+
+/** Secrets shorter than this are not scrubbed from text. */
+export const UNSCRUBBED_LENGTH = 4;
 
 /** Replaces every known secret value in `text` with `[redacted]`. */
 export function redact(text: string): string {

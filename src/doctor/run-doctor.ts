@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
-import { createAdapters } from '../adapters/create.js';
-import { createResolverDns } from '../adapters/dns/live.js';
+import { createDnsAdapter, createResolverDns } from '../adapters/dns/live.js';
+import type { DnsPort } from '../adapters/dns/port.js';
+import { createExchangeAdapter } from '../adapters/exchange/live.js';
 import { createTokenProvider, type MicrosoftResource } from '../adapters/microsoft/tokens.js';
 import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import { redact } from '../config/secret.js';
@@ -49,23 +50,25 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
 
   for (const tenant of config.tenants) {
     const prefix = several ? `${tenant.name}: ` : '';
-    const adapters = createAdapters({ tenant, services, timeouts: config.timeouts, ca: ca.pem, logger: options.logger });
+    const factoryOptions = { tenant, services, timeouts: config.timeouts, ca: ca.pem, logger: options.logger };
     const erp = endpointOf(tenant.erp.url);
     const perTenant: Promise<Finding | Finding[]>[] = [
       tenant.erp.url.startsWith('https:')
         ? tls(`tls:erp:${tenant.name}`, `${prefix}ERP`, erp)
         : probeTcp(erp, { timeoutMs }).then((r) => plainHttpFinding(`erp:${tenant.name}`, `${prefix}ERP`, r, erp)),
-      mxFinding(tenant, config, prefix, adapters.dns, timeoutMs),
+      mxFinding(tenant, config, prefix, createDnsAdapter(factoryOptions), timeoutMs),
     ];
     if (tenant.microsoft) {
-      const tokens = createTokenProvider({ tenant, services, timeouts: config.timeouts, ca: ca.pem, logger: options.logger });
+      const tokens = createTokenProvider(factoryOptions);
       perTenant.push(roleFinding('graph', tenant, prefix, tokens.getToken.bind(tokens)));
       perTenant.push(roleFinding('exchange', tenant, prefix, tokens.getToken.bind(tokens)));
       perTenant.push(
-        adapters.exchange.getAcceptedDomains().then(
-          () => ok(`exchange-role:${tenant.name}`, `${prefix}Exchange role`, 'the app may read Exchange Online configuration.'),
-          (error) => errorFinding(`exchange-role:${tenant.name}`, `${prefix}Exchange role`, error),
-        ),
+        createExchangeAdapter(factoryOptions, tokens)
+          .getAcceptedDomains()
+          .then(
+            () => ok(`exchange-role:${tenant.name}`, `${prefix}Exchange role`, 'the app may read Exchange Online configuration.'),
+            (error) => errorFinding(`exchange-role:${tenant.name}`, `${prefix}Exchange role`, error),
+          ),
       );
     } else {
       findings.push(
@@ -162,13 +165,7 @@ function plainHttpFinding(id: string, title: string, reach: Reach, endpoint: End
       );
 }
 
-async function mxFinding(
-  tenant: TenantConfig,
-  config: MailsetupConfig,
-  prefix: string,
-  dns: ReturnType<typeof createAdapters>['dns'],
-  timeoutMs: number,
-): Promise<Finding> {
+async function mxFinding(tenant: TenantConfig, config: MailsetupConfig, prefix: string, dns: DnsPort, timeoutMs: number): Promise<Finding> {
   const id = `mx:${tenant.name}`;
   const title = `${prefix}MX (SMTP)`;
   let host = config.services.mx.host;

@@ -1,99 +1,101 @@
 import { MailsetupError } from '../errors.js';
+import { formatAge } from './hop.js';
+import { sleep } from './poll.js';
+import type { E2eAdmission, E2eLimits, E2eRunLog, StoredE2eRun } from './run-log.js';
 import type { E2eOptions, E2eResult } from './types.js';
 
+/** A claim lives this long without a heartbeat, so a killed run frees its tenant (same host: at once). */
+export const CLAIM_LEASE_MS = 15_000;
+const HEARTBEAT_MS = 5_000;
+/** How often a request waiting for another's run looks at the store. */
+const JOIN_POLL_MS = 150;
+
+export interface GateInput {
+  runs: E2eRunLog;
+  tenant: string;
+  options: E2eOptions;
+  clock: () => number;
+  signal?: AbortSignal;
+}
+
 /**
- * Per tenant: the run in flight, when runs started, and the last result. Keyed by the tenant's
- * adapter set (one per tenant per running bot), so test-email and the mailflow-e2e check share it
- * and separate bots (or tests) do not.
+ * Admits one run per tenant across every process on the store: runs `execute` when admitted; else
+ * waits for the run in flight and returns its result, or returns the last result inside the rate
+ * limit (both marked `shared`). Throws `E2eRateLimited` only when there is no result to show.
  */
-interface TenantRuns {
-  inFlight?: Promise<E2eResult>;
-  starts: number[];
-  last?: E2eResult;
-  lastAt?: number;
-}
-
-const runs = new WeakMap<object, TenantRuns>();
-
-export type Admission =
-  | { kind: 'run' }
-  | { kind: 'join'; run: Promise<E2eResult> }
-  | { kind: 'wait'; waitMs: number; reason: string; last?: E2eResult; lastAt?: number };
-
-export function admit(key: object, options: E2eOptions, now: number): Admission {
-  const state = stateOf(key);
-  if (state.inFlight) return { kind: 'join', run: state.inFlight };
-  const recent = state.starts.filter((t) => now - t < options.windowMs);
-  state.starts = recent;
-  const lastStart = recent.at(-1);
-  if (lastStart !== undefined && now - lastStart < options.minIntervalMs) {
-    return {
-      kind: 'wait',
-      waitMs: options.minIntervalMs - (now - lastStart),
-      reason: `one test per ${Math.round(options.minIntervalMs / 1000)} s`,
-      last: state.last,
-      lastAt: state.lastAt,
-    };
+export async function throughGate(input: GateInput, execute: () => Promise<E2eResult>): Promise<E2eResult> {
+  const limits: E2eLimits = {
+    minIntervalMs: input.options.minIntervalMs,
+    maxRunsPerWindow: input.options.maxRunsPerWindow,
+    windowMs: input.options.windowMs,
+    leaseMs: CLAIM_LEASE_MS,
+  };
+  // A run we joined may die without a result; then we ask again (it no longer holds the tenant).
+  for (;;) {
+    const admission = input.runs.admit(limits, input.clock());
+    if (admission.kind === 'run') return runClaimed(input, admission.runId, execute);
+    if (admission.kind === 'wait') {
+      const last = admission.last?.result;
+      if (!last) throw new E2eRateLimited(input.tenant, admission);
+      const ago = formatAge(input.clock() - (admission.last?.finishedAt ?? input.clock()));
+      return {
+        ...last,
+        shared: {
+          reason: 'rate-limited',
+          detail: `No new test mail: the last test for ${input.tenant} finished ${ago} and the limit is ${admission.reason}; this is its result. The next test can run in ${seconds(admission.waitMs)} s.`,
+        },
+      };
+    }
+    const joined = await waitForRun(input, admission);
+    if (joined?.result) {
+      return {
+        ...joined.result,
+        shared: {
+          reason: 'in-flight',
+          detail: `No new test mail: a test for ${input.tenant} was already running (started ${formatAge(input.clock() - admission.startedAt)}); this is its result.`,
+        },
+      };
+    }
   }
-  if (recent.length >= options.maxRunsPerWindow) {
-    return {
-      kind: 'wait',
-      waitMs: recent[0]! + options.windowMs - now,
-      reason: `at most ${options.maxRunsPerWindow} tests per ${Math.round(options.windowMs / 60_000)} min, below the ERP's loop protection (mail.gateway.loop.threshold)`,
-      last: state.last,
-      lastAt: state.lastAt,
-    };
+}
+
+async function runClaimed(input: GateInput, runId: string, execute: () => Promise<E2eResult>): Promise<E2eResult> {
+  const heartbeat = setInterval(() => input.runs.renew(runId, input.clock() + CLAIM_LEASE_MS), HEARTBEAT_MS);
+  heartbeat.unref();
+  try {
+    const result = await execute();
+    input.runs.finish(runId, result, input.clock());
+    return result;
+  } catch (error) {
+    input.runs.abandon(runId, input.clock());
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
-  return { kind: 'run' };
 }
 
-/** Registers a started run; its result becomes `last` when it settles. */
-export function track(key: object, now: number, run: Promise<E2eResult>, clock: () => number): Promise<E2eResult> {
-  const state = stateOf(key);
-  state.starts.push(now);
-  state.inFlight = run;
-  return run
-    .then((result) => {
-      state.last = result;
-      state.lastAt = clock();
-      return result;
-    })
-    .finally(() => {
-      state.inFlight = undefined;
-    });
+async function waitForRun(input: GateInput, admission: Extract<E2eAdmission, { kind: 'join' }>): Promise<StoredE2eRun | undefined> {
+  for (;;) {
+    const run = input.runs.run(admission.runId, input.clock());
+    if (run?.state !== 'running') return run;
+    await sleep(JOIN_POLL_MS, input.signal);
+  }
 }
 
-/** The last finished run of this tenant, if any. */
-export function lastRun(key: object): { result: E2eResult; at: number } | undefined {
-  const state = runs.get(key);
-  return state?.last && state.lastAt !== undefined ? { result: state.last, at: state.lastAt } : undefined;
+function seconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }
 
-/** The "wait N s" answer. */
+/** The "wait N s" answer, when there is no earlier result to show instead. */
 export class E2eRateLimited extends MailsetupError {
   readonly waitMs: number;
-  readonly last?: E2eResult;
-  readonly lastAt?: number;
-  constructor(tenant: string, admission: Extract<Admission, { kind: 'wait' }>) {
-    const seconds = Math.max(1, Math.ceil(admission.waitMs / 1000));
-    super('AdapterThrottled', `test-email ran for ${tenant} a moment ago; wait ${seconds} s before the next one (${admission.reason}).`, {
-      hint: admission.last
-        ? `The last run ${admission.last.verdict === 'pass' ? 'passed' : `ended at: ${admission.last.failedHop?.name}`}.`
-        : undefined,
+  constructor(tenant: string, admission: Extract<E2eAdmission, { kind: 'wait' }>) {
+    const wait = seconds(admission.waitMs);
+    super('AdapterThrottled', `test-email ran for ${tenant} a moment ago; wait ${wait} s before the next one (${admission.reason}).`, {
+      hint: 'The earlier test ended without a result (its process stopped); the next one can run after the wait.',
       source: 'e2e',
-      details: { waitSeconds: seconds },
+      details: { waitSeconds: wait },
     });
     this.waitMs = admission.waitMs;
-    this.last = admission.last;
-    this.lastAt = admission.lastAt;
   }
-}
-
-function stateOf(key: object): TenantRuns {
-  let state = runs.get(key);
-  if (!state) {
-    state = { starts: [] };
-    runs.set(key, state);
-  }
-  return state;
 }

@@ -2,15 +2,30 @@ import ipaddr from 'ipaddr.js';
 import { isCovered, parseIpRange } from '../checks/exchange/shared/ip-ranges.js';
 
 /**
- * The IP Exchange Online saw the sender connect from, read from `Received:` headers (newest first):
- * the hop received `by` a `*.outlook.com` / `*.protection.outlook.com` front end, else the oldest
- * hop that names an IP.
+ * The IP Exchange Online saw the sender connect from, read from `Received:` headers (newest first,
+ * as they appear). Exchange Online stamps several: its front end (`by *.mail.protection.outlook.com
+ * … via Frontend Transport`) names the sender, and Microsoft-internal hops (IPv6, `*.prod.outlook.com`)
+ * and the mailbox stack sit above it. So the chain is read from the oldest hop up, and the hop taken
+ * is the first one a Microsoft host received from a host outside Microsoft; without such a hop,
+ * the first one a Microsoft host received, else the oldest hop that names an IP.
  */
 export function senderIpFromReceived(received: readonly string[]): { ip: string; header: string } | undefined {
-  const hops = received.map((header) => ({ header, by: byHost(header), ip: fromIp(header) })).filter((h) => h.ip !== undefined);
-  const atExchange = hops.find((h) => h.by !== undefined && /(^|\.)outlook\.com$/i.test(h.by));
-  const chosen = atExchange ?? hops.at(-1);
+  const oldestFirst = received
+    .map((header) => ({ header, by: byHost(header), from: fromHost(header), ip: fromIp(header) }))
+    .filter((h) => h.ip !== undefined)
+    .reverse();
+  const byMicrosoft = oldestFirst.filter((h) => h.by !== undefined && isMicrosoftHost(h.by));
+  const chosen = byMicrosoft.find((h) => !(h.from && isMicrosoftHost(h.from))) ?? byMicrosoft[0] ?? oldestFirst[0];
   return chosen ? { ip: chosen.ip!, header: chosen.header } : undefined;
+}
+
+/** Exchange Online's own hosts: front ends, hub and mailbox servers, outbound relays. */
+function isMicrosoftHost(host: string): boolean {
+  return /(^|\.)(outlook\.com|office365\.com|outlook\.office\.com)$/i.test(host.replace(/\.$/, ''));
+}
+
+function fromHost(header: string): string | undefined {
+  return /\bfrom\s+([^\s;()]+)/i.exec(header)?.[1];
 }
 
 function byHost(header: string): string | undefined {

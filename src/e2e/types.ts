@@ -33,6 +33,11 @@ export interface E2eResult {
   tokens: { sales: string; wrongAddress: string };
   /** The lead the test mail became, if it did. */
   lead?: { id: number; name: string };
+  /**
+   * Set when this request sent no mail of its own and shows another request's run instead: the run
+   * in flight when it asked (`in-flight`), or the last one inside the rate limit (`rate-limited`).
+   */
+  shared?: { reason: 'in-flight' | 'rate-limited'; detail: string };
 }
 
 export interface E2eOptions {

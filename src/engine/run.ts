@@ -48,6 +48,8 @@ export async function runChecks(options: RunOptions): Promise<Report> {
   setMaxListeners(200, runAbort.signal);
   const onOuterAbort = () => runAbort.abort();
   options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  // The run's deadline: every fetch still open is aborted and reported as a timeout.
+  const deadline = setTimeout(() => runAbort.abort(new RunDeadline(options.timeouts.runMs)), options.timeouts.runMs);
 
   const fetches = new Map<string, Promise<Settled<unknown>>>();
   const fetchContext: FetchContext = {
@@ -103,6 +105,9 @@ export async function runChecks(options: RunOptions): Promise<Report> {
       const dep = byId.get(depId);
       if (!dep) continue;
       const depResult = await runOne(dep);
+      if (depResult.status === 'skip' && depResult.skipReason === 'not-configured') {
+        return { status: 'skip', skipReason: 'not-configured', detail: depResult.detail, observed: { dependency: depId } };
+      }
       if (depResult.status !== 'pass' && depResult.status !== 'warn') {
         return {
           status: 'skip',
@@ -151,6 +156,7 @@ export async function runChecks(options: RunOptions): Promise<Report> {
     options.onProgress?.({ type: 'done', report });
     return report;
   } finally {
+    clearTimeout(deadline);
     runAbort.abort();
     options.signal?.removeEventListener('abort', onOuterAbort);
   }
@@ -173,22 +179,35 @@ function withDependencies(checks: readonly CheckDefinition[], byId: Map<string, 
   return out;
 }
 
+/** The reason the run's signal carries when its deadline (`timeouts.runMs`) passes. */
+class RunDeadline {
+  constructor(readonly runMs: number) {}
+}
+
 async function withTimeout<T>(def: SourceDef<T>, ctx: FetchContext, timeoutMs: number): Promise<Settled<T>> {
   const abort = new AbortController();
-  const onParentAbort = () => abort.abort();
-  ctx.signal.addEventListener('abort', onParentAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abort.abort();
-      reject(
-        new MailsetupError('AdapterTimeout', `No answer from ${def.label} within ${Math.round(timeoutMs / 100) / 10} s.`, {
-          hint: 'The service may be down or unreachable from the bot; try again, and check the address in the config.',
-          source: def.key,
-        }),
-      );
-    }, timeoutMs);
+  let reject: (error: MailsetupError) => void = () => {};
+  const timeout = new Promise<never>((_, r) => {
+    reject = r;
   });
+  const giveUp = (within: string) => {
+    abort.abort();
+    reject(
+      new MailsetupError('AdapterTimeout', `No answer from ${def.label} within ${within}.`, {
+        hint: 'The service may be down or unreachable from the bot; try again, and check the address in the config.',
+        source: def.key,
+      }),
+    );
+  };
+  const timer = setTimeout(() => giveUp(`${seconds(timeoutMs)} s`), timeoutMs);
+  // At the run's deadline a fetch is not waited for, even when its adapter ignores the signal.
+  const onParentAbort = () => {
+    const reason: unknown = ctx.signal.reason;
+    if (reason instanceof RunDeadline) giveUp(`the run's deadline of ${seconds(reason.runMs)} s`);
+    else abort.abort();
+  };
+  if (ctx.signal.aborted) onParentAbort();
+  else ctx.signal.addEventListener('abort', onParentAbort, { once: true });
   try {
     const value = await Promise.race([def.fetch({ ...ctx, signal: abort.signal }), timeout]);
     return { ok: true, value };
@@ -213,8 +232,18 @@ function reportFetch<T>(source: string, pending: Promise<Settled<T>>, onFetch: (
   });
 }
 
-/** A coded error as a verdict: `error` (the bot could not tell), never `fail`. */
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
+/**
+ * A coded error as a verdict: `error` (the bot could not tell), never `fail`; a source that is not
+ * configured (`NotConfigured`) makes its checks `skip` / `not-configured`.
+ */
 export function errorVerdict(error: MailsetupError): Verdict {
+  if (error.code === 'NotConfigured') {
+    return { status: 'skip', skipReason: 'not-configured', detail: error.userMessage, observed: { errorCode: error.code } };
+  }
   return {
     status: 'error',
     skipReason: error.code === 'InsufficientPermission' ? 'insufficient-permission' : undefined,

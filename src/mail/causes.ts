@@ -16,6 +16,50 @@ export interface ReplyEvidence {
   port?: number;
   /** Who saw it: the ERP (its own test or fetch — the default) or the bot's own probe. */
   seenBy?: 'erp' | 'bot';
+  /** The tenant's own values, filled into the fixes (never a `<connector>` placeholder). */
+  known?: KnownValues;
+  /**
+   * What is known about a relay that was refused: the envelope sender (SMTP MAIL FROM) and whether
+   * its domain is an accepted domain of the tenant. Decides between the two causes of 5.7.64.
+   */
+  relay?: { envelopeSender?: string; senderDomainAccepted?: boolean };
+  /** The ERP's major version when known, so a fix names only what that version has. */
+  erpVersion?: number;
+}
+
+/** What the caller knows of the tenant (its config, the report), for fixes with real values. */
+export interface KnownValues {
+  /** The inbound connector's name. */
+  connector?: string;
+  /** The ERP's egress IPs. */
+  egressIps?: readonly string[];
+  domain?: string;
+  /** The domain's MX host (`contoso-com.mail.protection.outlook.com`). */
+  mxHost?: string;
+}
+
+/** The 5.7.64 fix: the connector command with the tenant's connector and IPs, or the steps in words. */
+function connectorFix(k: KnownValues = {}): string {
+  const ips = k.egressIps?.length ? k.egressIps : undefined;
+  const renewal = 'For a certificate-based connector, update TlsSenderCertificateName after a certificate renewal instead.';
+  if (k.connector && ips) {
+    const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const add = ips.length === 1 ? quote(ips[0] as string) : ips.map(quote).join(',');
+    return `Add ${ips.join(', ')} to the inbound connector "${k.connector}": Set-InboundConnector -Identity ${quote(k.connector)} -SenderIPAddresses @{Add=${add}}. ${renewal}`;
+  }
+  const which = ips ? ips.join(', ') : "the ERP's public egress IP (message trace `fromIP`)";
+  const add = ips ? `@{Add=${ips.map((ip) => `'${ip}'`).join(',')}}` : '@{Add=…}';
+  return `Add ${which} to the SenderIPAddresses of the ERP's inbound connector (Exchange admin center → Mail flow → Connectors, or Set-InboundConnector -SenderIPAddresses ${add}). ${renewal}`;
+}
+
+/** The MX host in a sentence: the known one, or where to read it. */
+function mxHost(k: KnownValues = {}): string {
+  return (
+    k.mxHost ??
+    (k.domain
+      ? `the MX host of ${k.domain} (its MX record, *.mail.protection.outlook.com)`
+      : "the domain's MX host (*.mail.protection.outlook.com)")
+  );
 }
 
 interface CauseRule {
@@ -45,14 +89,25 @@ const detailOf = (e: ReplyEvidence) => {
 };
 const isTimeout = (e: ReplyEvidence) => /^(ETIMEDOUT|ETIMEOUT)$/.test(e.errorCode ?? '') || /\btimed? ?out\b/i.test(e.text);
 
+const isRelayDenied = (e: ReplyEvidence) => enhancedIs('5.7.64')(e) || /\bTenantAttribution\b/.test(e.text);
+
 const RULES: readonly CauseRule[] = [
   {
+    // Since 1 Nov 2023. Reports show an ATTR suffix (ATTR36) for it; the context decides, not the suffix.
+    code: '5.7.64 envelope sender',
+    matches: (e) => isRelayDenied(e) && e.relay?.senderDomainAccepted === false,
+    checkId: 'erp-envelope-sender',
+    explanation: (e) =>
+      `Exchange Online relays mail that arrives through an OnPremises connector only when the envelope sender (SMTP MAIL FROM) — or the certificate the sender presents — is in an accepted domain of the tenant (since 1 Nov 2023); the ERP's envelope sender${e.relay?.envelopeSender ? ` ${e.relay.envelopeSender}` : ''} is not, so relaying to outside recipients is refused (550 5.7.64 TenantAttribution; Relay Access Denied).`,
+    fix: "Make the ERP's bounce address an address of your domain: on Odoo 12–16 the system parameters mail.catchall.domain (your domain) and mail.bounce.alias (e.g. bounce); on 17+ the company's Alias Domain with a Bounce Alias (see `check erp-envelope-sender`).",
+  },
+  {
     code: '5.7.64',
-    matches: (e) => enhancedIs('5.7.64')(e) || /\bTenantAttribution\b/.test(e.text),
+    matches: isRelayDenied,
     checkId: 'exchange-connector-ips',
     explanation:
-      "Exchange Online found no inbound connector matching the sending server (550 5.7.64 TenantAttribution; Relay Access Denied): its public IP is not in the connector's SenderIPAddresses, or its certificate no longer matches TlsSenderCertificateName, so it refuses to relay to outside recipients.",
-    fix: "Compare the ERP's public egress IP (message trace `fromIP`) with the inbound connector and add it: Set-InboundConnector -Identity <connector> -SenderIPAddresses @{Add='<ERP egress IP>'} (or update TlsSenderCertificateName after a certificate renewal).",
+      "Exchange Online found no inbound connector matching the sending server (550 5.7.64 TenantAttribution; Relay Access Denied): its public IP is not in the connector's SenderIPAddresses, or its certificate no longer matches TlsSenderCertificateName, so it refuses to relay to outside recipients. Since 1 Nov 2023 the same reply also means the envelope sender (MAIL FROM) is in no accepted domain (see `check erp-envelope-sender`).",
+    fix: (e) => connectorFix(e.known),
   },
   {
     code: '5.7.68',
@@ -68,7 +123,10 @@ const RULES: readonly CauseRule[] = [
     checkId: 'exchange-accepted-domain',
     explanation:
       'The domain is Authoritative, so Directory-Based Edge Blocking refuses every address that is not a mailbox or group (550 5.4.1 Recipient address rejected: Access denied): mail to sales@ and other ERP aliases never reaches the catch-all rule.',
-    fix: 'Set the accepted domain to InternalRelay: Set-AcceptedDomain -Identity <domain> -DomainType InternalRelay.',
+    fix: (e) =>
+      e.known?.domain
+        ? `Set the accepted domain to InternalRelay: Set-AcceptedDomain -Identity ${e.known.domain} -DomainType InternalRelay.`
+        : 'Set the accepted domain to InternalRelay (Exchange admin center → Mail flow → Accepted domains → the domain → Internal relay).',
   },
   {
     code: '5.4.14',
@@ -84,7 +142,7 @@ const RULES: readonly CauseRule[] = [
     checkId: 'erp-outgoing-server',
     explanation:
       'The ERP talks to the client-submission host (smtp.office365.com:587), which requires a login (530 5.7.57 Client was not authenticated to send anonymous mail), instead of relaying to the MX host on port 25.',
-    fix: "Point the ERP's outgoing mail server at the domain's MX host (<tenant>.mail.protection.outlook.com), port 25, STARTTLS, no username.",
+    fix: (e) => `Point the ERP's outgoing mail server at ${mxHost(e.known)}, port 25, STARTTLS, no username.`,
   },
   {
     code: '5.7.30',
@@ -145,6 +203,19 @@ const RULES: readonly CauseRule[] = [
     fix: 'Look the IP up at https://check.spamhaus.org and request its removal there.',
   },
   {
+    code: 'not connected',
+    matches: (e) => e.protocol !== 'smtp' && /User is authenticated but not connected/i.test(e.text),
+    checkId: (e) => (e.seenBy === 'bot' ? 'mailflow-imap-login' : 'exchange-catchall-mailbox'),
+    explanation: (e) =>
+      e.seenBy === 'bot'
+        ? 'Exchange Online took the app\'s token but will not open the catch-all mailbox ("User is authenticated but not connected."): the app\'s service principal has no FullAccess on it, or IMAP is turned off for the mailbox.'
+        : 'Exchange Online took the login but will not open the mailbox over IMAP ("User is authenticated but not connected."): IMAP is turned off for the mailbox, or the mailbox is not licensed.',
+    fix: (e) =>
+      e.seenBy === 'bot'
+        ? 'Grant the service principal FullAccess (Add-MailboxPermission -Identity <catch-all mailbox> -User <service principal> -AccessRights FullAccess) and turn IMAP on (Set-CASMailbox -Identity <catch-all mailbox> -ImapEnabled $true).'
+        : 'Turn IMAP on for the catch-all mailbox (Set-CASMailbox -Identity <catch-all mailbox> -ImapEnabled $true) and check its licence (see `check exchange-catchall-mailbox`).',
+  },
+  {
     code: (e) =>
       /AUTHENTICATIONFAILED/.test(e.text) ? 'AUTHENTICATIONFAILED' : /LOGIN failed/i.test(e.text) ? 'LOGIN failed' : 'AUTHENTICATE failed',
     matches: (e) => e.protocol !== 'smtp' && /AUTHENTICATE failed|LOGIN failed|\[AUTHENTICATIONFAILED\]/i.test(e.text),
@@ -156,7 +227,7 @@ const RULES: readonly CauseRule[] = [
     fix: (e) =>
       e.seenBy === 'bot'
         ? 'Grant the app IMAP.AccessAsApp with admin consent, run New-ServicePrincipal and Add-MailboxPermission -AccessRights FullAccess for the catch-all mailbox, or fix the configured IMAP password.'
-        : 'Switch the ERP\'s incoming mail server to OAuth: server type "Outlook" (microsoft_outlook, Odoo 16+) or "use Microsoft Outlook service" (12–15), then "Connect your Outlook account" and Test & Confirm.',
+        : `Switch the ERP's incoming mail server to OAuth: ${outlookForm(e.erpVersion)}, then "Connect your Outlook account" and Test & Confirm.`,
   },
   {
     code: 'connection refused on the submission port',
@@ -175,11 +246,19 @@ const RULES: readonly CauseRule[] = [
     fix: (e) =>
       e.seenBy === 'bot'
         ? 'Run the bot where outbound port 25 is open, or ask the provider to unblock it; the MX itself is probably fine.'
-        : 'Test port 25 from the ERP host (e.g. `nc -vz <tenant>.mail.protection.outlook.com 25`); ask the cloud provider to unblock it, or relay through a host that may send on port 25.',
+        : `Test port 25 from the ERP host to ${e.known?.mxHost ? `\`${e.known.mxHost}\` (\`nc -vz ${e.known.mxHost} 25\`)` : mxHost(e.known)}; ask the cloud provider to unblock it, or relay through a host that may send on port 25.`,
   },
 ];
 
 /** The likely cause of a reply or error, or undefined when the table does not know it. */
+/** The ERP's OAuth form of an incoming server: a server type from 16, a flag on an IMAP server before. */
+function outlookForm(version: number | undefined): string {
+  if (version === undefined) return 'server type "Outlook" (module microsoft_outlook, 16+) or "use Microsoft Outlook service" (12–15)';
+  return version >= 16
+    ? 'server type "Outlook" (module microsoft_outlook)'
+    : 'tick "use Microsoft Outlook service" (module microsoft_outlook)';
+}
+
 export function mapCause(evidence: ReplyEvidence): MappedCause | undefined {
   const rule = RULES.find((r) => r.matches(evidence));
   if (!rule) return undefined;

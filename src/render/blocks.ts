@@ -1,6 +1,8 @@
 import type { types } from '@slack/bolt';
 import { chunk, splitText } from './blocks-split.js';
+import { forPlace } from './for-place.js';
 import { type Message, type MessageBlock, STATUS_EMOJI } from './message.js';
+import { duration } from './time.js';
 
 type KnownBlock = types.KnownBlock;
 type SectionBlock = types.SectionBlock;
@@ -55,10 +57,25 @@ export function toMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Renders a Message as Block Kit, split so that no Slack limit is exceeded and nothing is cut. */
-export function renderBlocks(message: Message, options: { maxBlocks?: number } = {}): SlackRendering {
+export interface SlackRenderOptions {
+  maxBlocks?: number;
+  /** The slash command the bot's commands are shown with (default `/mailsetup`). */
+  command?: string;
+}
+
+/** A folded list longer than this goes to the thread; the message shows its count. */
+const FOLD_INLINE_MAX = 3;
+
+/**
+ * Renders a Message as Block Kit, split so that no Slack limit is exceeded and nothing is cut:
+ * long folded lists (the passing checks) show as a count, their items in a thread reply.
+ */
+export function renderBlocks(input: Message, options: SlackRenderOptions = {}): SlackRendering {
+  const message = forPlace(input, options.command ?? '/mailsetup');
   const max = options.maxBlocks ?? SLACK_LIMITS.blocksPerMessage;
-  const body = [...summaryBlocks(message), ...message.blocks.flatMap(blockToSlack)];
+  const lists: Extract<MessageBlock, { type: 'folded' }>[] = [];
+  const fold = message.inProgress ? 'count' : lists;
+  const body = [...summaryBlocks(message), ...message.blocks.flatMap((b) => blockToSlack(b, fold))];
   const hasDetails = (message.details?.length ?? 0) > 0 && !message.inProgress;
   const note = (text: string): ContextBlock => ({ type: 'context', elements: [mrkdwn(text)] });
 
@@ -66,7 +83,7 @@ export function renderBlocks(message: Message, options: { maxBlocks?: number } =
   const thread: SlackPayload[] = [];
   if (body.length + (hasDetails ? 1 : 0) <= max) {
     mainBlocks = body;
-    if (hasDetails) mainBlocks.push(note('🧵 The evidence (observed vs. expected) is in the thread.'));
+    if (hasDetails) mainBlocks.push(note('🧵 The evidence (setting, observed, expected) is in the thread.'));
   } else {
     const head = body.slice(0, max - 1);
     const overflow = chunk(body.slice(max - 1), max - 1);
@@ -79,13 +96,23 @@ export function renderBlocks(message: Message, options: { maxBlocks?: number } =
     }
   }
 
+  for (const list of lists) {
+    const items = list.items.map((i) => `${STATUS_EMOJI[i.status]} ${toMrkdwn(i.title)}  \`${i.id}\``);
+    for (const blocks of chunk(sections(items.join('\n')), max - 1)) {
+      thread.push({ text: fallback(`${list.label}: ${message.summary}`), blocks: [note(`*${toMrkdwn(list.label)}*`), ...blocks] });
+    }
+  }
+
   if (hasDetails) {
-    const evidence = (message.details ?? []).flatMap(blockToSlack);
+    const evidence = (message.details ?? []).flatMap((b) => blockToSlack(b, 'inline'));
     const parts = chunk(evidence, max - 1);
     for (const [i, blocks] of parts.entries()) {
       thread.push({
         text: fallback(`Evidence: ${message.summary}`),
-        blocks: [note(parts.length > 1 ? `*Evidence* (${i + 1} of ${parts.length})` : '*Evidence* (observed vs. expected)'), ...blocks],
+        blocks: [
+          note(parts.length > 1 ? `*Evidence* (${i + 1} of ${parts.length})` : '*Evidence* (setting, observed, expected)'),
+          ...blocks,
+        ],
       });
     }
   }
@@ -93,14 +120,15 @@ export function renderBlocks(message: Message, options: { maxBlocks?: number } =
 }
 
 /** All blocks of a Message for a surface that takes one list (the App Home view), capped at `max`. */
-export function blocksForView(message: Message, max: number = SLACK_LIMITS.blocksPerView): KnownBlock[] {
-  const all = [...summaryBlocks(message), ...message.blocks.flatMap(blockToSlack)];
+export function blocksForView(input: Message, max: number = SLACK_LIMITS.blocksPerView, command = '/mailsetup'): KnownBlock[] {
+  const message = forPlace(input, command);
+  const all = [...summaryBlocks(message), ...message.blocks.flatMap((b) => blockToSlack(b, 'count'))];
   if (all.length <= max) return all;
   return [
     ...all.slice(0, max - 1),
     {
       type: 'context',
-      elements: [mrkdwn(`…and ${all.length - max + 1} more blocks: run \`/mailsetup status\` in a channel for the full reply.`)],
+      elements: [mrkdwn(`…and ${all.length - max + 1} more blocks: run \`${command} status\` in a channel for the full reply.`)],
     },
   ];
 }
@@ -135,7 +163,12 @@ function codeSections(code: string): SectionBlock[] {
   return splitText(toMrkdwn(code), SLACK_LIMITS.sectionText - 2 * fence.length - 2).map((piece) => section(`${fence}\n${piece}\n${fence}`));
 }
 
-export function blockToSlack(block: MessageBlock): KnownBlock[] {
+/**
+ * One neutral block as Block Kit. A long folded list shows as its count: its items go to `fold`
+ * (the thread replies) when given an array, stay out with `'count'` (progress, the Home tab), or
+ * show inline with `'inline'`.
+ */
+function blockToSlack(block: MessageBlock, fold: 'inline' | 'count' | MessageBlock[]): KnownBlock[] {
   switch (block.type) {
     case 'heading': {
       const text = block.text.replace(/\*/g, '');
@@ -169,14 +202,26 @@ export function blockToSlack(block: MessageBlock): KnownBlock[] {
       return out;
     }
     case 'folded': {
-      const items = block.items.map((i) => `${STATUS_EMOJI[i.status]} ${toMrkdwn(i.title)}`);
-      return contextLines(`*${toMrkdwn(block.label)}*`, items);
+      if (fold === 'inline' || block.items.length <= FOLD_INLINE_MAX) {
+        const items = block.items.map((i) => `${STATUS_EMOJI[i.status]} ${toMrkdwn(i.title)}`);
+        return contextLines(`*${toMrkdwn(block.label)}*`, items);
+      }
+      if (Array.isArray(fold)) fold.push(block);
+      const where = Array.isArray(fold) ? ' — listed in the thread 🧵' : '';
+      return [{ type: 'context', elements: [mrkdwn(`*${toMrkdwn(block.label)}*  ${tally(block.items)}${where}`)] }];
+    }
+    case 'table': {
+      const lines = block.rows.map((r) => {
+        const [setting = '', observed = '', expected = '—'] = r.map(toMrkdwn);
+        return `• *${setting}*: ${observed}${expected === '—' ? '' : `  (expected: ${expected})`}`;
+      });
+      return sections([`*${toMrkdwn(block.title)}*`, ...lines].join('\n'));
     }
     case 'hops':
       return sections(
         block.hops
           .map((h) => {
-            const time = h.durationMs === undefined ? '' : ` · ${formatMs(h.durationMs)}`;
+            const time = h.durationMs === undefined ? '' : ` · ${duration(h.durationMs)}`;
             return `${STATUS_EMOJI[h.status]} *${toMrkdwn(h.name)}*${time} — ${toMrkdwn(h.detail)}`;
           })
           .join('\n'),
@@ -205,6 +250,9 @@ function contextLines(label: string, items: string[]): ContextBlock[] {
   }));
 }
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+/** "✅ 21 · ❌ 2 · ⏳ 1": how many of each status. */
+function tally(items: { status: keyof typeof STATUS_EMOJI }[]): string {
+  const counts = new Map<keyof typeof STATUS_EMOJI, number>();
+  for (const i of items) counts.set(i.status, (counts.get(i.status) ?? 0) + 1);
+  return [...counts].map(([status, n]) => `${STATUS_EMOJI[status]} ${n}`).join(' · ');
 }

@@ -1,6 +1,8 @@
 import { splitText } from './blocks-split.js';
 import { parseInline, toCardMarkdown } from './cards-inline.js';
+import { forPlace } from './for-place.js';
 import { type Message, type MessageBlock, STATUS_EMOJI } from './message.js';
+import { duration } from './time.js';
 
 /** One Adaptive Card element (TextBlock, RichTextBlock, FactSet, ActionSet, Container, …). */
 export type CardElement = { type: string } & Record<string, unknown>;
@@ -57,7 +59,9 @@ interface LineStyle {
  * and the evidence (`details`) collapse behind `Action.ToggleVisibility`. A reply larger than a
  * Teams message is split into several cards, never cut.
  */
-export function renderCards(message: Message, options: { maxBytes?: number } = {}): CardRendering {
+export function renderCards(input: Message, options: { maxBytes?: number; command?: string } = {}): CardRendering {
+  // In Teams the bot is asked by mentioning it.
+  const message = forPlace(input, options.command ?? '@mailsetup');
   const maxBytes = options.maxBytes ?? TEAMS_LIMITS.cardBytes;
   // Room for the "continued" notes added after packing.
   const budget = maxBytes - 400;
@@ -71,7 +75,7 @@ export function renderCards(message: Message, options: { maxBytes?: number } = {
     const detailElements = details.flatMap((b) => blockToElements(b, ids));
     const id = ids.next('evidence');
     const collapsible = [
-      toggle('Show or hide the evidence (observed vs. expected)', id),
+      toggle('Show or hide the evidence (setting, observed, expected)', id),
       { type: 'Container', id, isVisible: false, items: detailElements } as CardElement,
     ];
     const last = pages[pages.length - 1] as CardElement[];
@@ -79,7 +83,7 @@ export function renderCards(message: Message, options: { maxBytes?: number } = {
     else
       pages.push(
         ...pack(
-          [[line('Evidence (observed vs. expected)', { weight: 'Bolder', separator: true })[0] as CardElement], detailElements],
+          [[line('Evidence (setting, observed, expected)', { weight: 'Bolder', separator: true })[0] as CardElement], detailElements],
           budget,
         ),
       );
@@ -272,12 +276,27 @@ function blockToElements(block: MessageBlock, ids: IdSource): CardElement[] {
         },
       ];
     }
+    case 'table':
+      return [
+        ...line(`*${block.title}*`, { spacing: 'Medium' }),
+        {
+          type: 'Table',
+          gridStyle: 'default',
+          firstRowAsHeader: true,
+          columns: block.columns.map(() => ({ width: 1 })),
+          rows: [block.columns, ...block.rows].map((cells, i) => ({
+            type: 'TableRow',
+            cells: cells.map((text) => ({
+              type: 'TableCell',
+              // TextRuns, not TextBlock markdown: a value like `*.mail.protection.outlook.com` shows as written.
+              items: [{ type: 'RichTextBlock', inlines: [textRun(text.length > 0 ? text : ' ', i === 0 ? { weight: 'Bolder' } : {})] }],
+            })),
+          })),
+        },
+      ];
     case 'hops':
       return block.hops.flatMap((h) => {
-        const time =
-          h.durationMs === undefined
-            ? ''
-            : ` · ${h.durationMs < 1000 ? `${Math.round(h.durationMs)} ms` : `${(h.durationMs / 1000).toFixed(1)} s`}`;
+        const time = h.durationMs === undefined ? '' : ` · ${duration(h.durationMs)}`;
         return line(`${STATUS_EMOJI[h.status]} *${h.name}*${time} — ${h.detail}`);
       });
   }

@@ -1,6 +1,13 @@
 import type { CheckResult, CheckStatus, Report } from '../engine/result.js';
 import { AREAS, type Area } from '../engine/result.js';
+import { evidenceRows } from './evidence.js';
 import type { Message, MessageBlock } from './message.js';
+import { duration, personTime } from './time.js';
+
+/** How a reply names the tenant, the same in every reply: by its domain. */
+export function tenantHeading(domain: string, what?: string): string {
+  return what ? `Mail setup of ${domain}: ${what}` : `Mail setup of ${domain}`;
+}
 
 export const AREA_LABEL: Record<Area, string> = {
   exchange: 'Exchange Online',
@@ -66,52 +73,69 @@ export function reportTone(report: Pick<Report, 'summary'>): Message['tone'] {
   return 'ok';
 }
 
-/** One check as a message block: detail, then the fix by hand and its command. */
-export function checkBlock(c: CheckResult): MessageBlock {
+/**
+ * One check as a message block: detail, then the fix by hand and its command. A failure that
+ * follows from another failing check of the same report (its `cause` points there) says so once
+ * and points to it, without repeating that check's cause and fix.
+ */
+export function checkBlock(c: CheckResult, report?: Pick<Report, 'checks'>): MessageBlock {
+  const root = c.cause && c.cause.checkId !== c.id ? report?.checks.find((r) => r.id === c.cause?.checkId) : undefined;
+  const evidence = evidenceLines(c);
+  const base = { type: 'check' as const, id: c.id, title: c.title, status: c.status, ...(evidence ? { evidence } : {}) };
+  if (c.cause && root && root.status !== 'pass' && root.status !== 'skip') {
+    return { ...base, detail: `${withoutCause(c.detail, c.cause.explanation)} This follows from \`${root.id}\`: fix that first.` };
+  }
   // A cause that points at the check itself adds nothing; one the detail already explains needs only its pointer.
   let cause = '';
   if (c.cause && c.cause.checkId !== c.id) {
     cause = c.detail.includes(c.cause.explanation)
       ? ` See \`${c.cause.checkId}\`.`
-      : ` Likely cause: ${c.cause.explanation} (see \`${c.cause.checkId}\`).`;
+      : ` Likely cause: ${c.cause.explanation.replace(/\.$/, '')} (see \`${c.cause.checkId}\`).`;
   }
   // Nothing to fix on a check that passed or did not run.
   const fix = c.status === 'pass' || c.status === 'skip' ? undefined : c.remediation;
   return {
-    type: 'check',
-    id: c.id,
-    title: c.title,
-    status: c.status,
+    ...base,
     detail: `${c.detail}${cause}`,
-    remediation: fix?.manual,
-    command: fix?.command,
-    evidence: evidence(c),
+    ...(fix?.manual ? { remediation: fix.manual } : {}),
+    ...(fix?.command ? { command: fix.command } : {}),
   };
 }
 
+/** The detail without the cause's explanation (and its "Likely cause:" lead-in and pointer), which the root check tells. */
+function withoutCause(detail: string, explanation: string): string {
+  const at = detail.indexOf(explanation);
+  if (at < 0) return detail;
+  const lead = /\s*Likely cause(?: \([^)]*\))?:\s*$/.exec(detail.slice(0, at));
+  const start = lead ? lead.index : at;
+  const pointer = /^\s*\(see `[^`]+`\)\.?/.exec(detail.slice(at + explanation.length));
+  const end = at + explanation.length + (pointer ? pointer[0].length : 0);
+  return `${detail.slice(0, start).trimEnd()} ${detail.slice(end).trimStart()}`.trim();
+}
+
 /**
- * Short "seen X, expected Y" lines where a check's observed and expected values are plain values
- * (or short lists of them) that differ; records and long lists stay in the full evidence (thread / collapsible / --json).
+ * The evidence lines that matter, short ("SenderIPAddresses: 203.0.113.99 — expected 203.0.113.10",
+ * "Missing: 203.0.113.10"); every row is in the evidence table (thread / collapsible / --details).
  */
-function evidence(c: CheckResult): { label: string; value: string }[] | undefined {
+function evidenceLines(c: CheckResult): { label: string; value: string }[] | undefined {
   if (c.status === 'pass') return undefined;
-  const items: { label: string; value: string }[] = [];
-  for (const [key, expected] of Object.entries(c.expected)) {
-    const seen = c.observed[key];
-    if (!(key in c.observed) || !isPlain(seen) || !isPlain(expected) || JSON.stringify(seen) === JSON.stringify(expected)) continue;
-    items.push({ label: key, value: `seen ${short(seen)}, expected ${short(expected)}` });
-  }
-  return items.length > 0 ? items.slice(0, 5) : undefined;
+  const items = evidenceRows(c)
+    .filter((r) => r.matters)
+    .slice(0, 4)
+    .map((r) => ({ label: r.setting, value: r.expected === '—' ? r.observed : `${r.observed} — expected ${r.expected}` }));
+  return items.length > 0 ? items : undefined;
 }
 
-function isPlain(value: unknown): boolean {
-  const scalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-  return scalar(value) || (Array.isArray(value) && value.length <= 5 && value.every(scalar));
-}
-
-function short(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text === undefined ? 'nothing' : text.length > 120 ? `${text.slice(0, 117)}…` : text;
+/** A check's evidence as a small table: setting, observed, expected. */
+export function evidenceTable(c: CheckResult): MessageBlock | undefined {
+  const rows = evidenceRows(c);
+  if (rows.length === 0) return undefined;
+  return {
+    type: 'table',
+    title: `${c.title} (${c.id})`,
+    columns: ['Setting', 'Observed', 'Expected'],
+    rows: rows.map((r) => [r.setting, r.observed, r.expected]),
+  };
 }
 
 /**
@@ -119,7 +143,7 @@ function short(value: unknown): string {
  * code from the same service, e.g. a missing Exchange role) share one block: the cause once, then
  * which checks it hides. Each check's own text stays in the evidence.
  */
-function areaBlocks(checks: CheckResult[]): MessageBlock[] {
+function areaBlocks(checks: CheckResult[], report: Pick<Report, 'checks'>): MessageBlock[] {
   const groups = new Map<string, CheckResult[]>();
   for (const c of checks) {
     const key = reasonKey(c);
@@ -134,7 +158,7 @@ function areaBlocks(checks: CheckResult[]): MessageBlock[] {
     const key = reasonKey(c);
     const group = key === undefined ? undefined : groups.get(key);
     if (key === undefined || !group || group.length < 2) {
-      blocks.push(checkBlock(c));
+      blocks.push(checkBlock(c, report));
       continue;
     }
     if (emitted.has(key)) continue;
@@ -161,14 +185,19 @@ function reasonKey(c: CheckResult): string | undefined {
  * The status reply: summary first; per area, failures first with cause and remediation; warnings;
  * skips and passing checks folded; the raw evidence (observed vs expected) in `details`.
  */
-export function reportToMessage(report: Report, options: { title?: string } = {}): Message {
-  const blocks: MessageBlock[] = [{ type: 'heading', text: options.title ?? `Mail setup of ${report.domain}` }];
+export function reportToMessage(report: Report, options: { title?: string; now?: Date } = {}): Message {
+  const blocks: MessageBlock[] = [{ type: 'heading', text: options.title ?? tenantHeading(report.domain) }];
+  // No age here: the reply stays in the conversation (and on the Home tab), where "just now" would go stale.
+  if (report.startedAt) {
+    const at = personTime(report.startedAt, options.now, { age: false });
+    blocks.push({ type: 'text', text: `Checked ${at} · took ${duration(report.durationMs)}` });
+  }
   const notPassing = report.checks.filter((c) => c.status !== 'pass' && c.status !== 'skip');
   for (const area of AREAS) {
     const inArea = notPassing.filter((c) => c.area === area).sort((a, b) => ORDER[a.status] - ORDER[b.status]);
     if (inArea.length === 0) continue;
     blocks.push({ type: 'heading', text: AREA_LABEL[area] });
-    blocks.push(...areaBlocks(inArea));
+    blocks.push(...areaBlocks(inArea, report));
   }
   const skipped = report.checks.filter((c) => c.status === 'skip');
   if (skipped.length > 0) {
@@ -186,10 +215,7 @@ export function reportToMessage(report: Report, options: { title?: string } = {}
       items: passing.map((c) => ({ id: c.id, title: c.title, status: c.status })),
     });
   }
-  const details: MessageBlock[] = notPassing.map((c) => ({
-    type: 'code',
-    text: `${c.id} (${c.status})\nobserved: ${JSON.stringify(c.observed, null, 1)}\nexpected: ${JSON.stringify(c.expected, null, 1)}`,
-  }));
+  const details = notPassing.map(evidenceTable).filter((b): b is MessageBlock => b !== undefined);
   return {
     summary: summaryLine(report),
     tone: reportTone(report),
@@ -201,8 +227,8 @@ export function reportToMessage(report: Report, options: { title?: string } = {}
 /** While a run is going: what is done so far, the rest pending. */
 export function progressMessage(domain: string, planned: { id: string; title: string }[], done: CheckResult[]): Message {
   const failing = done.filter((c) => c.status === 'fail' || c.status === 'error');
-  const blocks: MessageBlock[] = [{ type: 'heading', text: `Mail setup of ${domain}` }];
-  for (const c of failing) blocks.push(checkBlock(c));
+  const blocks: MessageBlock[] = [{ type: 'heading', text: tenantHeading(domain) }];
+  for (const c of failing) blocks.push(checkBlock(c, { checks: done }));
   blocks.push({
     type: 'folded',
     label: `Checked ${done.length} of ${planned.length}`,

@@ -33,6 +33,25 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
+    description: 'end-to-end test runs: the admission claim (a lease), the result, the rate limit',
+    sql: `
+      CREATE TABLE IF NOT EXISTS e2e_runs (
+        id          TEXT PRIMARY KEY,
+        tenant      TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('running', 'finished', 'abandoned')),
+        started_at  INTEGER NOT NULL,
+        finished_at INTEGER,
+        lease_until INTEGER NOT NULL,
+        owner_host  TEXT NOT NULL,
+        owner_pid   INTEGER NOT NULL,
+        verdict     TEXT,
+        result      TEXT
+      );
+      CREATE INDEX IF NOT EXISTS e2e_runs_by_tenant ON e2e_runs (tenant, started_at);
+      `,
+  },
+  {
+    version: 3,
     description: 'fix plans and the append-only audit log',
     sql: `
       CREATE TABLE IF NOT EXISTS plans (

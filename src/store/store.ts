@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { E2eRunLog } from '../e2e/run-log.js';
 import { MailsetupError } from '../errors.js';
 import type { Message } from '../render/message.js';
 import { AuditLog } from './audit.js';
+import { StoredE2eRuns } from './e2e-runs.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { PlanStore } from './plans.js';
 
@@ -170,6 +172,11 @@ export class Store implements ChatStore {
   /** False once closed (readiness). */
   get isOpen(): boolean {
     return this.#db.open;
+  }
+
+  /** The end-to-end runs of one tenant (admission, lease, results), shared by every process on this store. */
+  e2eRuns(tenant: string): E2eRunLog {
+    return new StoredE2eRuns(this.#db, tenant);
   }
 
   close(): void {

@@ -1,19 +1,24 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postActivity, slashCommandPayload, teamsActivity } from '../../lab/chat/clients.js';
-import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
+import type { FakeConnector } from '../../lab/chat/connector.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
 import type { ChatCommandHandler } from '../../src/chat/front-end.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
-import { handleCommand } from '../../src/commands/dispatch.js';
+import { CATALOGUE } from '../../src/checks/registry.js';
+import { COMMANDS, handleCommand } from '../../src/commands/dispatch.js';
 import type { ServicesConfig } from '../../src/config/schema.js';
 import { Secret } from '../../src/config/secret.js';
 import { createCore } from '../../src/core.js';
+import { renderBlocks } from '../../src/render/blocks.js';
+import { renderCards } from '../../src/render/cards.js';
+import type { Message } from '../../src/render/message.js';
+import { renderText } from '../../src/render/text.js';
 import { Store } from '../../src/store/store.js';
-import { noAdapters, testConfig } from '../engine/fixtures.js';
+import { check, noAdapters, pass, testConfig } from '../engine/fixtures.js';
 import { cardText, slackText, waitFor } from './helpers.js';
+import { startTeamsLab, type TeamsLab } from './teams-lab.js';
 
 /**
  * The real dispatcher behind both front ends: help, an unknown verb, a verb with bad arguments and
@@ -25,12 +30,13 @@ const dispatch: ChatCommandHandler = (text, ctx) => handleCommand(text, { ...ctx
 const CASES = [
   { text: 'help', ephemeral: false, expect: /^mailsetup checks the Twenty20 ERP ↔ Exchange Online mail setup/, body: /status \[tenant\]/ },
   { text: 'frobnicate', ephemeral: true, expect: /^"frobnicate" is not a mailsetup verb\. Verbs: status, check, explain/ },
-  { text: 'explain', ephemeral: true, expect: /^`explain` takes exactly one check id\. Usage: `explain <id>`\.$/ },
+  { text: 'explain', ephemeral: true, expect: /^`explain` takes exactly one check id\. Usage: `explain <id> \[tenant\]`\.$/ },
   { text: `check ${'x'.repeat(5000)}`, ephemeral: true, expect: /^That command is 5,006 characters long; commands are short\./ },
 ] as const;
 
 describe('commands through Slack and Teams (real dispatcher)', () => {
   let slack: FakeSlack;
+  let teamsLab: TeamsLab;
   let connector: FakeConnector;
   let slackBot: SlackBot;
   let teamsBot: TeamsBot;
@@ -39,7 +45,8 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
 
   beforeAll(async () => {
     slack = await startFakeSlack();
-    connector = await startFakeConnector();
+    teamsLab = await startTeamsLab();
+    connector = teamsLab.connector;
     store = Store.open(':memory:');
     const logger = pino({ level: 'silent' });
     slackBot = new SlackBot({
@@ -58,8 +65,8 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
     });
     await slackBot.start();
     teamsBot = new TeamsBot({
-      config: {},
-      authentication: anonymousTeamsAuthentication(),
+      config: { teams: teamsLab.teams },
+      authentication: teamsLab.authentication(),
       handleCommand: dispatch,
       store,
       logger,
@@ -71,7 +78,7 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
   afterAll(async () => {
     await Promise.all([slackBot.stop(), teamsBot.stop()]);
     store.close();
-    await Promise.all([slack.stop(), connector.stop()]);
+    await Promise.all([slack.stop(), teamsLab.stop()]);
   });
 
   for (const c of CASES) {
@@ -98,7 +105,8 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
 
     it(`Teams: ${label} gets a short, useful answer`, async () => {
       const before = connector.activities.length;
-      const response = await postActivity(teamsUrl, teamsActivity({ serviceUrl: connector.serviceUrl, text: c.text, scope: 'channel' }));
+      const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text: c.text, scope: 'channel' });
+      const response = await postActivity(teamsUrl, activity, teamsLab.channelAuthorization());
       expect(response.status).toBe(200);
       const record = await waitFor(() => connector.activities[before], 3000, 'the answer');
       const card = (record.activity.attachments as { content: unknown }[])[0]?.content;
@@ -109,4 +117,59 @@ describe('commands through Slack and Teams (real dispatcher)', () => {
       if ('body' in c) expect(cardText(card)).toMatch(c.body);
     });
   }
+});
+
+describe('help and explain as a person reads them', () => {
+  const config = testConfig();
+  const tenant = config.tenants[0];
+  if (!tenant) throw new Error('testConfig has a tenant');
+  Object.assign(tenant, { catchallMailbox: 'mail-in@contoso.test', transportRule: 'ERP catch-all', dynamicGroup: 'AllStaff' });
+  const realCore = createCore({ config, logger: pino({ level: 'silent' }), catalogue: CATALOGUE, adapterFactory: () => noAdapters });
+  const ask = (text: string) => handleCommand(text, { core: realCore, actor: { platform: 'slack', userId: 'U1' } });
+
+  it('help: one line per verb in the Slack form, no nested parentheses, the verbs not built yet named once', async () => {
+    const slack = slackText(renderBlocks(await ask('help')).main.blocks);
+    for (const c of COMMANDS) expect(slack).toContain(`\`/mailsetup ${c.usage.replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``);
+    expect(slack).not.toMatch(/\([^()]*\(/);
+    expect(slack).toContain('Not built yet: fix, watch, alerts, history.');
+    for (const verb of ['fix', 'watch', 'alerts', 'history']) expect(slack.match(new RegExp(`\\b${verb}\\b`, 'g'))).toHaveLength(1);
+    const teams = cardText(renderCards(await ask('help')).cards[0]);
+    expect(teams).toContain('@mailsetup check <id or area> [tenant]');
+  });
+
+  it('explain of an unknown id points to a command that exists, in the Slack form', async () => {
+    const slack = renderBlocks(await ask('explain qqq')).main.text;
+    expect(slack).toBe(
+      'There is no check called "qqq". Areas: exchange, entra, dns, erp, mailflow; `/mailsetup check <area>` shows an area\'s checks with their ids.',
+    );
+  });
+
+  it("explain: the title once, paragraphs reflowed, the tenant's own values filled in", async () => {
+    const message = await ask('explain exchange-catchall-rule');
+    const title = CATALOGUE.find((c) => c.meta.id === 'exchange-catchall-rule')?.meta.title ?? '';
+    const text = renderText(message);
+    expect(text.match(new RegExp(title, 'g'))).toHaveLength(1);
+    // A paragraph of the file is one line, not the file's wrapping.
+    const purpose = text.split('\n').find((l) => l.startsWith('The transport rule'));
+    expect(purpose).toMatch(/the catch-all itself: .* redirects the message to the catch-all mailbox, where the ERP picks it up\./);
+    expect(text).toContain('Redirect the message to `mail-in@contoso.test`');
+    expect(text).toContain("New-TransportRule -Name 'ERP catch-all' -RedirectMessageTo mail-in@contoso.test");
+    expect(text).toContain('ExceptIfSentToMemberOf AllStaff');
+    expect(text).not.toMatch(/<domain>|erp@<|Catchall for Twenty20|DynamicAllUsers/);
+  });
+});
+
+describe('the tenant, named the same way in every reply', () => {
+  const catalogue = [check('erp-one', [], () => pass()), check('erp-two', [], () => ({ status: 'fail', detail: 'Broken.' }))];
+  const core = createCore({ config: testConfig(), logger: pino({ level: 'silent' }), catalogue, adapterFactory: () => noAdapters });
+
+  it('status, check and their progress versions all name it "Mail setup of contoso.test"', async () => {
+    const progress: string[] = [];
+    const ctx = { core, actor: { platform: 'cli' as const, userId: 'u' }, update: (m: Message) => void progress.push(renderText(m)) };
+    const headings = (text: string) => text.split('\n').filter((l) => l.startsWith('== Mail setup'));
+    expect(headings(renderText(await handleCommand('status', ctx)))).toEqual(['== Mail setup of contoso.test ==']);
+    expect(headings(renderText(await handleCommand('check erp-two', ctx)))).toEqual(['== Mail setup of contoso.test: `erp-two` ==']);
+    expect(progress.length).toBeGreaterThan(0);
+    for (const version of progress) expect(headings(version)).toEqual(['== Mail setup of contoso.test ==']);
+  });
 });

@@ -94,6 +94,11 @@ export function cardText(card: unknown, options: { hidden?: boolean } = {}): str
       out.push((o.inlines as { text: string }[]).map((r) => r.text).join(''));
       return;
     }
+    if (o.type === 'TableRow') {
+      const cells = o.cells as { items: { inlines: { text: string }[] }[] }[];
+      out.push(cells.map((c) => c.items.flatMap((i) => i.inlines.map((r) => r.text)).join('')).join(' | '));
+      return;
+    }
     if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
     if (o.type === 'FactSet') for (const f of o.facts as { title: string; value: string }[]) out.push(`${f.title}: ${f.value}`);
     if (o.type === 'Action.ToggleVisibility' && typeof o.title === 'string') out.push(`[${o.title}]`);

@@ -1,13 +1,15 @@
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatLab, postActivity, postSlashCommand, teamsActivity } from '../../lab/chat/index.js';
 import { type Lab, startLab } from '../../lab/index.js';
 import type { ChatCommandHandler } from '../../src/chat/front-end.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
+import { teamsAuthentication } from '../../src/chat/teams/auth.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
 import { handleCommand } from '../../src/commands/dispatch.js';
 import { parseConfig } from '../../src/config/load.js';
+import { Secret } from '../../src/config/secret.js';
 import { createCore } from '../../src/core.js';
 import { reportToMessage } from '../../src/render/report-message.js';
 import { Store } from '../../src/store/store.js';
@@ -41,9 +43,20 @@ describe('status through Slack and Teams against the lab', () => {
     store = Store.open(config.store.path);
     slackBot = new SlackBot({ config, handleCommand: dispatch, store, logger, host: '127.0.0.1' });
     slackUrl = `http://127.0.0.1:${(await slackBot.start()).port}/slack/events`;
+    // The bot signs in as the lab's bot app: its token endpoint, the channel's keys, the lab CA.
+    const teams = {
+      appId: lab.state.microsoft.botApp.appId,
+      appPassword: new Secret(lab.state.microsoft.botApp.password, 'inline'),
+      appType: 'MultiTenant' as const,
+      port: 0,
+    };
     teamsBot = new TeamsBot({
-      config,
-      authentication: anonymousTeamsAuthentication(),
+      config: { teams },
+      authentication: teamsAuthentication(teams, {
+        loginUrl: `${config.services.authorityHost}/botframework.com`,
+        openIdMetadataUrl: chat.connector.openIdMetadataUrl,
+        ca: readFileSync(config.services.caFile as string, 'utf8'),
+      }),
       handleCommand: dispatch,
       store,
       logger,
@@ -79,7 +92,8 @@ describe('status through Slack and Teams against the lab', () => {
     const connector = chatLab(lab.state)?.connector;
     if (!connector) throw new Error('no fake connector');
     core.lastReports.clear();
-    const response = await postActivity(teamsUrl, teamsActivity({ serviceUrl: connector.serviceUrl, text: 'status', scope: 'channel' }));
+    const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text: 'status', scope: 'channel' });
+    const response = await postActivity(teamsUrl, activity, connector.channelAuthorization(lab.state.microsoft.botApp.appId));
     expect(response.status).toBe(200);
     expect(core.lastReports.get('contoso')).toBeUndefined();
     const report = await waitFor(() => core.lastReports.get('contoso'), 20_000, 'the status report');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
 import type { Fault, RequestRecord } from '../../lab/faults.js';
+import { healthyState } from '../../lab/state.js';
 
 /** The fakes answer like the real services, so the bot's handling of their answers is tested for real. */
 describe('the lab’s fake Slack Web API', () => {
@@ -120,13 +121,26 @@ describe('the lab’s fake Slack Web API', () => {
 
 describe('the lab’s fake Bot Connector', () => {
   let connector: FakeConnector;
+  const state = healthyState();
+  // A Bot Framework token as the lab's token endpoint issues it to the bot's app.
+  const token = 'lab-fakes-bot-framework-token';
+  state.microsoft.tokens.push({
+    token,
+    audience: 'botframework',
+    clientId: state.microsoft.botApp.appId,
+    expiresAt: Date.now() + 3_600_000,
+  });
   beforeAll(async () => {
-    connector = await startFakeConnector();
+    connector = await startFakeConnector(state, { tokens: state });
   });
   afterAll(() => connector.stop());
 
   const send = (method: string, path: string, body: unknown) =>
-    fetch(`${connector.serviceUrl}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${connector.serviceUrl}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
 
   it('sends, replies and updates activities, answering {id} like the Bot Connector', async () => {
     const conversation = encodeURIComponent('19:abc@thread.tacv2;messageid=1700000000001');

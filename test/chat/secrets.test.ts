@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appHomeOpenedEvent, postActivity, postEvent, postSlashCommand, teamsActivity } from '../../lab/chat/clients.js';
-import { type FakeConnector, startFakeConnector } from '../../lab/chat/connector.js';
+import type { FakeConnector } from '../../lab/chat/connector.js';
 import { type FakeSlack, startFakeSlack } from '../../lab/chat/slack-api.js';
+import { labIssuedTokens } from '../../lab/issued-tokens.js';
 import type { ChatCommandHandler } from '../../src/chat/front-end.js';
 import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { anonymousTeamsAuthentication } from '../../src/chat/teams/auth.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
 import type { ServicesConfig } from '../../src/config/schema.js';
 import { Secret } from '../../src/config/secret.js';
@@ -12,6 +12,7 @@ import { MailsetupError } from '../../src/errors.js';
 import type { Message } from '../../src/render/message.js';
 import { Store } from '../../src/store/store.js';
 import { captureLogger, waitFor } from './helpers.js';
+import { startTeamsLab, type TeamsLab } from './teams-lab.js';
 
 /**
  * The bot token, the signing secret, the app-level token and the Teams app password never reach a
@@ -19,24 +20,30 @@ import { captureLogger, waitFor } from './helpers.js';
  */
 describe('secrets never reach chat or the log', () => {
   let slack: FakeSlack;
+  let teamsLab: TeamsLab;
   let connector: FakeConnector;
   let store: Store;
   const stops: (() => Promise<void>)[] = [];
-  const appPassword = new Secret(`teams-app-password-${Date.now().toString(36)}`, 'inline');
 
   beforeEach(async () => {
     slack = await startFakeSlack();
-    connector = await startFakeConnector();
+    teamsLab = await startTeamsLab();
+    connector = teamsLab.connector;
     store = Store.open(':memory:');
   });
   afterEach(async () => {
     for (const stop of stops.splice(0)) await stop();
     store.close();
-    await Promise.all([slack.stop(), connector.stop()]);
+    await Promise.all([slack.stop(), teamsLab.stop()]);
   });
 
   it('scrubs them from replies, errors, the App Home and the log', async () => {
-    const secrets = [slack.identity.botToken, slack.identity.signingSecret, slack.identity.appToken, appPassword.reveal()];
+    const secrets = [
+      slack.identity.botToken,
+      slack.identity.signingSecret,
+      slack.identity.appToken,
+      teamsLab.state.microsoft.botApp.password,
+    ];
     const botToken = new Secret(slack.identity.botToken, 'inline');
     const signingSecret = new Secret(slack.identity.signingSecret, 'inline');
     const appToken = new Secret(slack.identity.appToken, 'inline');
@@ -86,8 +93,8 @@ describe('secrets never reach chat or the log', () => {
     const slackUrl = `http://127.0.0.1:${port}/slack/events`;
 
     const teamsBot = new TeamsBot({
-      config: {},
-      authentication: anonymousTeamsAuthentication(),
+      config: { teams: teamsLab.teams },
+      authentication: teamsLab.authentication(),
       handleCommand: handler,
       store,
       logger,
@@ -100,7 +107,8 @@ describe('secrets never reach chat or the log', () => {
 
     for (const text of ['status', 'crash', 'usage']) {
       expect((await postSlashCommand(slackUrl, slack, { text })).status).toBe(200);
-      expect((await postActivity(teamsUrl, teamsActivity({ serviceUrl: connector.serviceUrl, text }))).status).toBe(200);
+      const activity = teamsActivity({ serviceUrl: connector.serviceUrl, text });
+      expect((await postActivity(teamsUrl, activity, teamsLab.channelAuthorization())).status).toBe(200);
     }
     await waitFor(() => slack.messages.filter((m) => !m.threadTs).length >= 2 && slack.responses.length >= 1, 5000, 'Slack replies');
     await waitFor(() => connector.activities.length >= 3, 5000, 'Teams replies');
@@ -123,7 +131,10 @@ describe('secrets never reach chat or the log', () => {
     expect(posted).toContain('Something went wrong inside mailsetup (reference');
     expect(posted).toContain('bad argument token [redacted]');
     expect(logged).toContain('connection failed with token [redacted]');
-    for (const secret of secrets) {
+    // The Bot Framework token the bot got from the lab's token endpoint, and any other the labs issued.
+    const issued = labIssuedTokens();
+    expect(teamsLab.state.microsoft.tokens.filter((t) => t.audience === 'botframework').length).toBeGreaterThan(0);
+    for (const secret of [...secrets, ...issued]) {
       expect(posted, 'a secret was posted').not.toContain(secret);
       expect(logged, 'a secret was logged').not.toContain(secret);
     }

@@ -58,11 +58,13 @@ describe('Slack replies when posting is refused or fails', () => {
     await slack.socket.send('slash_commands', slashCommandPayload(slack, { text: 'status', channelId: 'C0PRIVATE1' }));
 
     await waitFor(() => slack.responses.length >= 3, 5000, 'the replies through the response URL');
-    const [main, evidence, tip] = slack.responses.map((r) => r.body);
+    await waitFor(() => slack.responses.length >= 4, 5000, 'the replies through the response URL');
+    const [main, passing, evidence, tip] = slack.responses.map((r) => r.body);
     expect(main?.response_type).toBe('in_channel');
     expect(main?.text).toBe(reportToMessage(report).summary);
     expect(slackText(main?.blocks as unknown[])).toContain('Set-InboundConnector');
-    expect(slackText(evidence?.blocks as unknown[])).toContain('*Evidence* (observed vs. expected)');
+    expect(slackText(passing?.blocks as unknown[])).toContain(`*Passing (${report.summary.pass})*`);
+    expect(slackText(evidence?.blocks as unknown[])).toContain('*Evidence* (setting, observed, expected)');
     expect(tip).toMatchObject({ response_type: 'ephemeral' });
     expect(String(tip?.text)).toMatch(/^Tip: invite the mailsetup app to this channel/);
     // The refused post was not retried for each progress version.

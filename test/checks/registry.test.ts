@@ -23,6 +23,7 @@ const PROMISED = [
   'erp-notify-module',
   'erp-outgoing-server',
   'erp-outgoing-test',
+  'erp-envelope-sender',
   'erp-incoming-server',
   'erp-incoming-test',
   'erp-error-notice-template',

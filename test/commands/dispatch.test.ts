@@ -13,13 +13,14 @@ describe('handleCommand', () => {
   it('help lists every verb with an example', async () => {
     const reply = await handleCommand('/mailsetup help', ctx);
     const text = renderText(reply);
-    for (const verb of ['status', 'check <id or area>', 'explain <id>', 'test-email', 'help']) expect(text).toContain(verb);
-    expect(text).toContain('e.g. `check exchange-connector-ips`');
+    for (const verb of ['status', 'check <id or area>', 'explain <id>', 'test-email', 'help'])
+      expect(text).toContain(`\`mailsetup ${verb}`);
+    expect(text).toContain('Example: `mailsetup check exchange-connector-ips`');
   });
 
   it('help for one verb shows its usage', async () => {
     const reply = await handleCommand('help check', ctx);
-    expect(reply.summary).toBe('`check <id or area> [tenant]` — Runs one check or one area, with full evidence.');
+    expect(reply.summary).toBe('`mailsetup check <id or area> [tenant]` — Runs one check or one area, with full evidence.');
   });
 
   it('an unknown verb gets the list of verbs, ephemerally', async () => {
@@ -30,7 +31,7 @@ describe('handleCommand', () => {
 
   it('a planned verb says it is not in this version and what to do meanwhile', async () => {
     const reply = await handleCommand('fix exchange-connector-ips', ctx);
-    expect(reply.summary).toMatch(/^`fix` \(approval-gated fixes .*\) is not in this version yet\. Meanwhile `explain <id>`/);
+    expect(reply.summary).toMatch(/^`fix` \(approval-gated fixes: [^()]*\) is not in this version yet\. Meanwhile `explain <id>`/);
   });
 
   it('a 5,000-character argument gets a short answer', async () => {
@@ -42,7 +43,7 @@ describe('handleCommand', () => {
   });
 
   it('a verb with bad arguments gets its usage', async () => {
-    expect((await handleCommand('explain', ctx)).summary).toBe('`explain` takes exactly one check id. Usage: `explain <id>`.');
+    expect((await handleCommand('explain', ctx)).summary).toBe('`explain` takes exactly one check id. Usage: `explain <id> [tenant]`.');
     expect((await handleCommand('check', ctx)).summary).toBe('`check` needs a check id or an area. Usage: `check <id or area> [tenant]`.');
     expect((await handleCommand('check nonsense-thing', ctx)).summary).toMatch(/^There is no check or area called "nonsense-thing"\./);
   });

@@ -117,3 +117,90 @@ describe('issued credentials', () => {
     expect(redact('token-number-299-xxxxxxxx')).toBe('[redacted]');
   });
 });
+
+describe('strict config', () => {
+  const env = { ERP_PW: 'hunter2-secret' };
+
+  it('an unknown key at any level names its path and the nearest known key', () => {
+    expect(
+      problems(
+        {
+          tenants: [
+            { ...minimalTenant, erpEgressIps: undefined, erpEgresIps: ['203.0.113.10'], erp: { ...minimalTenant.erp, pasword: 'x' } },
+          ],
+          servces: {},
+          timeouts: { fetchMS: 100 },
+        },
+        env,
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        '`tenants[0].erpEgresIps`: not a config key — did you mean `erpEgressIps`?',
+        '`tenants[0].erp.pasword`: not a config key — did you mean `password`?',
+        '`servces`: not a config key — did you mean `services`?',
+        '`timeouts.fetchMS`: not a config key — did you mean `fetchMs`?',
+      ]),
+    );
+  });
+
+  it('an unknown key with no near neighbour lists the keys that exist there', () => {
+    expect(problems({ tenants: [minimalTenant], store: { colour: 'blue' } }, env)).toEqual([
+      '`store.colour`: not a config key — the keys here are `path`',
+    ]);
+  });
+
+  it('an unknown key inside a nested choice (imap) is refused too', () => {
+    expect(problems({ tenants: [{ ...minimalTenant, imap: { auth: 'oauth', usr: 'erp' } }] }, env)).toEqual([
+      '`tenants[0].imap.usr`: not a config key — did you mean `user`?',
+    ]);
+  });
+
+  it('refuses two tenants with the same name or the same domain', () => {
+    const other = { ...minimalTenant, name: 'fabrikam', domain: 'fabrikam.com' };
+    expect(problems({ tenants: [minimalTenant, { ...other, name: 'contoso' }] }, env)).toEqual([
+      'tenants[1].name: contoso is already the name of tenants[0]; each tenant needs its own name — e.g. contoso',
+    ]);
+    expect(problems({ tenants: [minimalTenant, { ...other, domain: 'Contoso.com' }] }, env)).toEqual([
+      'tenants[1].domain: Contoso.com is already the domain of tenants[0]; each tenant needs its own domain — e.g. contoso.com',
+    ]);
+  });
+
+  it('an invalid IP names the value and why', () => {
+    const lines = problems(
+      {
+        tenants: [{ ...minimalTenant, erpEgressIps: ['203.0.113.300', '203.0.113.0/33', '2001:db8::zz', '203.0.113'] }],
+        services: { sourceAddress: '127.0.0.256', dnsServers: ['1.1.1.1', '10.0.0.x:53'] },
+      },
+      env,
+    );
+    expect(lines).toEqual([
+      'tenants[0].erpEgressIps[0]: 203.0.113.300 is not an IPv4 address: 300 is above 255 — e.g. 203.0.113.10 or 203.0.113.0/28',
+      'tenants[0].erpEgressIps[1]: 203.0.113.0/33 is not an IPv4 range: the prefix after / must be a number from 0 to 32 — e.g. 203.0.113.10 or 203.0.113.0/28',
+      'tenants[0].erpEgressIps[2]: 2001:db8::zz is not an IPv6 address: "zz" is not a group of 1 to 4 hex digits — e.g. 203.0.113.10 or 203.0.113.0/28',
+      'tenants[0].erpEgressIps[3]: 203.0.113 is not an IPv4 address: it has 3 parts, an IPv4 address has 4 (e.g. 203.0.113.10) — e.g. 203.0.113.10 or 203.0.113.0/28',
+      'services.dnsServers[1]: 10.0.0.x is not an IPv4 address: "x" is not a number — e.g. 1.1.1.1',
+      'services.sourceAddress: 127.0.0.256 is not an IPv4 address: 256 is above 255',
+    ]);
+  });
+
+  it('accepts valid IPv4, IPv6 and CIDR egress addresses and DNS servers with ports', () => {
+    const config = parseConfig(
+      {
+        tenants: [{ ...minimalTenant, erpEgressIps: ['203.0.113.10', '203.0.113.0/28', '2001:db8::10', '2001:db8::/48'] }],
+        services: { dnsServers: ['1.1.1.1', '127.0.0.1:5353', '[::1]:5353'], sourceAddress: '127.0.0.3' },
+      },
+      { env },
+    );
+    expect(config.tenants[0]!.erpEgressIps).toHaveLength(4);
+    expect(config.services.dnsServers).toHaveLength(3);
+  });
+
+  it('accepts a secret of any length and warns (by key, not value) about one too short to scrub', async () => {
+    const { configWarnings } = await import('../../src/config/warnings.js');
+    const config = parseConfig({ tenants: [minimalTenant] }, { env: { ERP_PW: 'pw' } });
+    expect(config.tenants[0]!.erp.password?.reveal()).toBe('pw');
+    expect(configWarnings(config)).toEqual([
+      'tenants[0].erp.password is shorter than 4 characters: it is used, but not scrubbed from logs and replies',
+    ]);
+  });
+});

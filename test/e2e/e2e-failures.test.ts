@@ -21,10 +21,18 @@ describe('test-email names the hop that failed and its likely cause', () => {
     expect(result.verdict).toBe('fail');
     expect(result.failedHop).toEqual({ id: 'catchall-inbox', name: 'Catch-all inbox erp@contoso.test' });
     expect(statuses(result)).toMatchObject({ 'mx-sales': 'pass', 'catchall-inbox': 'fail', 'erp-fetch': 'skip', 'crm-lead': 'skip' });
-    expect(result.hops.find((h) => h.id === 'catchall-inbox')?.detail).toMatch(
-      /^Exchange Online returned the test mail to probe@outside\.test as undeliverable \("Undeliverable: \[mailsetup-test ms[0-9a-f]+\]"\) instead of redirecting it to erp@contoso\.test\.$/,
+    const inbox = result.hops.find((h) => h.id === 'catchall-inbox');
+    expect(inbox?.detail).toMatch(
+      /^Exchange Online returned the test mail to probe@outside\.test as undeliverable \("Undeliverable: \[mailsetup-test ms[0-9a-f]+\]"\): 554 5\.4\.14 Hop count exceeded - possible mail loop ATTR34 \[[^\]]+\], instead of redirecting it to erp@contoso\.test\.$/,
     );
-    expect(result.cause?.checkId).toBe('exchange-catchall-rule');
+    // Read from the bounce's message/delivery-status part and mapped through the cause table.
+    expect(inbox?.evidence?.deliveryStatus).toMatchObject({
+      finalRecipient: 'rfc822;sales@contoso.test',
+      action: 'failed',
+      status: '5.4.14',
+    });
+    expect(result.cause).toMatchObject({ code: '5.4.14', checkId: 'exchange-catchall-rule' });
+    expect(result.cause?.explanation).toMatch(/Hop count exceeded/);
     expect(testEmailMessage(result).summary).toMatch(
       /^test-email failed at catch-all inbox erp@contoso\.test — Exchange Online returned the test mail/,
     );

@@ -61,6 +61,10 @@ describe('test-email ends a broken conversation in a clear error naming the hop'
       true,
     );
     // The clean-up could not read the mailbox either, and says so instead of hanging.
-    expect(result.hops.at(-1)).toMatchObject({ id: 'cleanup', status: 'error' });
+    expect(result.hops.at(-1)).toMatchObject({
+      id: 'cleanup',
+      status: 'fail',
+      detail: expect.stringMatching(/Could not remove the test mails in erp@contoso\.test \(/),
+    });
   });
 });

@@ -8,6 +8,7 @@ import { parseConfig } from '../../src/config/load.js';
 import type { MailsetupConfig, TenantConfig } from '../../src/config/schema.js';
 import { createCore } from '../../src/core.js';
 import type { E2eOptions } from '../../src/e2e/types.js';
+import { Store } from '../../src/store/store.js';
 
 export interface LabRun {
   lab: Lab;
@@ -23,13 +24,16 @@ export async function startLabRun(scenario = 'healthy', options: { faults?: Faul
   const config = parseConfig(lab.config);
   if (options.fetchMs) config.timeouts.fetchMs = options.fetchMs;
   const tenant = config.tenants[0]!;
-  const adapters = createAdapters({
-    tenant,
-    services: config.services,
-    timeouts: config.timeouts,
-    ca: readFileSync(config.services.caFile!, 'utf8'),
-    logger: pino({ level: 'silent' }),
-  });
+  const adapters = createAdapters(
+    {
+      tenant,
+      services: config.services,
+      timeouts: config.timeouts,
+      ca: readFileSync(config.services.caFile!, 'utf8'),
+      logger: pino({ level: 'silent' }),
+    },
+    Store.open(':memory:').e2eRuns(tenant.name),
+  );
   return { lab, config, tenant, adapters, stop: () => lab.stop() };
 }
 

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailflowE2eCheck } from '../../src/checks/mailflow/mailflow-e2e.js';
 import { CATALOGUE } from '../../src/checks/registry.js';
+import { runTestEmail } from '../../src/commands/test-email.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { runChecks } from '../../src/engine/run.js';
-import { type LabRun, startLabRun } from './harness.js';
+import { coreFor, LAB_E2E, type LabRun, startLabRun } from './harness.js';
 
 const catalogue = CATALOGUE.some((c) => c.meta.id === 'mailflow-e2e') ? CATALOGUE : [...CATALOGUE, mailflowE2eCheck];
 
-async function check(run: LabRun, tenant = run.tenant): Promise<CheckResult> {
+async function check(run: LabRun, tenant = run.tenant, now?: Date): Promise<CheckResult> {
   const report = await runChecks({
     checks: [mailflowE2eCheck],
     catalogue,
@@ -15,9 +16,12 @@ async function check(run: LabRun, tenant = run.tenant): Promise<CheckResult> {
     tenant,
     services: run.config.services,
     timeouts: run.config.timeouts,
+    ...(now ? { now: () => now } : {}),
   });
   return report.checks[0]!;
 }
+
+const mxRecipients = (run: LabRun) => run.lab.requests.filter((r) => r.service === 'mx' && r.key === 'rcpt').length;
 
 describe('the mailflow-e2e check', () => {
   let run: LabRun;
@@ -26,19 +30,28 @@ describe('the mailflow-e2e check', () => {
   });
   afterAll(() => run.stop());
 
-  it('passes in the healthy lab, with every hop in the evidence', async () => {
+  it('sends no mail and is skipped with "run `test-email`" while there is no result', async () => {
     const result = await check(run);
-    expect(result.status).toBe('pass');
-    expect(result.detail).toMatch(/^A test mail went through 7 hops in \d+(\.\d)? s and became crm\.lead #\d+\.$/);
-    expect((result.observed.hops as unknown[]).length).toBe(8);
+    expect(result).toMatchObject({ status: 'skip', skipReason: 'not-applicable' });
+    expect(result.detail).toBe(
+      'No end-to-end result yet: `status` sends no mail; run `test-email` to send a test mail through the whole loop.',
+    );
+    expect(mxRecipients(run)).toBe(0);
+    expect(run.lab.state.erp.leads).toEqual([]);
   });
 
-  it('inside the rate-limit window reports the last run instead of sending again', async () => {
-    const before = run.lab.requests.filter((r) => r.service === 'mx' && r.key === 'rcpt').length;
-    const result = await check(run);
+  it("shows test-email's result with its age and duration, still sending nothing itself", async () => {
+    const sent = await runTestEmail(coreFor(run), undefined, { e2e: LAB_E2E });
+    expect(sent.verdict).toBe('pass');
+    const before = mxRecipients(run);
+    const finished = Date.now();
+    const result = await check(run, run.tenant, new Date(finished + 12 * 60_000));
     expect(result.status).toBe('pass');
-    expect(result.detail).toMatch(/\(the run of \d+ s ago; test mail is limited to one run per minute\)\.$/);
-    expect(run.lab.requests.filter((r) => r.service === 'mx' && r.key === 'rcpt').length).toBe(before);
+    expect(result.detail).toMatch(
+      /^The last test mail passed 12 min ago, \d+(\.\d)? s: 7 hops, crm\.lead #\d+\. Run `test-email` for a new one\.$/,
+    );
+    expect((result.observed.hops as unknown[]).length).toBe(8);
+    expect(mxRecipients(run)).toBe(before);
   });
 
   it('is skipped (not-configured) without an outside sender', async () => {
@@ -48,13 +61,14 @@ describe('the mailflow-e2e check', () => {
 });
 
 describe('the mailflow-e2e check on a broken tenant', () => {
-  it('fails at the hop that broke, with the mapped cause as the remediation', async () => {
+  it("reports the last test-email's failure with the mapped cause as the remediation", async () => {
     const run = await startLabRun('domain-authoritative');
     try {
+      await runTestEmail(coreFor(run), undefined, { e2e: LAB_E2E });
       const result = await check(run);
       expect(result.status).toBe('fail');
       expect(result.detail).toMatch(
-        /^The test mail stopped at "MX accepts mail to sales@contoso\.test": .* refused RCPT TO:<sales@contoso\.test>: 550 5\.4\.1/,
+        /^The last test mail failed (just now|\d+ s ago), \d+(\.\d)? s, at "MX accepts mail to sales@contoso\.test": .* refused RCPT TO:<sales@contoso\.test>: 550 5\.4\.1/,
       );
       expect(result.cause).toMatchObject({ code: '5.4.1', checkId: 'exchange-accepted-domain' });
       expect(result.remediation?.command).toBe('mailsetup check exchange-accepted-domain');

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => run.stop());
 
 describe('the test-email verb', () => {
-  it('replies with a summary line first and every hop with its time; a second call inside a minute says wait', async () => {
+  it('replies with a summary line first and every hop with its time; a second call inside a minute shows that result and sends nothing', async () => {
     const core = coreFor(run);
     const updates: Message[] = [];
     const ctx: CommandContext = { core, actor: { platform: 'cli', userId: 'tester' }, update: (m) => void updates.push(m) };
@@ -32,12 +32,14 @@ describe('the test-email verb', () => {
     expect(updates.length).toBe(8);
     expect(updates.every((u) => u.inProgress)).toBe(true);
 
+    const rcpts = run.lab.requests.filter((r) => r.service === 'mx' && r.key === 'rcpt').length;
     const again = await testEmailCommand.run([], ctx);
-    expect(again.tone).toBe('warn');
-    expect(again.summary).toMatch(
-      /^test-email ran for contoso a moment ago; wait \d+ s before the next one \(one test per 60 s\)\. The last run passed\.$/,
+    expect(again.tone).toBe('ok');
+    expect(again.summary).toMatch(/^test-email \(the last run\) passed in \d+(\.\d)? s — 7 hops$/);
+    expect(renderText(again)).toMatch(
+      /No new test mail: the last test for contoso finished (just now|\d+ s ago) and the limit is one test per 60 s; this is its result\. The next test can run in \d+ s\./,
     );
-    expect(renderText(again)).toContain('The last run (');
+    expect(run.lab.requests.filter((r) => r.service === 'mx' && r.key === 'rcpt').length).toBe(rcpts);
   });
 
   it('refuses extra arguments with its usage', async () => {

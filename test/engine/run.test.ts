@@ -48,9 +48,7 @@ describe('runChecks', () => {
   it('turns a fetch that exceeds the timeout into error, never fail', async () => {
     const slow = countedSource('exchange.rules', () => new Promise<number>(() => {}), { n: 0 });
     const c = check('erp-slow', [slow], (s) => ({ status: 'fail', detail: String(s.get(slow)) }));
-    const started = Date.now();
     const report = await runChecks({ ...base, checks: [c], catalogue: [c], timeouts: { fetchMs: 150, runMs: 1000 } });
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(report.checks[0]).toMatchObject({ status: 'error' });
     expect(report.checks[0]!.detail).toMatch(/No answer from the exchange\.rules service within 0\.2 s/);
   });
@@ -75,12 +73,27 @@ describe('runChecks', () => {
   });
 
   it('runs independent chains concurrently', async () => {
-    const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-    const sources = [1, 2, 3, 4].map((i) => countedSource(`s${i}`, async () => delay(120).then(() => i), { n: 0 }));
+    // Each fetch waits until all four are in flight: run one after another, they would never finish.
+    let inFlight = 0;
+    let release: () => void = () => {};
+    const allStarted = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const sources = [1, 2, 3, 4].map((i) =>
+      countedSource(
+        `s${i}`,
+        async () => {
+          inFlight += 1;
+          if (inFlight === 4) release();
+          await allStarted;
+          return i;
+        },
+        { n: 0 },
+      ),
+    );
     const checks = sources.map((s, i) => check(`erp-c${i}`, [s], (snap) => pass(String(snap.get(s)))));
-    const started = performance.now();
-    await runChecks({ ...base, checks, catalogue: checks });
-    expect(performance.now() - started).toBeLessThan(400);
+    const report = await runChecks({ ...base, checks, catalogue: checks, timeouts: { fetchMs: 2000, runMs: 5000 } });
+    expect(report.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass']);
   });
 
   it('reports progress as each check finishes, then done', async () => {

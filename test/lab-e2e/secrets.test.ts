@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { chatLab, postSlashCommand } from '../../lab/chat/index.js';
 import { startLab } from '../../lab/index.js';
+import { labIssuedTokens } from '../../lab/issued-tokens.js';
 import { startApp } from '../../src/app.js';
 import { parseConfig } from '../../src/config/load.js';
 import { Secrets } from '../../src/config/secret.js';
@@ -17,13 +18,15 @@ import { runCli } from './io.js';
 /**
  * Secrets never leave: run the bot through passing, failing and erroring scenarios, with secrets
  * inline (the lab's own config) and by reference (env:, file:), at debug log level, and scan
- * everything printed for every secret value this process has seen (each lab seeds fresh ones).
+ * everything printed for every secret value this process has seen (each lab seeds fresh ones) and
+ * every access token the labs issued.
  */
 describe('secrets in output', () => {
   const scenarios = ['healthy', 'erp-bad-credentials', 'exo-forbidden', 'connector-ip-missing', 'erp-down'];
 
   for (const scenario of scenarios) {
     it(`never prints a secret value (${scenario})`, async () => {
+      const issuedBefore = new Set(labIssuedTokens());
       const lab = await startLab({ scenario });
       const dir = mkdtempSync(join(tmpdir(), 'secrets-'));
       // biome-ignore lint/suspicious/noExplicitAny: the YAML-shaped lab config is edited freely here
@@ -51,7 +54,17 @@ describe('secrets in output', () => {
         ];
         const printed = outputs.map((o) => o.stdout + o.stderr).join('\n');
         expect(printed).toContain('erp-reachable');
-        const seen = [...Secrets.values, ...referenced];
+        // Every token the labs issued during these runs (the CLI's --lab starts its own): Microsoft
+        // tokens from the token endpoint and the ERP's IMAP OAuth tokens.
+        const issued = labIssuedTokens().filter((t) => !issuedBefore.has(t));
+        // Where the ERP answers, its "Test & Confirm" logs into the catch-all mailbox with OAuth.
+        const erpAnswers = !['erp-bad-credentials', 'erp-down'].includes(scenario);
+        expect(
+          issued.some((t) => t.startsWith('lab-imap-')),
+          "the ERP's IMAP tokens",
+        ).toBe(erpAnswers);
+        expect(issued.filter((t) => !t.startsWith('lab-imap-')).length, 'Microsoft tokens').toBeGreaterThan(0);
+        const seen = [...Secrets.values, ...referenced, ...issued];
         expect(seen.length).toBeGreaterThanOrEqual(4);
         for (const secret of seen) expect(printed, 'a secret value was printed').not.toContain(secret);
       } finally {
@@ -91,7 +104,7 @@ describe('secrets in the bot log', () => {
         await waitFor(() => lines.some((l) => l.includes('"verb":"status"')), 20_000, 'the command log line');
         const logged = lines.join('\n');
         expect(logged).toContain('outside call failed');
-        const seen = [...Secrets.values, chat.slack.identity.botToken, chat.slack.identity.signingSecret];
+        const seen = [...Secrets.values, ...labIssuedTokens(), chat.slack.identity.botToken, chat.slack.identity.signingSecret];
         for (const secret of seen) expect(logged, 'a secret value was logged').not.toContain(secret);
       } finally {
         await app.stop();

@@ -94,3 +94,39 @@ describe('mapCause', () => {
     expect(causeOfText('something else went wrong')).toBeUndefined();
   });
 });
+
+describe('the relay rule of 1 Nov 2023 (envelope sender in an accepted domain)', () => {
+  const attr36 = '550 5.7.64 TenantAttribution; Relay Access Denied ATTR36 [BN8NAM12FT021.eop-nam12.prod.protection.outlook.com]';
+
+  it('maps 5.7.64 to the envelope sender when the relay context says its domain is no accepted domain, whatever the suffix', () => {
+    for (const text of [attr36, NDR.relay]) {
+      const cause = mapCause({
+        text,
+        protocol: 'smtp',
+        relay: { envelopeSender: 'bounce@erp-hosting.example', senderDomainAccepted: false },
+      });
+      expect(cause).toMatchObject({ code: '5.7.64 envelope sender', checkId: 'erp-envelope-sender' });
+      expect(cause?.explanation).toMatch(/bounce@erp-hosting\.example/);
+      expect(cause?.fix).toMatch(/mail\.bounce\.alias/);
+    }
+  });
+
+  it('keeps the connector cause when the envelope sender is accepted or unknown, even with the ATTR36 suffix', () => {
+    expect(mapCause({ text: attr36, protocol: 'smtp', relay: { senderDomainAccepted: true } })?.checkId).toBe('exchange-connector-ips');
+    const unknown = causeOfText(attr36, { protocol: 'smtp' });
+    expect(unknown?.checkId).toBe('exchange-connector-ips');
+    expect(unknown?.explanation).toMatch(/envelope sender/);
+  });
+});
+
+describe('Exchange IMAP: authenticated but not connected', () => {
+  it('maps the refusal after a good login to the mailbox access, for the bot and for the ERP', () => {
+    const text =
+      'Exchange Online accepted the bot\'s login to erp@contoso.test but refused to open its INBOX: "User is authenticated but not connected.".';
+    expect(causeOfText(text, { protocol: 'imap', seenBy: 'bot' })).toMatchObject({ code: 'not connected', checkId: 'mailflow-imap-login' });
+    expect(causeOfText(text, { protocol: 'imap', seenBy: 'bot' })?.fix).toMatch(/FullAccess.*ImapEnabled/);
+    expect(
+      causeOfText('Server replied with following exception: b"User is authenticated but not connected."', { protocol: 'imap' })?.checkId,
+    ).toBe('exchange-catchall-mailbox');
+  });
+});

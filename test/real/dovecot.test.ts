@@ -142,4 +142,17 @@ describe.skipIf(!env)(title, () => {
     });
     expect(causeOfText(refused.message, { protocol: 'imap' })?.checkId).toBe('erp-incoming-server');
   });
+
+  it("refuses two wrong passwords in a row with the server's own text both times, however long it delays the answer", async () => {
+    // Dovecot delays a failed login (auth_failure_delay, 2 s) and more for repeated failures from one address.
+    const imap = adapter(e, 'still-not-the-password');
+    for (const attempt of [1, 2]) {
+      const error = await imap.checkLogin('catchall').catch((x: unknown) => x);
+      expect(error).toBeInstanceOf(MailsetupError);
+      const refused = error as MailsetupError;
+      expect(`${attempt}: ${refused.code} ${refused.message}`).toBe(
+        `${attempt}: AuthFailed The IMAP server ${e.host}:${e.port} refused the bot's IMAP login to ${e.user}: "[AUTHENTICATIONFAILED] Authentication failed.".`,
+      );
+    }
+  }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CATALOGUE, findCheck } from '../../src/checks/registry.js';
 import { renderBlocks, SLACK_LIMITS, toMrkdwn } from '../../src/render/blocks.js';
 import type { Message, MessageBlock } from '../../src/render/message.js';
 import { reportToMessage } from '../../src/render/report-message.js';
@@ -29,66 +30,102 @@ function expectWithinLimits(blocks: unknown[]) {
 }
 
 describe('Slack Block Kit rendering', () => {
-  it('a healthy status: the summary first, the passing checks folded into one compact line', () => {
-    const { main, thread } = renderBlocks(reportToMessage(healthyReport()));
+  it('a healthy status: the summary and a count of the passing checks; their list is a thread reply', () => {
+    const total = CATALOGUE.length;
+    const { main, thread } = renderBlocks(reportToMessage(healthyReport(), { now: new Date('2026-05-04T09:33:00Z') }));
     expectWithinLimits(main.blocks);
-    expect(main.text).toBe('22 passing — all good');
+    expect(main.text).toBe(`${total} passing — all good`);
     const lines = slackText(main.blocks).split('\n');
-    expect(lines[0]).toBe('✅ *22 passing — all good*');
+    expect(lines[0]).toBe(`✅ *${total} passing — all good*`);
     expect(lines[1]).toBe('Mail setup of contoso.test');
-    // 22 checks, but one context block holds them all.
-    const folded = main.blocks.filter((b) => b.type === 'context');
-    expect(folded).toHaveLength(1);
-    expect(slackText(folded)).toMatch(/^\*Passing \(22\)\*: ✅ Inbound connector from the ERP · ✅ Connector IPs · /);
-    expect(main.blocks.length).toBe(3);
-    expect(thread).toEqual([]);
+    expect(lines[2]).toBe('Checked 09:30 UTC · took 1.8 s');
+    // The message holds a count, not a line naming every check.
+    expect(lines).toContain(`*Passing (${total})*  ✅ ${total} — listed in the thread 🧵`);
+    expect(slackText(main.blocks)).not.toContain(CATALOGUE[0]?.meta.title);
+    expect(slackText(main.blocks).length).toBeLessThan(300);
+    // The thread reply lists every check of the catalogue.
+    expect(thread).toHaveLength(1);
+    const listed = slackText(thread[0]?.blocks ?? []);
+    for (const c of CATALOGUE) expect(listed).toContain(`\`${c.meta.id}\``);
   });
 
-  it('a failing status: failures first with cause and fix, warnings next, passing folded, evidence in the thread', () => {
-    const { main, thread } = renderBlocks(reportToMessage(connectorIpMissingReport()));
+  it('a failing status: failures first with the evidence that matters, a follow-on failure points to its root, evidence rows in the thread', () => {
+    const report = connectorIpMissingReport();
+    const passing = report.checks.filter((c) => c.status === 'pass').length;
+    expect(passing).toBe(CATALOGUE.length - 4);
+    const { main, thread } = renderBlocks(reportToMessage(report));
     expectWithinLimits(main.blocks);
     const text = slackText(main.blocks);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('❌ *2 failing, 1 warning, 18 passing, 1 skipped — connector IPs, ERP outgoing test*');
+    expect(lines[0]).toBe(`❌ *2 failing, 1 warning, ${passing} passing, 1 skipped — connector IPs, ERP outgoing test*`);
+    const title = (id: string) => findCheck(id)?.meta.title ?? id;
 
-    // Grouped by area, each group's failures before its warnings; passing last and folded.
+    // Grouped by area, each group's failures before its warnings; passing last, as a count.
     const order = [
       'Exchange Online',
-      '❌ *Connector IPs*',
+      `❌ *${title('exchange-connector-ips')}*`,
       'DNS',
-      '⚠️ *DMARC policy*',
+      `⚠️ *${title('dns-dmarc')}*`,
       'ERP (Twenty20)',
-      '❌ *Outgoing server test*',
+      `❌ *${title('erp-outgoing-test')}*`,
       '*Skipped (1)',
-      '*Passing (18)*',
+      `*Passing (${passing})*`,
     ];
     const positions = order.map((needle) => text.indexOf(needle));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
 
-    // The failure says what is wrong, the fix by hand and the command.
-    const connector = main.blocks.find((b) => b.type === 'section' && (b as Block).text?.text.startsWith('❌ *Connector IPs*')) as Block;
-    expect(connector.text?.text).toBe(
-      [
-        '❌ *Connector IPs*  `exchange-connector-ips`',
-        'SenderIPAddresses of connector "From Twenty20 ERP" does not include the ERP egress IP 203.0.113.10.',
-        '• SenderIPAddresses: seen ["198.51.100.20"], expected ["203.0.113.10"]',
-        '*Fix:* Exchange admin center → Mail flow → Connectors → From Twenty20 ERP → add 203.0.113.10 to the sender IP addresses.',
-        '*Command:* `Set-InboundConnector -Identity "From Twenty20 ERP" -SenderIPAddresses @{Add="203.0.113.10"}`',
-      ].join('\n'),
-    );
-    // The bounce is mapped to the step that causes it.
-    expect(text).toContain(
-      "Likely cause: Exchange Online does not recognise the ERP's IP as a connector IP (see `exchange-connector-ips`).",
-    );
-    expect(text).toContain('🧵 The evidence (observed vs. expected) is in the thread.');
+    // The failure says what is wrong, the missing IP first, the fix by hand and the command; no JSON.
+    const connector = main.blocks.find(
+      (b) => b.type === 'section' && (b as Block).text?.text.startsWith(`❌ *${title('exchange-connector-ips')}*`),
+    ) as Block;
+    expect(connector.text?.text.split('\n').slice(2)).toEqual([
+      '• Missing: 203.0.113.10',
+      '• Extra: Twenty20 ERP relay (entry: 198.51.100.20; addresses: 1)',
+      '*Fix:* Exchange admin center → Mail flow → Connectors → "Twenty20 ERP relay" → Edit sent email identity → add 203.0.113.10 to the IP addresses → Save.',
+      "*Command:* `Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'}`",
+    ]);
+    expect(text).not.toMatch(/\["|\{"/);
 
-    expect(thread).toHaveLength(1);
-    const evidence = slackText(thread[0]?.blocks ?? []);
-    expect(evidence).toContain('*Evidence* (observed vs. expected)');
-    expect(evidence).toContain('exchange-connector-ips (fail)');
-    expect(evidence).toContain('"198.51.100.20"');
-    expect(evidence).toContain('```');
+    // The bounce follows from the connector: said once, pointing there, without its cause and fix again.
+    const bounce = text.slice(text.indexOf(`❌ *${title('erp-outgoing-test')}*`), text.indexOf('*Skipped'));
+    expect(bounce).toContain('This follows from `exchange-connector-ips`: fix that first.');
+    expect(bounce).not.toContain('Likely cause');
+    expect(bounce).not.toContain('Fix:');
+    expect(bounce).not.toContain('Set-InboundConnector');
+    expect(text.match(/exchange-connector-ips/g)).toHaveLength(2);
+    expect(text).toContain('🧵 The evidence (setting, observed, expected) is in the thread.');
+
+    // Thread: the passing list, then the evidence as setting / observed / expected lines.
+    expect(thread).toHaveLength(2);
+    const evidence = slackText(thread[1]?.blocks ?? []);
+    expect(evidence).toContain('*Evidence* (setting, observed, expected)');
+    expect(evidence).toContain(`*${title('exchange-connector-ips')} (exchange-connector-ips)*\n• *Missing*: 203.0.113.10\n`);
+    expect(evidence).toContain('• *Policy*: none  (expected: quarantine or reject)');
+    expect(evidence).not.toContain('```');
+    expect(evidence).not.toMatch(/errorCode|\["|\{"/);
+  });
+
+  it('shows the commands of the bot as Slack slash commands, and neutralises control characters', () => {
+    const { main } = renderBlocks({
+      summary: 'Run `mailsetup check erp` next',
+      tone: 'bad',
+      blocks: [
+        {
+          type: 'check',
+          id: 'mailflow-e2e',
+          title: 'End to end',
+          status: 'fail',
+          detail: 'The server said "\u001b]0;pwned\u0007 hi\u001b[31m".',
+          command: 'mailsetup check exchange-connector-ips',
+        },
+      ],
+    });
+    const text = slackText(main.blocks);
+    expect(main.text).toBe('Run `/mailsetup check erp` next');
+    expect(text).toContain('*Command:* `/mailsetup check exchange-connector-ips`');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(text).toContain('The server said "\\u001b]0;pwned\\u0007 hi\\u001b[31m".');
   });
 
   it('escapes &, < and > so text is never read as a link or a mention', () => {
@@ -150,5 +187,21 @@ describe('Slack Block Kit rendering', () => {
       details: [{ type: 'code', text: 'not yet' }],
     });
     expect(slackText(main.blocks)).toBe('⏳ *Checking contoso.test… 3 of 22 done*\n*Checked 3 of 22*: ✅ A · ⏳ B');
+  });
+
+  it('shows a long progress list as counts per status', () => {
+    const items = Array.from({ length: 24 }, (_, i) => ({
+      id: `c-${i}`,
+      title: `C ${i}`,
+      status: i < 3 ? ('pass' as const) : ('pending' as const),
+    }));
+    const { main, thread } = renderBlocks({
+      summary: 'Checking contoso.test… 3 of 24 done',
+      tone: 'info',
+      inProgress: true,
+      blocks: [{ type: 'folded', label: 'Checked 3 of 24', items }],
+    });
+    expect(slackText(main.blocks)).toBe('⏳ *Checking contoso.test… 3 of 24 done*\n*Checked 3 of 24*  ✅ 3 · ⏳ 21');
+    expect(thread).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CATALOGUE, findCheck } from '../../src/checks/registry.js';
 import { bytes, renderCards, TEAMS_LIMITS } from '../../src/render/cards.js';
 import type { Message, MessageBlock } from '../../src/render/message.js';
 import { reportToMessage } from '../../src/render/report-message.js';
@@ -43,62 +44,101 @@ function expectWellFormed(card: unknown) {
       for (const t of (e as unknown as { targetElements: string[] }).targetElements) expect(ids).toContain(t);
     if (e.type === 'RichTextBlock') expect(e.inlines?.length).toBeGreaterThan(0);
   }
-  const known = ['RichTextBlock', 'TextRun', 'FactSet', 'ActionSet', 'Action.ToggleVisibility', 'Container'];
+  const known = [
+    'RichTextBlock',
+    'TextRun',
+    'FactSet',
+    'ActionSet',
+    'Action.ToggleVisibility',
+    'Container',
+    'Table',
+    'TableRow',
+    'TableCell',
+  ];
   for (const e of all) expect(known).toContain(e.type);
 }
 
 describe('Adaptive Card rendering (Teams)', () => {
-  it('a healthy status: the summary first in green, the passing checks collapsed behind a toggle', () => {
-    const { cards } = renderCards(reportToMessage(healthyReport()));
+  it('a healthy status: the summary first in green, the passing checks a count behind the toggle', () => {
+    const total = CATALOGUE.length;
+    const { cards } = renderCards(reportToMessage(healthyReport(), { now: new Date('2026-05-04T09:33:00Z') }));
     expect(cards).toHaveLength(1);
     const card = cards[0];
     expectWellFormed(card);
     const visible = cardText(card).split('\n');
-    expect(visible[0]).toBe('✅ 22 passing — all good');
+    expect(visible[0]).toBe(`✅ ${total} passing — all good`);
+    expect(visible).toContain('Checked 09:30 UTC · took 1.8 s');
     expect((card!.body[0] as Element).inlines?.[0]).toMatchObject({ weight: 'Bolder', size: 'Medium', color: 'Good' });
-    expect(visible).toContain('Passing (22)  ✅ 22');
-    expect(visible).toContain('[Show or hide the 22 items]');
-    // The 22 names are there, but hidden until the toggle is used.
-    expect(cardText(card)).not.toContain('Connector IPs');
-    expect(cardText(card, { hidden: true })).toContain('✅ Connector IPs  exchange-connector-ips');
+    expect(visible).toContain(`Passing (${total})  ✅ ${total}`);
+    expect(visible).toContain(`[Show or hide the ${total} items]`);
+    // Every check of the catalogue is there, but hidden until the toggle is used.
+    for (const c of CATALOGUE) {
+      expect(cardText(card)).not.toContain(c.meta.id);
+      expect(cardText(card, { hidden: true })).toContain(`✅ ${c.meta.title}  ${c.meta.id}`);
+    }
   });
 
-  it('a failing status: failures first with cause and fix, the evidence collapsible', () => {
-    const { cards } = renderCards(reportToMessage(connectorIpMissingReport()));
+  it('a failing status: failures first, a follow-on failure points to its root, the evidence a collapsible table', () => {
+    const report = connectorIpMissingReport();
+    const passing = report.checks.filter((c) => c.status === 'pass').length;
+    const title = (id: string) => findCheck(id)?.meta.title ?? id;
+    const { cards } = renderCards(reportToMessage(report));
     expect(cards).toHaveLength(1);
     const card = cards[0];
     expectWellFormed(card);
     const text = cardText(card);
     const lines = text.split('\n');
-    expect(lines[0]).toBe('❌ 2 failing, 1 warning, 18 passing, 1 skipped — connector IPs, ERP outgoing test');
+    expect(lines[0]).toBe(`❌ 2 failing, 1 warning, ${passing} passing, 1 skipped — connector IPs, ERP outgoing test`);
     const order = [
       'Exchange Online',
-      '❌ Connector IPs',
+      `❌ ${title('exchange-connector-ips')}`,
       'DNS',
-      '⚠️ DMARC policy',
+      `⚠️ ${title('dns-dmarc')}`,
       'ERP (Twenty20)',
-      '❌ Outgoing server test',
+      `❌ ${title('erp-outgoing-test')}`,
       'Skipped (1)',
-      'Passing (18)',
+      `Passing (${passing})`,
     ];
     const positions = order.map((needle) => text.indexOf(needle));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
 
-    const failure = text.slice(text.indexOf('❌ Connector IPs'), text.indexOf('DNS'));
-    expect(failure).toContain('does not include the ERP egress IP 203.0.113.10.');
+    const failure = text.slice(text.indexOf(`❌ ${title('exchange-connector-ips')}`), text.indexOf('DNS'));
+    expect(failure).toContain('do not admit 203.0.113.10');
+    expect(failure).toContain('Missing: 203.0.113.10');
     expect(failure).toContain('Fix: Exchange admin center → Mail flow → Connectors');
-    expect(failure).toContain('Command:\nSet-InboundConnector -Identity "From Twenty20 ERP" -SenderIPAddresses @{Add="203.0.113.10"}');
+    expect(failure).toContain("Command:\nSet-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'}");
+    const bounce = text.slice(text.indexOf(`❌ ${title('erp-outgoing-test')}`), text.indexOf('Skipped (1)'));
+    expect(bounce).toContain('This follows from exchange-connector-ips: fix that first.');
+    expect(bounce).not.toContain('Fix:');
 
     // The failing check's title is bold and red; the command is monospace.
     const runs = elements(card).filter((e) => e.type === 'TextRun') as unknown as Run[];
-    expect(runs.find((r) => r.text === '❌ Connector IPs')).toMatchObject({ weight: 'Bolder', color: 'Attention' });
+    expect(runs.find((r) => r.text === `❌ ${title('exchange-connector-ips')}`)).toMatchObject({ weight: 'Bolder', color: 'Attention' });
     expect(runs.find((r) => r.text.startsWith('Set-InboundConnector'))).toMatchObject({ fontType: 'Monospace' });
 
-    // Evidence is behind its own toggle.
-    expect(text).toContain('[Show or hide the evidence (observed vs. expected)]');
-    expect(text).not.toContain('exchange-connector-ips (fail)');
-    expect(cardText(card, { hidden: true })).toContain('exchange-connector-ips (fail)\nobserved: {');
+    // Evidence is a table behind its own toggle: setting, observed, expected; no JSON.
+    expect(text).toContain('[Show or hide the evidence (setting, observed, expected)]');
+    expect(text).not.toContain('Setting | Observed | Expected');
+    const hidden = cardText(card, { hidden: true });
+    expect(hidden).toContain('Setting | Observed | Expected\nMissing | 203.0.113.10 | —');
+    expect(hidden).toContain('Policy | none | quarantine or reject');
+    expect(hidden).not.toMatch(/\["|\{"/);
+  });
+
+  it('shows the commands of the bot as @mentions, and neutralises control characters', () => {
+    const { cards } = renderCards({
+      summary: 'Run `mailsetup check erp` next',
+      tone: 'bad',
+      blocks: [
+        { type: 'check', id: 'x-y', title: 'T\u001b[2J', status: 'fail', detail: 'd', command: 'mailsetup check exchange-connector-ips' },
+      ],
+    });
+    const text = cardText(cards[0]);
+    expect(text.split('\n')[0]).toBe('❌ Run @mailsetup check erp next');
+    expect(text).toContain('Command:\n@mailsetup check exchange-connector-ips');
+    expect(text).toContain('❌ T\\u001b[2J');
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 
   it('renders *bold* and `code` as runs, and shows ids with * and _ exactly as written', () => {

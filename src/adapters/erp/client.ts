@@ -122,6 +122,21 @@ export function createErpCore(options: ErpClientOptions): ErpCore {
       >,
     fieldsGet,
     call: (model, method, ids, kwargs = {}, signal) => execute(model, method, ids, kwargs, z.unknown(), signal),
+    write: (model, ids, vals, signal) => execute(model, 'write', ids, { vals }, z.boolean(), signal),
+    // 12–16 answer one id for one vals dict; 17+ a list of ids.
+    create: async (model, vals, signal) => {
+      const created = await execute(
+        model,
+        'create',
+        undefined,
+        { vals_list: [vals] },
+        z.union([z.number().int(), z.array(z.number().int())]),
+        signal,
+      );
+      const id = Array.isArray(created) ? created[0] : created;
+      if (id === undefined) throw new MailsetupError('GarbledResponse', `The ERP created no ${model} record.`, { source: 'erp' });
+      return id;
+    },
   };
 }
 

@@ -79,7 +79,8 @@ export function classifyOdooError(report: OdooErrorReport, site: CallSite): Mail
     );
   }
   if (report.httpStatus === 401) {
-    return make('AuthFailed', `The ERP refused the bot's API key for "${site.login}" (${message}).`, credentialsHint(site.login));
+    // A 401 with a status is JSON-2, so 19+.
+    return make('AuthFailed', `The ERP refused the bot's API key for "${site.login}" (${message}).`, credentialsHint(site.login, 19));
   }
   if (report.httpStatus === 403) {
     return make(
@@ -95,12 +96,19 @@ export function classifyOdooError(report: OdooErrorReport, site: CallSite): Mail
   );
 }
 
-export function credentialsHint(login: string): string {
-  return (
-    `In the ERP, open Settings ▸ Users & Companies ▸ Users ▸ ${login}: set a new password, or on 14+ ` +
-    'Preferences ▸ Account Security ▸ New API Key (required on 19+); then put it in tenants[].erp.password ' +
-    '(or tenants[].erp.apiKey) and check tenants[].erp.login and tenants[].erp.database.'
-  );
+/** How to give the bot working credentials, for the ERP's version when known (API keys from 14; JSON-2 on 19 needs one). */
+export function credentialsHint(login: string, version?: number): string {
+  const user = `In the ERP, open Settings ▸ Users & Companies ▸ Users ▸ ${login}`;
+  const check = 'and check tenants[].erp.login and tenants[].erp.database.';
+  if (version !== undefined && version < 14) return `${user}: set a new password; then put it in tenants[].erp.password ${check}`;
+  if (version !== undefined && version >= 19) {
+    return `${user} ▸ Preferences ▸ Account Security ▸ New API Key (JSON-2 needs one); then put it in tenants[].erp.apiKey ${check}`;
+  }
+  const keys =
+    version === undefined
+      ? 'or on 14+ Preferences ▸ Account Security ▸ New API Key (required on 19+)'
+      : 'or Preferences ▸ Account Security ▸ New API Key';
+  return `${user}: set a new password, ${keys}; then put it in tenants[].erp.password (or tenants[].erp.apiKey) ${check}`;
 }
 
 function isMissingModelOrField(report: OdooErrorReport): boolean {

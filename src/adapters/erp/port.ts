@@ -170,6 +170,15 @@ export interface ErpLead {
   raw: Record<string, unknown>;
 }
 
+/** What test-email left in the ERP: the leads its mails became and their `mail.message`s. */
+export interface ErpTestRecords {
+  leads: { id: number; name: string; active: boolean }[];
+  messages: { id: number; model: string | null; resId: number | null }[];
+}
+
+/** A change the bot asked for: done, or refused with the ERP's own text (an AccessError). */
+export type ErpChangeOutcome = { ok: true } | { ok: false; message: string };
+
 export interface ErpFetchCron {
   id: number;
   xmlid: string;
@@ -207,6 +216,10 @@ export interface ErpPort {
     kwargs?: Record<string, unknown>,
     signal?: AbortSignal,
   ): Promise<unknown>;
+  /** `write(ids, vals)`: true, or the ERP's AccessError / ValidationError as a coded error. */
+  write(model: string, ids: readonly number[], vals: Record<string, unknown>, signal?: AbortSignal): Promise<boolean>;
+  /** `create(vals)`: the new record's id. */
+  create(model: string, vals: Record<string, unknown>, signal?: AbortSignal): Promise<number>;
 
   installedModules(names: readonly string[], signal?: AbortSignal): Promise<ErpModuleState[]>;
   /** Active and archived servers, by sequence. */
@@ -230,7 +243,14 @@ export interface ErpPort {
   /** `mail.message` by its Message-Id (with or without angle brackets). */
   findMessageByMessageId(messageId: string, signal?: AbortSignal): Promise<ErpMessageRef | undefined>;
   readLead(id: number, signal?: AbortSignal): Promise<ErpLead | undefined>;
+
+  /** The records test mails left: messages by Message-Id, the leads they point at, and leads named with a token (archived too). */
+  findTestRecords(messageIds: readonly string[], tokens: readonly string[], signal?: AbortSignal): Promise<ErpTestRecords>;
+  /** `unlink`; a refusal for the bot's rights is an outcome, not an error. */
+  deleteRecords(model: string, ids: readonly number[], signal?: AbortSignal): Promise<ErpChangeOutcome>;
+  /** Archives leads (`active=False`) and tags them `tag` (created if missing), for when they may not be deleted. */
+  archiveLeads(ids: readonly number[], tag: string, signal?: AbortSignal): Promise<ErpChangeOutcome>;
 }
 
 /** The protocol-level part of the port; the higher-level reads are built on it (`reads.ts`). */
-export type ErpCore = Pick<ErpPort, 'version' | 'login' | 'searchRead' | 'read' | 'fieldsGet' | 'call'>;
+export type ErpCore = Pick<ErpPort, 'version' | 'login' | 'searchRead' | 'read' | 'fieldsGet' | 'call' | 'write' | 'create'>;

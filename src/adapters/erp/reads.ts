@@ -11,7 +11,7 @@ import {
   toOutgoingServer,
   toSalesTeam,
 } from './normalise.js';
-import type { ErpActionOutcome, ErpCore, ErpFetchCron, ErpPort } from './port.js';
+import type { Domain, ErpActionOutcome, ErpChangeOutcome, ErpCore, ErpFetchCron, ErpPort } from './port.js';
 
 /** Odoo 12–13 report a successful "Test Connection" as a UserError with this text. */
 const LEGACY_SMTP_SUCCESS = /Connection Test Succeeded/i;
@@ -201,7 +201,76 @@ export function erpReads(core: ErpCore): Omit<ErpPort, keyof ErpCore> {
       });
       return found ? toLead(found) : undefined;
     },
+
+    async findTestRecords(messageIds, tokens, signal) {
+      const everywhere = { context: { active_test: false }, signal };
+      const byId = await core.searchRead('mail.message', [['message_id', 'in', messageIds.map(bracketed)]], ['model', 'res_id'], {
+        signal,
+      });
+      const named = tokens.length
+        ? await core.searchRead('crm.lead', orDomain(tokens.map((t) => ['name', 'ilike', t] as const)), ['id'], everywhere)
+        : [];
+      const leadIds = [
+        ...new Set([...byId.filter((m) => m.model === 'crm.lead').map((m) => num(m.res_id)), ...named.map((l) => num(l.id))]),
+      ].filter((id): id is number => id !== null);
+      const leads = leadIds.length ? await core.searchRead('crm.lead', [['id', 'in', leadIds]], ['name', 'active'], everywhere) : [];
+      const onLeads = leadIds.length
+        ? await core.searchRead(
+            'mail.message',
+            [
+              ['model', '=', 'crm.lead'],
+              ['res_id', 'in', leadIds],
+            ],
+            ['model', 'res_id'],
+            { signal },
+          )
+        : [];
+      const messages = new Map([...byId, ...onLeads].map((m) => [num(m.id) ?? 0, m]));
+      return {
+        leads: leads.map((l) => ({ id: num(l.id) ?? 0, name: text(l.name) ?? '', active: l.active !== false })),
+        messages: [...messages.values()].map((m) => ({ id: num(m.id) ?? 0, model: text(m.model), resId: num(m.res_id) })),
+      };
+    },
+
+    async deleteRecords(model, ids, signal) {
+      return refusable(() => core.call(model, 'unlink', [...ids], {}, signal));
+    },
+
+    async archiveLeads(ids, tag, signal) {
+      // The tag is best effort: a user who may not create tags can still archive.
+      let tagId: number | undefined;
+      try {
+        const [existing] = await core.searchRead('crm.tag', [['name', '=', tag]], ['id'], { limit: 1, signal });
+        tagId = existing
+          ? (num(existing.id) ?? undefined)
+          : (num(await core.call('crm.tag', 'create', undefined, { vals_list: { name: tag } }, signal)) ?? undefined);
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+      }
+      const vals = tagId !== undefined ? { active: false, tag_ids: [[4, tagId]] } : { active: false };
+      return refusable(() => core.call('crm.lead', 'write', [...ids], { vals }, signal));
+    },
   };
+}
+
+/** `['|', a, '|', b, c]`: Odoo's prefix OR of the terms. */
+function orDomain(terms: readonly (readonly [string, string, unknown])[]): Domain {
+  return [...Array<'|'>(Math.max(0, terms.length - 1)).fill('|'), ...terms];
+}
+
+function isRefusal(error: unknown): boolean {
+  return isMailsetupError(error) && error.code === 'InsufficientPermission';
+}
+
+/** Runs a change; the ERP refusing it for the bot's rights is an answer (its AccessError text), anything else is thrown. */
+async function refusable(change: () => Promise<unknown>): Promise<ErpChangeOutcome> {
+  try {
+    await change();
+    return { ok: true };
+  } catch (error) {
+    if (isMailsetupError(error) && isRefusal(error)) return { ok: false, message: String(error.details?.erpMessage ?? error.message) };
+    throw error;
+  }
 }
 
 /** The text of a `display_notification` client action (14+ "Connection Test Successful!"). */

@@ -81,6 +81,8 @@ export const ERP_PARAM_KEYS = [
   'mail.catchall.domain',
   'mail.catchall.alias',
   'mail.default.from',
+  // Up to 16 the bounce address (the envelope sender of real mail) is mail.bounce.alias @ mail.catchall.domain.
+  'mail.bounce.alias',
 ] as const;
 
 export const erpSystemParams = defineSource<Record<string, string | null>>({

@@ -51,17 +51,44 @@ function caseless(object: Record<string, unknown>, key: string): unknown {
   return found === undefined ? undefined : object[found];
 }
 
-/** The Exchange management roles each read needs (least privilege), for permission messages. */
-const ROLES_BY_CMDLET: Record<string, string[]> = {
-  'Get-InboundConnector': ['View-Only Configuration', 'Remote and Accepted Domains'],
-  'Get-AcceptedDomain': ['View-Only Configuration', 'Remote and Accepted Domains'],
-  'Get-TransportRule': ['View-Only Configuration', 'Transport Rules'],
-  'Get-OrganizationConfig': ['View-Only Configuration'],
-  'Get-Mailbox': ['View-Only Recipients', 'Mail Recipients'],
-  'Get-CASMailbox': ['View-Only Recipients', 'Mail Recipients'],
-  'Get-DynamicDistributionGroup': ['View-Only Recipients', 'Distribution Groups'],
-  'Get-DynamicDistributionGroupMember': ['View-Only Recipients', 'Distribution Groups'],
+/**
+ * The Exchange roles a cmdlet needs, and the built-in role group that holds them. Reads need only
+ * the view-only roles (Entra's Global Reader includes them); writes — the fixes — need the role that
+ * manages the object (Exchange Administrator includes them all).
+ */
+interface CmdletAccess {
+  roles: string[];
+  roleGroup: string;
+  write: boolean;
+}
+const VIEW_CONFIGURATION: CmdletAccess = {
+  roles: ['View-Only Configuration'],
+  roleGroup: 'View-Only Organization Management',
+  write: false,
 };
+const VIEW_RECIPIENTS: CmdletAccess = { roles: ['View-Only Recipients'], roleGroup: 'View-Only Organization Management', write: false };
+const write = (role: string, roleGroup = 'Organization Management'): CmdletAccess => ({ roles: [role], roleGroup, write: true });
+
+const ACCESS_BY_NOUN: Record<string, { read: CmdletAccess; write: CmdletAccess }> = {
+  InboundConnector: { read: VIEW_CONFIGURATION, write: write('Remote and Accepted Domains') },
+  AcceptedDomain: { read: VIEW_CONFIGURATION, write: write('Remote and Accepted Domains') },
+  TransportRule: { read: VIEW_CONFIGURATION, write: write('Transport Rules') },
+  OrganizationConfig: { read: VIEW_CONFIGURATION, write: write('Organization Configuration') },
+  Recipient: { read: VIEW_RECIPIENTS, write: write('Mail Recipients') },
+  Mailbox: { read: VIEW_RECIPIENTS, write: write('Mail Recipients') },
+  CASMailbox: { read: VIEW_RECIPIENTS, write: write('Mail Recipients', 'Recipient Management') },
+  DynamicDistributionGroup: { read: VIEW_RECIPIENTS, write: write('Distribution Groups', 'Recipient Management') },
+  DynamicDistributionGroupMember: { read: VIEW_RECIPIENTS, write: write('Distribution Groups') },
+};
+
+/** What `Get-TransportRule` or `Set-TransportRule` needs. */
+export function accessFor(cmdlet: string): CmdletAccess {
+  const [verb = '', noun = ''] = cmdlet.split('-', 2);
+  const entry = ACCESS_BY_NOUN[noun];
+  const isWrite = verb.toLowerCase() !== 'get';
+  if (!entry) return isWrite ? write('Organization Configuration') : VIEW_CONFIGURATION;
+  return isWrite ? entry.write : entry.read;
+}
 
 export interface ExoCallContext {
   cmdlet: string;
@@ -97,13 +124,16 @@ export function mapExoAnswer(response: HttpResponse, ctx: ExoCallContext): Mails
 }
 
 function insufficientPermission(ctx: ExoCallContext, text: string, details: Record<string, unknown>): MailsetupError {
-  const roles = ROLES_BY_CMDLET[ctx.cmdlet] ?? ['View-Only Configuration'];
+  const access = accessFor(ctx.cmdlet);
+  const roles = access.roles.map((r) => `"${r}"`).join(' and ');
+  const entraRole = access.write ? 'Exchange Administrator' : 'Global Reader';
   return new MailsetupError('InsufficientPermission', `App ${ctx.clientId} may not run ${ctx.cmdlet} in Exchange Online: ${text}`, {
     hint:
-      `The app needs the application permission Exchange.ManageAsApp (API "Office 365 Exchange Online", with admin consent) and a role: ` +
-      `the Entra role Exchange Administrator (Entra admin center → Roles and administrators), or, least privilege, ` +
-      `the Exchange roles ${roles.map((r) => `"${r}"`).join(' and ')} assigned to its service principal (New-ServicePrincipal, then New-ManagementRoleAssignment).`,
+      `The app needs the application permission Exchange.ManageAsApp (API "Office 365 Exchange Online", with admin consent) and ` +
+      `${access.write ? 'a role that may change this (fixes)' : 'a read role'}: the Entra role ${entraRole} (Entra admin center → Roles and administrators), ` +
+      `or, least privilege, the Exchange role ${roles} (in the role group "${access.roleGroup}") assigned to its service principal ` +
+      `(New-ServicePrincipal, then Add-RoleGroupMember or New-ManagementRoleAssignment).`,
     source: 'exchange',
-    details: { ...details, neededRoles: roles, neededPermission: 'Exchange.ManageAsApp' },
+    details: { ...details, neededRoles: access.roles, neededRoleGroup: access.roleGroup, neededPermission: 'Exchange.ManageAsApp' },
   });
 }

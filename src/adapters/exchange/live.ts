@@ -73,6 +73,7 @@ export function createExchangeAdapter(options: AdapterFactoryOptions, tokens: To
       read('Get-DynamicDistributionGroupMember', { Identity: identity, ResultSize: 'Unlimited' }, recipientSchema, signal),
     getMailbox: (identity, signal) => one('Get-Mailbox', identity, mailboxSchema, signal),
     getCasMailbox: (identity, signal) => one('Get-CASMailbox', identity, casMailboxSchema, signal),
+    getRecipient: (identity, signal) => one('Get-Recipient', identity, recipientSchema, signal),
     getOrganizationConfig: async (signal) => {
       const [config] = await read('Get-OrganizationConfig', {}, organizationConfigSchema, signal);
       if (!config) throw new MailsetupError('GarbledResponse', 'Exchange Online returned no organization config.', { source: 'exchange' });

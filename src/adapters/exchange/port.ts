@@ -34,4 +34,9 @@ export interface ExchangeAdminPort {
   /** The mailbox's client access settings (`ImapEnabled`); `null` when there is no such mailbox. */
   getCasMailbox(identity: string, signal?: AbortSignal): Promise<CasMailbox | null>;
   getOrganizationConfig(signal?: AbortSignal): Promise<OrganizationConfig>;
+  /**
+   * The recipient an identity names as Exchange stores it (display name, alias, Name, SMTP address
+   * or Guid: what rule properties hold); `null` when no recipient has it.
+   */
+  getRecipient(identity: string, signal?: AbortSignal): Promise<Recipient | null>;
 }

@@ -1,4 +1,6 @@
 import { defineSource } from '../../engine/source.js';
+import { distinctIdentities, identityKey, type RecipientDirectory, ruleRecipientIdentities } from './recipients.js';
+import type { Recipient } from './types.js';
 
 /**
  * Exchange Online reads shared by the checks: each cmdlet call made at most once per run
@@ -58,4 +60,33 @@ export const exchangeOrganizationConfig = defineSource({
   key: 'exchange.organization-config',
   label: 'the organization config (Get-OrganizationConfig)',
   fetch: (ctx) => ctx.adapters.exchange.getOrganizationConfig(ctx.signal),
+});
+
+/**
+ * Every recipient identity the catch-all rule names (its targets and exception groups) and the ones
+ * the config expects there (the catch-all mailbox, the dynamic group), resolved with Get-Recipient:
+ * one call per distinct identity per run. The rule comes from the shared Get-TransportRule read.
+ */
+export const exchangeRuleRecipients = defineSource({
+  key: 'exchange.rule-recipients',
+  label: 'the recipients the catch-all rule names (Get-Recipient)',
+  fetch: async (ctx): Promise<RecipientDirectory> => {
+    const rules = await ctx.get(exchangeTransportRules);
+    const wanted = identityKey(ctx.tenant.transportRule);
+    const rule = rules.find((r) => identityKey(r.Name) === wanted || identityKey(r.Identity) === wanted);
+    const identities = distinctIdentities([
+      ctx.tenant.catchallMailbox,
+      ctx.tenant.dynamicGroup,
+      ...(rule ? ruleRecipientIdentities(rule) : []),
+    ]);
+    const resolved = await Promise.all(
+      identities.map(
+        async (identity): Promise<[string, Recipient | null]> => [
+          identityKey(identity),
+          await ctx.adapters.exchange.getRecipient(identity, ctx.signal),
+        ],
+      ),
+    );
+    return Object.fromEntries(resolved);
+  },
 });

@@ -28,8 +28,11 @@ export const inboundConnectorSchema = z.looseObject({
   ConnectorType: z.string(),
   SenderIPAddresses: list,
   SenderDomains: list,
+  /** The certificate name (`*.contoso.com`, `erp.contoso.com`) a certificate-based connector admits. */
   TlsSenderCertificateName: text,
   RequireTls: exoBool.nullish(),
+  /** `Default`, `Migrated`, `HybridWizard`. */
+  ConnectorSource: text,
 });
 export type InboundConnector = z.output<typeof inboundConnectorSchema>;
 
@@ -76,8 +79,13 @@ export type DynamicDistributionGroup = z.output<typeof dynamicDistributionGroupS
 export const recipientSchema = z.looseObject({
   Identity: text,
   Name: text,
+  DisplayName: text,
+  Alias: text,
   PrimarySmtpAddress: text,
+  /** The Entra object id; empty for objects that live only in Exchange (a dynamic distribution group). */
   ExternalDirectoryObjectId: text,
+  /** Exchange's own object id. */
+  Guid: text,
   RecipientType: text,
   RecipientTypeDetails: text,
 });

@@ -15,11 +15,24 @@ export interface GraphCallContext {
 export function mapGraphError(error: unknown, ctx: GraphCallContext): MailsetupError {
   if (error instanceof GraphTransportFailure) return error.failure;
   if (isMailsetupError(error)) return error;
-  if (!(error instanceof GraphError)) {
-    return new MailsetupError('Internal', `Unexpected error reading ${ctx.what} from Microsoft Graph: ${redact(String(error))}`, {
+  // Not an HTTP answer (statusCode -1): the client wrapped something thrown on the way; its `code`
+  // would be a class name, not a Graph code.
+  if (error instanceof GraphError && !(error.statusCode >= 100)) {
+    return new MailsetupError('Internal', `Reading ${ctx.what} from Microsoft Graph failed before Graph answered.`, {
+      hint: 'Try again; if it keeps failing, the bot log has the details.',
       source: 'graph',
       cause: error,
     });
+  }
+  if (!(error instanceof GraphError)) {
+    return new MailsetupError(
+      'Internal',
+      `Unexpected error reading ${ctx.what} from Microsoft Graph: ${redact(error instanceof Error ? error.message : String(error))}`,
+      {
+        source: 'graph',
+        cause: error,
+      },
+    );
   }
   const status = error.statusCode;
   const code = error.code ?? '';
@@ -44,7 +57,11 @@ export function mapGraphError(error: unknown, ctx: GraphCallContext): MailsetupE
     });
   }
   if (status === 404) {
-    return new MailsetupError('NotFound', `Microsoft Graph has no ${ctx.what} (${code}).`, { source: 'graph', details });
+    return new MailsetupError('NotFound', `Microsoft Graph could not find ${ctx.what} (${code || 'HTTP 404'}).`, {
+      hint: 'Check that services.graphUrl points at Microsoft Graph v1.0 (https://graph.microsoft.com/v1.0).',
+      source: 'graph',
+      details,
+    });
   }
   if (status === 429) {
     const retryAfter = error.headers?.get('retry-after') ?? undefined;
@@ -74,7 +91,7 @@ export function mapGraphError(error: unknown, ctx: GraphCallContext): MailsetupE
   }
   return new MailsetupError(
     'AdapterUnavailable',
-    `Microsoft Graph rejected the request for ${ctx.what} (HTTP ${status} ${code}: ${said}).`,
+    `Microsoft Graph rejected the request for ${ctx.what} (HTTP ${status}${code ? ` ${code}` : ''}: ${said}).`,
     {
       hint: 'services.graphUrl may not point at Microsoft Graph v1.0.',
       source: 'graph',

@@ -1,12 +1,12 @@
 import { AuthenticationHandler, Client } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
-import { isMailsetupError } from '../../errors.js';
+import { isMailsetupError, toMailsetupError } from '../../errors.js';
 import { createHttpSend } from '../microsoft/http.js';
 import type { ThrottlePolicy } from '../microsoft/throttle.js';
 import type { TokenProvider } from '../microsoft/tokens.js';
 import type { AdapterFactoryOptions } from '../options.js';
 import { type GraphCallContext, garbled, mapGraphError } from './errors.js';
-import { NodeHttpsHandler } from './https-handler.js';
+import { GraphTransportFailure, NodeHttpsHandler } from './https-handler.js';
 import type { GraphPort } from './port.js';
 import { graphDomainSchema, graphUserSchema, licenseDetailSchema, subscribedSkuSchema } from './types.js';
 
@@ -38,7 +38,7 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
     defaultVersion: version,
     // The token goes only to this host (and Graph's own); never to where a nextLink might point.
     customHosts: new Set([graphUrl.hostname]),
-    middleware: [new AuthenticationHandler({ getAccessToken: () => tokens.getToken('graph') }), new NodeHttpsHandler(send, policy)],
+    middleware: [new AuthenticationHandler({ getAccessToken: () => graphToken(tokens) }), new NodeHttpsHandler(send, policy)],
   });
   const clientId = options.tenant.microsoft?.clientId ?? '(none)';
 
@@ -113,6 +113,15 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
     listDomains: (signal) =>
       collect('/domains', graphDomainSchema, { what: 'the domains', permission: 'Domain.Read.All', clientId }, signal),
   };
+}
+
+/** The Graph token; a sign-in failure is carried through the Graph client unchanged (it would flatten it). */
+async function graphToken(tokens: TokenProvider): Promise<string> {
+  try {
+    return await tokens.getToken('graph');
+  } catch (error) {
+    throw new GraphTransportFailure(toMailsetupError(error, 'Microsoft sign-in'));
+  }
 }
 
 /** The origin of a link, or undefined when it is not a URL (a garbled answer, not a crash). */

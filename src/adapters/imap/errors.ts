@@ -1,7 +1,11 @@
 import { MailsetupError } from '../../errors.js';
+import { hostMismatch } from '../tls-identity.js';
 
-/** Where in the conversation a failure happened, for the sentence the user reads. */
-export type ImapStage = 'connect' | 'select' | 'search' | 'fetch' | 'delete';
+/**
+ * Where in the conversation a failure happened, for the sentence the user reads: `connect` up to
+ * the greeting, `login` from the greeting to the authentication answer.
+ */
+export type ImapStage = 'connect' | 'login' | 'select' | 'search' | 'fetch' | 'delete';
 
 export interface ImapErrorContext {
   host: string;
@@ -13,6 +17,8 @@ export interface ImapErrorContext {
   method: 'xoauth2' | 'password';
   /** The app registration's client id, to name it in the steps (not a secret). */
   clientId?: string;
+  /** The config key that holds the host, named when the certificate is for another host. */
+  hostSetting?: string;
 }
 
 interface ImapFlowError extends Error {
@@ -44,6 +50,8 @@ export function toImapError(error: unknown, ctx: ImapErrorContext): MailsetupErr
   const details = { host: ctx.host, port: ctx.port, user: ctx.user, stage: ctx.stage, ...(err.code ? { imapErrorCode: err.code } : {}) };
   const text = serverText(err.response);
 
+  // Exchange takes the token, then refuses the first mailbox command (imapflow's NAMESPACE, or SELECT).
+  if (text && NOT_CONNECTED.test(text)) return notConnected(ctx, text, details);
   if (err.authenticationFailed) return authFailed(ctx, text ?? 'authentication failed', details);
   if (err.code && TIMEOUT_CODES.has(err.code)) {
     const what =
@@ -75,6 +83,10 @@ export function toImapError(error: unknown, ctx: ImapErrorContext): MailsetupErr
       details,
       cause: error,
     });
+  }
+  const mismatch = hostMismatch(error, ctx.host, ctx.hostSetting ?? 'services.imap.host');
+  if (mismatch) {
+    return new MailsetupError('ConfigInvalid', `${capital(mismatch)}.`, { source: 'imap', details, cause: error });
   }
   if (/certificate|self.signed|SSL|TLS/i.test(err.message ?? '') || err.code?.startsWith('ERR_TLS') || err.code?.startsWith('CERT_')) {
     return new MailsetupError('AdapterUnavailable', `The TLS handshake with ${where} failed: ${err.message}.`, {
@@ -109,7 +121,8 @@ export function toImapError(error: unknown, ctx: ImapErrorContext): MailsetupErr
 }
 
 const STAGE_TEXT: Record<ImapStage, string> = {
-  connect: 'connecting and logging in',
+  connect: 'connecting',
+  login: 'logging in',
   select: 'opening INBOX',
   search: 'searching INBOX',
   fetch: 'reading messages',
@@ -128,17 +141,39 @@ export function oauthSteps(user: string, clientId = '<app id>'): string {
   );
 }
 
+/** Exchange Online's answer to SELECT when the token was good but the mailbox may not be opened. */
+export const NOT_CONNECTED = /User is authenticated but not connected/i;
+
+/**
+ * Exchange Online accepts the app's token and only refuses at SELECT: the service principal has no
+ * FullAccess on the mailbox (or no service principal matches the token's app), or IMAP is off on it.
+ */
+function notConnected(ctx: ImapErrorContext, text: string, details: Record<string, unknown>): MailsetupError {
+  const message = `${ctx.exchange ? 'Exchange Online' : `The IMAP server ${ctx.host}:${ctx.port}`} accepted the bot's login to ${ctx.user} but refused to open its INBOX: "${text}".`;
+  const hint =
+    `The app's service principal needs FullAccess on the mailbox: Add-MailboxPermission -Identity ${ctx.user} -User <service principal> -AccessRights FullAccess ` +
+    `(with New-ServicePrincipal -AppId ${ctx.clientId ?? '<app id>'} -ServiceId <object id of the Enterprise application> if it has none); ` +
+    `and IMAP must be on for the mailbox: Set-CASMailbox -Identity ${ctx.user} -ImapEnabled $true.`;
+  return new MailsetupError('AuthFailed', message, {
+    hint,
+    source: 'imap',
+    details: { ...details, serverResponse: text, refusedAt: 'mailbox' },
+  });
+}
+
 function authFailed(ctx: ImapErrorContext, text: string, details: Record<string, unknown>): MailsetupError {
   const message = `${ctx.exchange ? 'Exchange Online' : `The IMAP server ${ctx.host}:${ctx.port}`} refused the bot's IMAP login to ${ctx.user}: "${text}".`;
   let hint: string;
-  if (/not connected/i.test(text)) {
-    hint = `The token was accepted but the mailbox cannot be opened over IMAP: enable IMAP on it (Set-CASMailbox -Identity ${ctx.user} -ImapEnabled $true) and check the FullAccess grant.`;
-  } else if (ctx.exchange && ctx.method === 'password') {
+  if (ctx.exchange && ctx.method === 'password') {
     hint = `Exchange Online turned off password (Basic) authentication for IMAP in 2022: set tenants[].imap.auth to oauth. ${oauthSteps(ctx.user, ctx.clientId)}`;
   } else if (ctx.exchange) {
     hint = oauthSteps(ctx.user, ctx.clientId);
   } else {
     hint = 'Check the user name and password in the config.';
   }
-  return new MailsetupError('AuthFailed', message, { hint, source: 'imap', details: { ...details, serverResponse: text } });
+  return new MailsetupError('AuthFailed', message, {
+    hint,
+    source: 'imap',
+    details: { ...details, serverResponse: text, refusedAt: 'login' },
+  });
 }

@@ -1,7 +1,7 @@
 import { MailsetupError } from '../../errors.js';
 import type { TokenProvider } from '../microsoft/tokens.js';
 import type { AdapterFactoryOptions } from '../options.js';
-import { type MailboxLogin, withMailbox } from './mailbox.js';
+import { IMAP_LOGIN_TIMEOUT_MS, type MailboxLogin, withMailbox } from './mailbox.js';
 import type { ImapPort, MailboxRef } from './port.js';
 
 const EXCHANGE_IMAP_HOST = /(^|\.)(outlook\.office365\.com|outlook\.office\.com|imap\.outlook\.com)$/i;
@@ -13,10 +13,12 @@ const EXCHANGE_IMAP_HOST = /(^|\.)(outlook\.office365\.com|outlook\.office\.com|
  */
 export function createImapAdapter(options: AdapterFactoryOptions, tokens: TokenProvider): ImapPort {
   const { tenant, services } = options;
-  // Below the run's per-fetch timeout, so the IMAP hop's own, more precise error wins.
+  // Below the run's per-fetch timeout, so the IMAP hop's own, more precise error wins. The login
+  // answer gets longer: servers delay a refused login by seconds (see IMAP_LOGIN_TIMEOUT_MS).
   const mailboxOptions = (signal?: AbortSignal) => ({
     ca: options.ca,
     timeoutMs: Math.max(250, Math.floor(options.timeouts.fetchMs * 0.8)),
+    loginTimeoutMs: Math.max(IMAP_LOGIN_TIMEOUT_MS, options.timeouts.fetchMs),
     signal,
   });
 
@@ -28,7 +30,14 @@ export function createImapAdapter(options: AdapterFactoryOptions, tokens: TokenP
           hint: 'Set tenants[].probe.imap (host, port, user, password) to a mailbox outside the tenant that the bot can read.',
         });
       }
-      return { host: probe.host, port: probe.port, secure: probe.secure, user: probe.user, password: probe.password };
+      return {
+        host: probe.host,
+        port: probe.port,
+        secure: probe.secure,
+        user: probe.user,
+        password: probe.password,
+        hostSetting: 'tenants[].probe.imap.host',
+      };
     }
     const catchall = {
       host: services.imap.host,
@@ -36,6 +45,7 @@ export function createImapAdapter(options: AdapterFactoryOptions, tokens: TokenP
       secure: services.imap.port !== 143,
       exchange: tenant.imap.auth === 'oauth' || EXCHANGE_IMAP_HOST.test(services.imap.host),
       clientId: tenant.microsoft?.clientId,
+      hostSetting: 'services.imap.host',
     };
     if (tenant.imap.auth === 'password') return { ...catchall, user: tenant.imap.user, password: tenant.imap.password };
     return { ...catchall, user: tenant.catchallMailbox, accessToken: await tokens.getToken('exchange', signal) };
@@ -48,6 +58,7 @@ export function createImapAdapter(options: AdapterFactoryOptions, tokens: TokenP
     checkLogin: (mailbox, signal) => use(mailbox, signal, async (session) => session.login),
     inspectCatchall: (signal) => use('catchall', signal, async (session) => ({ login: session.login, backlog: await session.backlog() })),
     findMessage: (mailbox, token, signal) => use(mailbox, signal, (session) => session.find(token)),
+    messageSource: (mailbox, uid, signal) => use(mailbox, signal, (session) => session.source(uid)),
     deleteMessages: (mailbox, token, signal) => use(mailbox, signal, (session) => session.deleteByToken(token)),
   };
 }

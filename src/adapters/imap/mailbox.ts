@@ -17,15 +17,26 @@ export interface MailboxLogin {
   exchange?: boolean;
   /** The app registration, named in that explanation. */
   clientId?: string;
+  /** The config key of the host (`services.imap.host`), named when the certificate is for another host. */
+  hostSetting?: string;
 }
 
 export interface MailboxOptions {
   /** Extra trusted CA (PEM), from services.caFile. */
   ca?: string;
-  /** Each of connect, greeting and socket inactivity; keep it below the run's per-fetch timeout. */
+  /** Each of connect, greeting and every command after the login. */
   timeoutMs: number;
+  /**
+   * How long the authentication answer may take. Real servers delay a refused login on purpose
+   * (Dovecot 2 s, doubling per failure from the same address up to 15 s; Exchange Online several
+   * seconds), so this is much longer than `timeoutMs`: a refusal must read as a refusal.
+   */
+  loginTimeoutMs: number;
   signal?: AbortSignal;
 }
+
+/** Dovecot's longest failed-login penalty (15 s) plus its 2 s delay, with margin. */
+export const IMAP_LOGIN_TIMEOUT_MS = 30_000;
 
 /** An open, logged-in mailbox. Every method works on INBOX. */
 export interface MailboxSession {
@@ -33,6 +44,7 @@ export interface MailboxSession {
   /** Read-only (EXAMINE): nothing gets flagged. */
   backlog(): Promise<InboxBacklog>;
   find(token: string): Promise<FoundMessage | undefined>;
+  source(uid: number): Promise<Buffer | undefined>;
   deleteByToken(token: string): Promise<number>;
   /** Logs out (or drops the connection if that fails). Safe to call twice. */
   close(): Promise<void>;
@@ -71,6 +83,7 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
       exchange: isExchange(),
       method,
       clientId: login.clientId,
+      hostSetting: login.hostSetting,
     });
   const client = new ImapFlow({
     host: login.host,
@@ -88,8 +101,9 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
     disableAutoIdle: true,
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
-    // A little later than the greeting timer, so a silent server reads as "no greeting".
-    socketTimeout: options.timeoutMs + 250,
+    // Inactivity bound for the login answer; the commands after it have their own timer (`step`).
+    // Later than the greeting timer, so a silent server reads as "no greeting".
+    socketTimeout: Math.max(options.loginTimeoutMs, options.timeoutMs + 250),
     ...(options.ca ? { tls: { ca: options.ca } } : {}),
   });
   client.on('error', () => {}); // errors reach the awaiting call; this only keeps a late socket error from crashing
@@ -105,19 +119,33 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
     else client.close();
   };
 
-  /** Runs one step; on failure the connection is dropped and the error names the step. */
+  /** Runs one step within `timeoutMs`; on failure the connection is dropped and the error names the step. */
   const step = async <T>(name: ImapStage, run: () => Promise<T>): Promise<T> => {
     stage = name;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { code: 'ETIMEOUT' })), options.timeoutMs);
+    });
     try {
-      return await run();
+      return await Promise.race([run(), timeout]);
     } catch (error) {
       await close();
       throw fail(error);
+    } finally {
+      clearTimeout(timer);
     }
   };
 
-  // connect() covers TCP, TLS, the greeting and the login.
-  await step('connect', () => client.connect());
+  // connect() covers TCP, TLS, the greeting and the login; imapflow's own timers bound it (connect
+  // and greeting: timeoutMs; the login answer: loginTimeoutMs). Once greeted, a failure is the login's.
+  stage = 'connect';
+  try {
+    await client.connect();
+  } catch (error) {
+    if (client.greeting !== undefined) stage = 'login';
+    await close();
+    throw fail(error);
+  }
   const info: ImapLoginInfo = {
     host: login.host,
     port: login.port,
@@ -178,6 +206,13 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
           seen: m.flags?.has('\\Seen') ?? false,
           received: headerValues(m.headers?.toString('binary') ?? '', 'received'),
         };
+      });
+    },
+    source: async (uid) => {
+      await step('select', () => client.mailboxOpen('INBOX', { readOnly: true }));
+      return step('fetch', async () => {
+        const m = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
+        return m ? m.source : undefined;
       });
     },
     deleteByToken: async (token) => {

@@ -60,6 +60,8 @@ export interface ImapPort {
   inspectCatchall(signal?: AbortSignal): Promise<CatchallInbox>;
   /** The newest message whose `X-Mailsetup-Test` header or subject contains `token`. */
   findMessage(mailbox: MailboxRef, token: string, signal?: AbortSignal): Promise<FoundMessage | undefined>;
+  /** The raw source (RFC 5322 bytes) of one message by uid, e.g. a bounce to read its DSN; undefined when gone. */
+  messageSource(mailbox: MailboxRef, uid: number, signal?: AbortSignal): Promise<Buffer | undefined>;
   /** Deletes every message carrying `token` (test-email cleanup); returns how many. */
   deleteMessages(mailbox: MailboxRef, token: string, signal?: AbortSignal): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { defineSource } from '../../engine/source.js';
 import { isMailsetupError } from '../../errors.js';
+import { IMAP_LOGIN_TIMEOUT_MS } from './mailbox.js';
 import type { CatchallInbox } from './port.js';
 
 /**
@@ -16,6 +17,8 @@ export type CatchallInboxResult =
       port: number;
       user: string;
       method: string;
+      /** Where it was refused: at the login, or at the mailbox after a good login (Exchange's "not connected"). */
+      refusedAt: 'login' | 'mailbox';
       /** The server's answer, e.g. `AUTHENTICATE failed.`. */
       serverResponse: string;
       /** The adapter's sentences (what is wrong, what to do), free of secrets. */
@@ -26,6 +29,9 @@ export type CatchallInboxResult =
 export const imapCatchallInbox = defineSource<CatchallInboxResult>({
   key: 'imap.catchall-inbox',
   label: 'the catch-all mailbox over IMAP',
+  // Connect and a few commands at the per-fetch timeout, plus a login answer that a refusing server
+  // delays on purpose: the adapter's own sentence (a refusal, a timeout naming the stage) must win.
+  timeoutMs: IMAP_LOGIN_TIMEOUT_MS + 20_000,
   fetch: async (ctx) => {
     try {
       return { ok: true, inbox: await ctx.adapters.imap.inspectCatchall(ctx.signal) };
@@ -39,6 +45,7 @@ export const imapCatchallInbox = defineSource<CatchallInboxResult>({
         port: Number(d.port ?? ctx.services.imap.port),
         user: String(d.user ?? ctx.tenant.catchallMailbox),
         method: ctx.tenant.imap.auth === 'oauth' ? 'xoauth2' : 'password',
+        refusedAt: d.refusedAt === 'mailbox' ? 'mailbox' : 'login',
         serverResponse: String(d.serverResponse ?? ''),
         message: error.message,
         hint: error.hint ?? '',

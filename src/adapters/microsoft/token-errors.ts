@@ -27,8 +27,8 @@ interface MsalErrorLike {
 export function mapTokenError(error: unknown, ctx: TokenErrorContext): MailsetupError {
   if (isMailsetupError(error)) return error;
   const { failure, errorAnswer } = ctx.evidence;
-  // Unreachable, timed out, garbled: the sender already said which host and why.
-  if (failure) return failure;
+  // Unreachable, timed out, untrusted, garbled: the sender already said which host and why.
+  if (failure) return signInTransportFailure(failure);
 
   const msal = (error ?? {}) as MsalErrorLike;
   const answerCodes = errorAnswer?.body.error_codes;
@@ -59,11 +59,16 @@ export function mapTokenError(error: unknown, ctx: TokenErrorContext): Mailsetup
         details,
       });
     case 700016:
-      return new MailsetupError('AuthFailed', `Microsoft sign-in does not know ${app} in tenant ${ctx.tenantId} (AADSTS700016).`, {
-        hint: 'Check tenants[].microsoft.clientId (App registrations → Application (client) ID) and that the app was granted admin consent in this tenant.',
-        source: 'token',
-        details,
-      });
+      // Also what a multi-tenant app gets before an admin of this tenant consented to it.
+      return new MailsetupError(
+        'AuthFailed',
+        `Microsoft sign-in does not know ${app} in tenant ${ctx.tenantId}: it is not registered or not consented there (AADSTS700016).`,
+        {
+          hint: `Check tenants[].microsoft.clientId (App registrations → Application (client) ID), then have an admin of the tenant grant consent: ${adminConsentUrl(ctx)}`,
+          source: 'token',
+          details,
+        },
+      );
     case 700027:
     case 700024:
     case 50027:
@@ -111,6 +116,27 @@ export function mapTokenError(error: unknown, ctx: TokenErrorContext): Mailsetup
       details,
     },
   );
+}
+
+/** A transport failure said as a sign-in failure: the fix names the setting that points there. */
+function signInTransportFailure(failure: MailsetupError): MailsetupError {
+  if (
+    failure.code !== 'AdapterUnavailable' ||
+    failure.details?.errorCode === undefined ||
+    /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS/.test(String(failure.details.errorCode))
+  ) {
+    return failure;
+  }
+  return new MailsetupError('AdapterUnavailable', failure.message, {
+    hint: 'Check services.authorityHost (https://login.microsoftonline.com in the public cloud) and that the bot can reach it (DNS, firewall, proxy).',
+    source: 'token',
+    details: failure.details,
+  });
+}
+
+/** Where an admin grants the app's application permissions in this tenant. */
+function adminConsentUrl(ctx: TokenErrorContext): string {
+  return `${ctx.authorityHost.replace(/\/+$/, '')}/${ctx.tenantId}/adminconsent?client_id=${ctx.clientId}`;
 }
 
 function aadstsIn(text: string | undefined): number {

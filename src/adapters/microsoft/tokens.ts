@@ -53,10 +53,11 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
     const app = tenant.microsoft;
     if (!app) {
       throw new MailsetupError(
-        'ConfigInvalid',
-        `Tenant ${tenant.name} has no Microsoft app configured, so Graph and Exchange cannot be read.`,
+        'NotConfigured',
+        `Not checked: tenant ${tenant.name} has no Microsoft app (tenants[].microsoft), so Exchange Online and Microsoft Graph are not read.`,
         {
-          hint: 'Add tenants[].microsoft with clientId and a certificate (or clientSecret).',
+          hint: 'To check them, add tenants[].microsoft with the app registration clientId and a certificate (or clientSecret).',
+          source: 'token',
         },
       );
     }
@@ -84,7 +85,16 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
     return msal;
   }
 
-  async function acquire(resource: MicrosoftResource): Promise<string> {
+  /**
+   * A sign-in failure that does not depend on the resource (authority unreachable, wrong secret or
+   * certificate, app unknown): requests queued while it happened get the same error without asking
+   * again, so every check that needed a token reports the same sentence, once per run.
+   */
+  let sharedFailure: { error: MailsetupError; upTo: number } | undefined;
+  let tickets = 0;
+
+  async function acquire(resource: MicrosoftResource, ticket: number): Promise<string> {
+    if (sharedFailure && ticket <= sharedFailure.upTo) throw sharedFailure.error;
     evidence.failure = undefined;
     evidence.errorAnswer = undefined;
     try {
@@ -97,13 +107,15 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
       cache.set(resource, { token: result.accessToken, expiresAt });
       return result.accessToken;
     } catch (error) {
-      throw mapTokenError(error, {
+      const mapped = mapTokenError(error, {
         clientId: tenant.microsoft?.clientId ?? '(none)',
         tenantId: tenant.tenantId,
         authorityHost: services.authorityHost,
         credential,
         evidence,
       });
+      if (!isResourceSpecific(mapped)) sharedFailure = { error: mapped, upTo: tickets };
+      throw mapped;
     }
   }
 
@@ -113,7 +125,8 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
       if (cached && cached.expiresAt - REFRESH_MARGIN_MS > Date.now()) return Promise.resolve(cached.token);
       let pending = inFlight.get(resource);
       if (!pending) {
-        const run = queue.then(() => acquire(resource));
+        const ticket = ++tickets;
+        const run = queue.then(() => acquire(resource, ticket));
         queue = run.catch(() => undefined);
         pending = run.finally(() => inFlight.delete(resource));
         inFlight.set(resource, pending);
@@ -121,6 +134,11 @@ export function createTokenProvider(options: AdapterFactoryOptions): TokenProvid
       return abortable(pending, signal);
     },
   };
+}
+
+/** AADSTS500011 (no such resource in the tenant) and throttling concern one resource; the rest the sign-in itself. */
+function isResourceSpecific(error: MailsetupError): boolean {
+  return error.code === 'AdapterThrottled' || error.details?.aadsts === 500011;
 }
 
 type MicrosoftApp = NonNullable<AdapterFactoryOptions['tenant']['microsoft']>;

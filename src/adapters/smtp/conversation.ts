@@ -148,6 +148,9 @@ function upgrade(plain: Socket, options: ConversationOptions, reader: ReplyReade
   return new Promise((resolve, reject) => {
     const secure = tlsConnect({
       socket: plain,
+      // Without `host`, Node checks the certificate against "localhost". An IP address is checked
+      // as such but sent without SNI (Node refuses an IP as servername).
+      host: options.host,
       ...(isIP(options.host) ? {} : { servername: options.host }),
       ...(options.ca ? { ca: options.ca } : {}),
     });

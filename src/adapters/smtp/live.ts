@@ -138,7 +138,14 @@ function causeFor(reply: SmtpReply | undefined, failure: SmtpFailure | undefined
   return undefined;
 }
 
-type NodemailerError = Error & { code?: string; originalCode?: string; command?: string; response?: string; responseCode?: number };
+type NodemailerError = Error & {
+  code?: string;
+  originalCode?: string;
+  command?: string;
+  response?: string;
+  responseCode?: number;
+  cert?: unknown;
+};
 
 /** nodemailer's error: a server refusal (it has a 4xx/5xx reply) or a broken conversation. */
 function fromNodemailerError(
@@ -160,5 +167,8 @@ function fromNodemailerError(
   const message = /Connection closed|socket hang up/i.test(e.message ?? '')
     ? 'the server closed the connection'
     : (e.message ?? String(error)).replace(/\.$/, '');
-  return { outcome: 'failed', failure: failureOf(Object.assign(new Error(message), { code: normalized ?? e.code }), stage, where) };
+  return {
+    outcome: 'failed',
+    failure: failureOf(Object.assign(new Error(message), { code: normalized ?? e.code, cert: e.cert }), stage, where),
+  };
 }

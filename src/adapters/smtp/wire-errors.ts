@@ -1,4 +1,5 @@
 import { MailsetupError } from '../../errors.js';
+import { hostMismatch } from '../tls-identity.js';
 import type { SmtpFailure, SmtpStageName } from './port.js';
 
 const STAGE_WORDS: Record<SmtpStageName, string> = {
@@ -17,6 +18,8 @@ export function failureOf(error: unknown, stage: SmtpStageName, where: string): 
   const errorCode = typeof e.code === 'string' ? e.code : e.tls ? 'ETLS' : 'EUNKNOWN';
   const detail = typeof e.message === 'string' ? e.message : String(error);
   const at = `${where} (${STAGE_WORDS[stage]})`;
+  const mismatch = hostMismatch(error, where.replace(/:\d+$/, ''), 'services.mx.host');
+  if (mismatch) return { stage, code: 'ConfigInvalid', errorCode: 'ERR_TLS_CERT_ALTNAME_INVALID', message: `SMTP to ${at}: ${mismatch}.` };
   if (errorCode === 'ETIMEDOUT' || errorCode === 'ETIMEOUT') {
     return { stage, code: 'AdapterTimeout', errorCode: 'ETIMEDOUT', message: `SMTP to ${at}: ${detail}.` };
   }
@@ -56,8 +59,10 @@ const HINTS: Partial<Record<string, string>> = {
 
 /** A failure as a MailsetupError, for callers that raise rather than report. */
 export function failureError(failure: SmtpFailure): MailsetupError {
+  // A certificate for another host: the sentence already says what to change.
+  const hint = failure.errorCode === 'ERR_TLS_CERT_ALTNAME_INVALID' ? undefined : HINTS[failure.code];
   return new MailsetupError(failure.code, failure.message, {
-    hint: HINTS[failure.code],
+    hint,
     source: 'smtp',
     details: { stage: failure.stage, errorCode: failure.errorCode },
   });

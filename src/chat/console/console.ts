@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { CommandContext, Core } from '../../commands/context.js';
 import type { Message } from '../../render/message.js';
+import { neutraliseControls } from '../../render/safe-text.js';
 import { renderText } from '../../render/text.js';
 
 export interface ConsoleOptions {
@@ -37,13 +38,14 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       actor: { platform: 'console', userId: 'console' },
       update: options.interactive
         ? (message) => {
-            lastProgress = message.summary;
+            lastProgress = neutraliseControls(message.summary);
             output.write(`\r\x1b[2K${lastProgress}`);
           }
         : undefined,
     });
     if (lastProgress) output.write('\r\x1b[2K');
-    output.write(renderText(reply, { details: false }));
+    // Replies carry values from outside (server names, SMTP replies): none may drive the terminal.
+    output.write(neutraliseControls(renderText(reply, { details: false })));
     output.write('\n');
     prompt();
   }

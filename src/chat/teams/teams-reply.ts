@@ -1,8 +1,12 @@
 import type { Activity, CloudAdapter, ConversationReference, TurnContext } from 'botbuilder';
 import type { ClaimsIdentity } from 'botframework-connector';
 import { type AdaptiveCard, cardAttachment, renderCards } from '../../render/cards.js';
-import type { Message } from '../../render/message.js';
+import { type Message, placeCommands } from '../../render/message.js';
+import { neutraliseControls } from '../../render/safe-text.js';
 import { type LiveReplyTarget, redactDeep } from '../front-end.js';
+
+/** How people ask the bot in Teams: by mentioning it. */
+const TEAMS_COMMAND = '@mailsetup';
 
 /**
  * A reply in a Teams conversation: the card is sent once and then updated in place
@@ -62,5 +66,6 @@ export class TeamsReply implements LiveReplyTarget {
 
 function activityFor(message: Message, card: AdaptiveCard): Partial<Activity> {
   // `summary` is what Teams shows in notifications and the chat list.
-  return { type: 'message', summary: redactDeep(message.summary.replace(/[*`]/g, '')), attachments: [cardAttachment(card)] };
+  const summary = placeCommands(neutraliseControls(message.summary), TEAMS_COMMAND).replace(/[*`]/g, '');
+  return { type: 'message', summary: redactDeep(summary), attachments: [cardAttachment(card)] };
 }

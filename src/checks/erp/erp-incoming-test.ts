@@ -1,5 +1,5 @@
 import type { ErpActionOutcome, ErpIncomingServer } from '../../adapters/erp/port.js';
-import { erpIncomingServers } from '../../adapters/erp/sources.js';
+import { type ErpLoginResult, erpIncomingServers, erpLogin } from '../../adapters/erp/sources.js';
 import { defineCheck } from '../../engine/check.js';
 import type { MappedCause } from '../../engine/result.js';
 import { defineSource } from '../../engine/source.js';
@@ -36,8 +36,8 @@ export const erpIncomingTestCheck = defineCheck({
     area: 'erp',
     severity: 'critical',
     dependsOn: ['erp-reachable'],
-    sources: [erpIncomingTest],
-    fixable: false,
+    sources: [erpIncomingTest, erpLogin],
+    fixable: true,
     watched: true,
   },
   explainFile: new URL('./erp-incoming-test.md', import.meta.url),
@@ -88,7 +88,7 @@ export const erpIncomingTestCheck = defineCheck({
         resource,
       };
     }
-    const cause = causeOf(outcome.message, server);
+    const cause = causeOf(outcome.message, server, erpMajor(snapshot.tryGet(erpLogin)));
     return {
       status: 'fail',
       detail: `The ERP's Test & Confirm on ${where} failed: "${oneLine(outcome.message)}".${cause ? ` ${cause.explanation}` : ''}`,
@@ -107,8 +107,8 @@ export const erpIncomingTestCheck = defineCheck({
 });
 
 /** An OAuth server whose token is refused needs a new consent; a password server needs OAuth. */
-function causeOf(message: string, server: ErpIncomingServer): MappedCause | undefined {
-  const cause = mapCause({ text: message, protocol: 'imap', seenBy: 'erp' });
+function causeOf(message: string, server: ErpIncomingServer, erpVersion: number | undefined): MappedCause | undefined {
+  const cause = mapCause({ text: message, protocol: 'imap', seenBy: 'erp', erpVersion });
   const oauth = server.serverType === 'outlook' || server.useMicrosoftOutlookService === true;
   if (!cause || !oauth || !/AUTHENTICATE failed|LOGIN failed/i.test(message)) return cause;
   return {
@@ -117,4 +117,9 @@ function causeOf(message: string, server: ErpIncomingServer): MappedCause | unde
       "Exchange Online refused the ERP's Outlook OAuth token: the consent was revoked, the refresh token expired, or the client secret in the ERP's settings expired.",
     fix: 'In the ERP, open the incoming server and click "Connect your Outlook account" again (a browser sign-in as the catch-all mailbox); renew the client secret under Settings ▸ General Settings ▸ Outlook Credentials if it expired.',
   };
+}
+
+function erpMajor(login: ErpLoginResult | undefined): number | undefined {
+  if (!login) return undefined;
+  return login.ok ? login.session.version.major : login.version.major;
 }

@@ -3,7 +3,7 @@ import { erpOutgoingServers } from '../../adapters/erp/sources.js';
 import { defineCheck } from '../../engine/check.js';
 import { defineSource } from '../../engine/source.js';
 import { mapCause } from '../../mail/causes.js';
-import { activeBySequence, DEV_MODE, MENU, oneLine, splitFilter } from './shared.js';
+import { activeBySequence, DEV_MODE, expectedMxHost, MENU, oneLine, splitFilter } from './shared.js';
 
 /**
  * The server the ERP sends with: active, lowest sequence; one filtered for the domain before an
@@ -48,7 +48,7 @@ export const erpOutgoingTestCheck = defineCheck({
     watched: true,
   },
   explainFile: new URL('./erp-outgoing-test.md', import.meta.url),
-  run(snapshot) {
+  run(snapshot, ctx) {
     const result = snapshot.get(erpOutgoingTest);
     const expected = { testConnection: 'succeeds (the MX answers 354 to DATA)' };
     if (!result.server) {
@@ -83,12 +83,22 @@ export const erpOutgoingTestCheck = defineCheck({
         resource,
       };
     }
-    const cause = mapCause({ text: outcome.message, protocol: 'smtp', port: server.smtpPort, seenBy: 'erp' });
+    const cause = mapCause({
+      text: outcome.message,
+      protocol: 'smtp',
+      port: server.smtpPort,
+      seenBy: 'erp',
+      known: {
+        connector: ctx.tenant.connector,
+        egressIps: ctx.tenant.erpEgressIps,
+        domain: ctx.tenant.domain,
+        mxHost: expectedMxHost(ctx.tenant.domain),
+      },
+    });
+    // The report adds the cause (or points at the failing check it follows from).
     return {
       status: 'fail',
-      detail:
-        `The ERP's Test Connection on ${where} failed: "${oneLine(outcome.message)}".` +
-        (cause ? ` Likely cause (${cause.code}, see ${cause.checkId}): ${cause.explanation}` : ''),
+      detail: `The ERP's Test Connection on ${where} failed: "${oneLine(outcome.message)}".`,
       observed,
       expected,
       resource,

@@ -27,7 +27,7 @@ export const erpReachableCheck = defineCheck({
         status: 'fail',
         detail:
           `The ERP (version ${login.version.serverVersion}, ${login.api}) refused the bot's login "${login.login}" on database ` +
-          `"${login.database}": the password or API key in the bot's config does not match the ERP user.`,
+          `"${login.database}": the ${login.version.major < 14 ? 'password' : 'password or API key'} in the bot's config does not match the ERP user.`,
         observed: {
           serverVersion: login.version.serverVersion,
           api: login.api,
@@ -38,8 +38,11 @@ export const erpReachableCheck = defineCheck({
         expected: { login: 'accepted' },
         resource,
         remediation: {
-          manual: credentialsHint(login.login),
-          command: `${MENU.users} ▸ ${login.login} ▸ Action ▸ Change Password (or Preferences ▸ Account Security ▸ New API Key)`,
+          manual: credentialsHint(login.login, login.version.major),
+          command:
+            login.version.major < 14
+              ? `${MENU.users} ▸ ${login.login} ▸ Action ▸ Change Password`
+              : `${MENU.users} ▸ ${login.login} ▸ Action ▸ Change Password (or Preferences ▸ Account Security ▸ New API Key)`,
         },
       };
     }

@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../../engine/check.js';
+import { erpEnvelopeSenderCheck } from './erp-envelope-sender.js';
 import { erpErrorNoticeTemplateCheck } from './erp-error-notice-template.js';
 import { erpIncomingServerCheck } from './erp-incoming-server.js';
 import { erpIncomingTestCheck } from './erp-incoming-test.js';
@@ -15,6 +16,7 @@ export const erpChecks: readonly CheckDefinition[] = [
   erpNotifyModuleCheck,
   erpOutgoingServerCheck,
   erpOutgoingTestCheck,
+  erpEnvelopeSenderCheck,
   erpIncomingServerCheck,
   erpIncomingTestCheck,
   erpErrorNoticeTemplateCheck,

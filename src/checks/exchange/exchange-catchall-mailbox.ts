@@ -34,7 +34,7 @@ export const exchangeCatchallMailboxCheck = defineCheck({
         resource,
         remediation: {
           manual: `Microsoft 365 admin center → Users → Active users → Add a user: username ${address}, assign a licence that includes Exchange Online.`,
-          command: `New-MgUser -UserPrincipalName ${q} -DisplayName 'ERP catch-all' -MailNickname ${psQuote(address.split('@')[0] ?? 'erp')} -AccountEnabled -PasswordProfile @{Password='<a long random password>'}`,
+          command: `New-MgUser -UserPrincipalName ${q} -DisplayName 'ERP catch-all' -MailNickname ${psQuote(address.split('@')[0] ?? 'erp')} -AccountEnabled -PasswordProfile @{Password=[guid]::NewGuid().ToString() + 'Aa1!'; ForceChangePasswordNextSignIn=$true}`,
         },
       };
     }
@@ -74,12 +74,16 @@ export const exchangeCatchallMailboxCheck = defineCheck({
     const provisioned = plans.find((p) => p.provisioningStatus === 'Success');
     if (!provisioned) {
       if (plans.length === 0) {
-        const sku = freeExchangeSku(snapshot.get(graphSubscribedSkus));
+        const skus = snapshot.get(graphSubscribedSkus);
+        const sku = freeExchangeSku(skus);
+        const anyExchangeSku = sku ?? skus.find((s) => s.servicePlans.some((p) => isExchangePlan(p.servicePlanName)));
         return verdict(
           'fail',
           `User ${address} has no licence with an Exchange Online plan (licences: ${licenses.map((l) => l.skuPartNumber).join(', ') || 'none'}); expected an EXCHANGE_S_* plan provisioned Success, without which there is no mailbox to catch mail.${sku ? ` ${sku.skuPartNumber} has ${sku.prepaidUnits.enabled - sku.consumedUnits} free licence(s).` : ''}`,
           `Microsoft 365 admin center → Users → Active users → ${address} → Licenses and apps → tick a licence that includes Exchange Online${sku ? ` (e.g. ${sku.skuPartNumber})` : ''} → Save.`,
-          `Set-MgUserLicense -UserId ${q} -AddLicenses @{SkuId=${psQuote(sku?.skuId ?? '<SkuId with Exchange Online>')}} -RemoveLicenses @()`,
+          anyExchangeSku
+            ? `Set-MgUserLicense -UserId ${q} -AddLicenses @{SkuId=${psQuote(anyExchangeSku.skuId)}} -RemoveLicenses @()`
+            : "Get-MgSubscribedSku -All | Where-Object { $_.ServicePlans.ServicePlanName -like 'EXCHANGE_S_*' } | Select-Object SkuPartNumber, SkuId, ConsumedUnits",
         );
       }
       const first = plans[0] as (typeof plans)[number];
@@ -90,7 +94,7 @@ export const exchangeCatchallMailboxCheck = defineCheck({
           ? `The Exchange plan ${pending.plan} (${pending.sku}) of ${address} is ${pending.provisioningStatus}; expected Success. Provisioning usually finishes within minutes; until then there is no working mailbox.`
           : `The Exchange plan ${first.plan} (${first.sku}) of ${address} has provisioningStatus ${first.provisioningStatus}; expected Success.${first.provisioningStatus === 'Disabled' ? ' The plan is switched off in the licence.' : ''}`,
         `Microsoft 365 admin center → Users → Active users → ${address} → Licenses and apps → Apps → turn Exchange Online on for ${first.sku} → Save.`,
-        `Set-MgUserLicense -UserId ${q} -AddLicenses @{SkuId=${psQuote(licenses.find((l) => l.skuPartNumber === first.sku)?.skuId ?? '<SkuId>')}; DisabledPlans=@()} -RemoveLicenses @()`,
+        `Set-MgUserLicense -UserId ${q} -AddLicenses @{SkuId=${psQuote((licenses.find((l) => l.skuPartNumber === first.sku) ?? (licenses[0] as (typeof licenses)[number])).skuId)}; DisabledPlans=@()} -RemoveLicenses @()`,
       );
     }
     if (!mailbox || !cas) {

@@ -34,12 +34,12 @@ export const exchangeConnectorCheck = defineCheck({
           `There is no inbound connector named "${name}" (Get-InboundConnector lists ${list(connectors)}); expected an enabled OnPremises connector of that name.`,
         );
       }
-      return judge(connector, observed);
+      return judge(connector, observed, ctx.tenant);
     }
     const onPremises = connectors.filter((c) => c.ConnectorType === 'OnPremises');
     const enabled = onPremises.find((c) => c.Enabled);
-    if (enabled) return judge(enabled, observed);
-    if (onPremises[0]) return judge(onPremises[0], observed);
+    if (enabled) return judge(enabled, observed, ctx.tenant);
+    if (onPremises[0]) return judge(onPremises[0], observed, ctx.tenant);
     const partners = connectors.filter((c) => c.ConnectorType !== 'OnPremises');
     return missing(
       ctx.tenant,
@@ -51,7 +51,7 @@ export const exchangeConnectorCheck = defineCheck({
   },
 });
 
-function judge(connector: InboundConnector, observed: Record<string, unknown>): Verdict {
+function judge(connector: InboundConnector, observed: Record<string, unknown>, tenant: TenantConfig): Verdict {
   const resource = { kind: 'InboundConnector', id: connector.Identity, name: connector.Name };
   const expected = { ConnectorType: 'OnPremises', Enabled: true };
   const seen = { ...observed, connector: connector.Name, ConnectorType: connector.ConnectorType, Enabled: connector.Enabled };
@@ -64,7 +64,7 @@ function judge(connector: InboundConnector, observed: Record<string, unknown>): 
       resource,
       remediation: {
         manual: `Exchange admin center → Mail flow → Connectors: a connector's type cannot be changed, so add a new one from "Your organization's email server" to "Office 365" identified by the ERP's IP addresses, then remove "${connector.Name}" if nothing else uses it.`,
-        command: `New-InboundConnector -Name ${psQuote(DEFAULT_NAME)} -ConnectorType OnPremises -SenderDomains '*' -SenderIPAddresses ${psList(connector.SenderIPAddresses.length ? connector.SenderIPAddresses : ['<ERP egress IP>'])}`,
+        command: `New-InboundConnector -Name ${psQuote(DEFAULT_NAME)} -ConnectorType OnPremises -SenderDomains '*' -SenderIPAddresses ${psList(connector.SenderIPAddresses.length ? connector.SenderIPAddresses : tenant.erpEgressIps)}`,
       },
     };
   }

@@ -124,7 +124,7 @@ export const exchangeDynamicGroupCheck = defineCheck({
 });
 
 /** Users licensed for an Exchange plan that is not disabled in their licence. */
-function usersWithMailbox(users: readonly GraphUser[], skus: readonly SubscribedSku[]): GraphUser[] {
+export function usersWithMailbox(users: readonly GraphUser[], skus: readonly SubscribedSku[]): GraphUser[] {
   const exchangePlans = new Map(
     skus.map((s) => [s.skuId, s.servicePlans.filter((p) => isExchangePlan(p.servicePlanName)).map((p) => p.servicePlanId)]),
   );
@@ -151,7 +151,7 @@ function iso(time: number | undefined): string | null {
   return time === undefined ? null : new Date(time).toISOString();
 }
 
-function isMember(user: GraphUser, members: readonly Recipient[]): boolean {
+export function isMember(user: GraphUser, members: readonly Recipient[]): boolean {
   return members.some(
     (m) =>
       (m.ExternalDirectoryObjectId !== null && m.ExternalDirectoryObjectId === user.id) ||

@@ -1,8 +1,10 @@
-import { exchangeInboundConnectors, exchangeOrganizationConfig } from '../../adapters/exchange/sources.js';
+import { exchangeAcceptedDomains, exchangeInboundConnectors, exchangeOrganizationConfig } from '../../adapters/exchange/sources.js';
+import type { InboundConnector } from '../../adapters/exchange/types.js';
 import { defineCheck } from '../../engine/check.js';
 import type { Verdict } from '../../engine/result.js';
-import { ipCoverage } from './shared/connectors.js';
-import { psList } from './shared/powershell.js';
+import { acceptedDomainFor, certificateDomain } from './shared/certificates.js';
+import { ipCoverage, namedConnector } from './shared/connectors.js';
+import { psList, psQuote } from './shared/powershell.js';
 
 /**
  * `RejectDirectSend` (GA September 2025) against the connector: when on, anonymous mail whose
@@ -16,14 +18,17 @@ export const exchangeRejectDirectSendCheck = defineCheck({
     area: 'exchange',
     severity: 'high',
     dependsOn: [],
-    sources: [exchangeOrganizationConfig, exchangeInboundConnectors],
+    sources: [exchangeOrganizationConfig, exchangeInboundConnectors, exchangeAcceptedDomains],
     fixable: false,
     watched: false,
   },
   explainFile: new URL('./exchange-reject-direct-send.md', import.meta.url),
   run(snapshot, ctx): Verdict {
     const config = snapshot.get(exchangeOrganizationConfig);
-    const enabled = snapshot.get(exchangeInboundConnectors).filter((c) => c.Enabled);
+    const all = snapshot.get(exchangeInboundConnectors);
+    const enabled = all.filter((c) => c.Enabled);
+    const onPremises = all.filter((c) => c.ConnectorType === 'OnPremises');
+    const relay = ctx.tenant.connector ? namedConnector(all, ctx.tenant.connector) : (onPremises.find((c) => c.Enabled) ?? onPremises[0]);
     const egress = ctx.tenant.erpEgressIps;
     const coverage = ipCoverage(egress, enabled);
     const observed = {
@@ -40,6 +45,20 @@ export const exchangeRejectDirectSendCheck = defineCheck({
           'RejectDirectSend is off, so it cannot block the ERP\'s mail. Anyone may still send anonymous mail "from" your domain to your users (direct send); DMARC (see dns-dmarc) is what limits that spoofing, and RejectDirectSend can be turned on safely while the ERP\'s connector matches it.',
         observed,
         expected: { RejectDirectSend: 'false, or true with a connector matching the ERP' },
+        resource,
+      };
+    }
+    const byCertificate = enabled.find((c) => {
+      const domain =
+        c.ConnectorType === 'OnPremises' && c.TlsSenderCertificateName ? certificateDomain(c.TlsSenderCertificateName) : undefined;
+      return domain !== undefined && acceptedDomainFor(domain, snapshot.get(exchangeAcceptedDomains)) !== undefined;
+    });
+    if (byCertificate) {
+      return {
+        status: 'pass',
+        detail: `RejectDirectSend is on and the enabled connector "${byCertificate.Name}" recognises the ERP by its certificate (${byCertificate.TlsSenderCertificateName}, in an accepted domain), so the ERP's mail is attributed to the tenant and not refused.`,
+        observed: { ...observed, certificateConnector: byCertificate.Name },
+        expected: { RejectDirectSend: true, connectorMatchesErp: true },
         resource,
       };
     }
@@ -60,7 +79,9 @@ export const exchangeRejectDirectSendCheck = defineCheck({
       resource,
       remediation: {
         manual: `Make the ERP's connector match (Exchange admin center → Mail flow → Connectors → add ${coverage.missing.join(', ')} to its IP addresses, and keep it on); only if that is impossible, turn direct-send rejection off again.`,
-        command: `Set-InboundConnector -Identity '<ERP connector>' -SenderIPAddresses @{Add=${psList(coverage.missing)}}  # or: Set-OrganizationConfig -RejectDirectSend $false`,
+        command: relay
+          ? `${connectorFix(relay, egress)}  # or: Set-OrganizationConfig -RejectDirectSend $false`
+          : `New-InboundConnector -Name ${psQuote(ctx.tenant.connector ?? 'Twenty20 ERP relay')} -ConnectorType OnPremises -SenderDomains '*' -SenderIPAddresses ${psList(ctx.tenant.erpEgressIps)}  # or: Set-OrganizationConfig -RejectDirectSend $false`,
       },
       cause: {
         code: '5.7.68',
@@ -71,3 +92,11 @@ export const exchangeRejectDirectSendCheck = defineCheck({
     };
   },
 });
+
+/** The Set-InboundConnector that makes this connector match the ERP: enabled, with the addresses it lacks. */
+function connectorFix(connector: InboundConnector, egress: readonly string[]): string {
+  const lacking = ipCoverage(egress, [connector]).missing;
+  const enable = connector.Enabled ? '' : ' -Enabled $true';
+  const add = lacking.length > 0 ? ` -SenderIPAddresses @{Add=${psList(lacking)}}` : '';
+  return `Set-InboundConnector -Identity ${psQuote(connector.Identity)}${enable}${add}`;
+}

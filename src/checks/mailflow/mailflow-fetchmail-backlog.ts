@@ -12,7 +12,7 @@ export const mailflowFetchmailBacklogCheck = defineCheck({
     severity: 'critical',
     dependsOn: ['mailflow-imap-login'],
     sources: [imapCatchallInbox],
-    fixable: false,
+    fixable: true,
     watched: true,
   },
   explainFile: new URL('./mailflow-fetchmail-backlog.md', import.meta.url),

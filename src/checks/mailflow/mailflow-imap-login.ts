@@ -33,8 +33,10 @@ export const mailflowImapLoginCheck = defineCheck({
           manual: result.hint || (oauth ? oauthSteps(mailbox, clientId) : 'Check the IMAP user and password in the config.'),
           command: !oauth
             ? undefined
-            : /not connected/i.test(result.serverResponse)
-              ? `Set-CASMailbox -Identity ${mailbox} -ImapEnabled $true`
+            : result.refusedAt === 'mailbox'
+              ? // Token taken, mailbox refused: no FullAccess for the service principal, or IMAP off on the mailbox.
+                `Add-MailboxPermission -Identity ${mailbox} -User <service principal> -AccessRights FullAccess; ` +
+                `Set-CASMailbox -Identity ${mailbox} -ImapEnabled $true`
               : `New-ServicePrincipal -AppId ${clientId} -ServiceId <enterprise app object id>; ` +
                 `Add-MailboxPermission -Identity ${mailbox} -User <service principal> -AccessRights FullAccess`,
         },

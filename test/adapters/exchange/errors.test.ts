@@ -63,10 +63,21 @@ describe('Exchange admin error bodies', () => {
       const error = mapExoAnswer({ status, headers: {}, body }, ctx);
       expect(error.code).toBe('InsufficientPermission');
       expect(error.userMessage).toContain('Exchange.ManageAsApp');
-      expect(error.userMessage).toContain('Exchange Administrator');
-      expect(error.userMessage).toContain('"Transport Rules"');
+      expect(error.userMessage).toContain('a read role: the Entra role Global Reader');
+      expect(error.userMessage).toContain(
+        'the Exchange role "View-Only Configuration" (in the role group "View-Only Organization Management")',
+      );
+      expect(error.userMessage).not.toContain('"Transport Rules"');
       expect(error.userMessage).toContain(ctx.clientId);
     }
+  });
+
+  it("names the write role and Exchange Administrator when a fix's cmdlet is refused", () => {
+    const body = JSON.stringify({ error: { code: 'Forbidden', message: 'Access denied.' } });
+    const error = mapExoAnswer({ status: 403, headers: {}, body }, { ...ctx, cmdlet: 'Set-TransportRule' });
+    expect(error.code).toBe('InsufficientPermission');
+    expect(error.userMessage).toContain('a role that may change this (fixes): the Entra role Exchange Administrator');
+    expect(error.userMessage).toContain('the Exchange role "Transport Rules" (in the role group "Organization Management")');
   });
 
   it('maps a cmdlet hidden by RBAC ("not recognized") to InsufficientPermission', () => {

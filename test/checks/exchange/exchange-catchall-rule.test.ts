@@ -25,7 +25,8 @@ describe('exchange-catchall-rule', () => {
     f.rules = [catchallRule({ State: 'Disabled' })];
     const result = await runCheck('exchange-catchall-rule', f);
     expectActionable(result, 'fail', 'State is Disabled (expected Enabled)', 'does not redirect');
-    expect(result.remediation?.command).toContain("Enable-TransportRule -Identity 'Catchall for Twenty20' -Mode Enforce");
+    // Only what is wrong: its recipients, named by display name, are left as they are.
+    expect(result.remediation?.command).toBe("Enable-TransportRule -Identity 'Catchall for Twenty20' -Mode Enforce");
   });
 
   it('fails for a rule in Audit mode: it only logs', async () => {
@@ -39,7 +40,7 @@ describe('exchange-catchall-rule', () => {
     f.rules = [catchallRule({ SentTo: ['sales@contoso.test'] })];
     const result = await runCheck('exchange-catchall-rule', f);
     expectActionable(result, 'fail', 'conditions is SentTo = sales@contoso.test');
-    expect(result.remediation?.command).toContain('-SentTo $null');
+    expect(result.remediation?.command).toBe("Set-TransportRule -Identity 'Catchall for Twenty20' -SentTo $null");
   });
 
   it('names every wrong property with what was seen and what was expected', async () => {
@@ -69,6 +70,64 @@ describe('exchange-catchall-rule', () => {
     const f = healthyFixture();
     f.rules = [catchallRule({ RedirectMessageTo: ['erp'], ExceptIfSentToMemberOf: ['dynamicallusers@contoso.test'] })];
     expect((await runCheck('exchange-catchall-rule', f)).status).toBe('pass');
+  });
+
+  it('passes a healthy rule that names its recipients by display name ("ERP Notification"), comparing what they resolve to', async () => {
+    const f = healthyFixture();
+    f.rules = [catchallRule({ RedirectMessageTo: ['ERP Notification'], ExceptIfSentToMemberOf: ['All Users'] })];
+    const result = await runCheck('exchange-catchall-rule', f);
+    expect(result.status, result.detail).toBe('pass');
+    expect(result.remediation).toBeUndefined();
+    expect(result.observed.recipients).toEqual({
+      'ERP Notification': { PrimarySmtpAddress: 'erp@contoso.test', objectId: f.users[0]!.id, RecipientType: 'UserMailbox' },
+      'All Users': {
+        PrimarySmtpAddress: 'DynamicAllUsers@contoso.test',
+        objectId: '8c3f4e5f-0000-4000-8000-0000000ddd01',
+        RecipientType: 'DynamicDistributionGroup',
+      },
+    });
+  });
+
+  it('looks each distinct identity up once (Get-Recipient), whatever its spelling', async () => {
+    const f = healthyFixture();
+    f.rules = [
+      catchallRule({ RedirectMessageTo: ['ERP Notification'], ExceptIfSentToMemberOf: ['All Users', 'all users', 'DynamicAllUsers'] }),
+    ];
+    await runCheck('exchange-catchall-rule', f);
+    expect([...f.recipientLookups].sort()).toEqual(['All Users', 'DynamicAllUsers', 'ERP Notification', 'erp@contoso.test']);
+  });
+
+  it('fails when a display name resolves to another recipient, naming its address', async () => {
+    const f = healthyFixture();
+    f.rules = [catchallRule({ RedirectMessageTo: ['alice'] })];
+    const result = await runCheck('exchange-catchall-rule', f);
+    expectActionable(result, 'fail', 'RedirectMessageTo is alice (alice@contoso.test) (expected erp@contoso.test)');
+  });
+
+  it('warns when the rule redirects to an identity that is no recipient: no mismatch, no rewrite of the rule', async () => {
+    const f = healthyFixture();
+    f.rules = [catchallRule({ RedirectMessageTo: ['ERP Notifications (old)'] })];
+    const result = await runCheck('exchange-catchall-rule', f);
+    expectActionable(result, 'warn', "the rule redirects to 'ERP Notifications (old)', which is no recipient in this tenant");
+    expect(result.detail).not.toContain('expected erp@contoso.test');
+    expect(result.remediation?.command).toBe("Get-Recipient -Identity 'ERP Notifications (old)'");
+    expect(result.observed.recipients).toMatchObject({ 'ERP Notifications (old)': null });
+  });
+
+  it('warns when the excepted group is no recipient (deleted), rather than asking to rewrite the rule', async () => {
+    const f = healthyFixture();
+    f.recipients = f.recipients.filter((r) => r.RecipientType !== 'DynamicDistributionGroup');
+    const result = await runCheck('exchange-catchall-rule', f);
+    expectActionable(result, 'warn', "the rule excepts members of 'All Users', which is no recipient in this tenant");
+    expect(result.remediation?.command).not.toContain('Set-TransportRule');
+  });
+
+  it('is an error, not a failure, when recipients cannot be resolved', async () => {
+    const f = healthyFixture();
+    f.errors.getRecipient = new MailsetupError('InsufficientPermission', 'App x may not run Get-Recipient in Exchange Online.');
+    const result = await runCheck('exchange-catchall-rule', f);
+    expect(result.status).toBe('error');
+    expect(result.skipReason).toBe('insufficient-permission');
   });
 
   it('fails when an earlier enforcing rule without conditions stops processing, naming it', async () => {

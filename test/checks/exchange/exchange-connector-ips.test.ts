@@ -43,10 +43,74 @@ describe('exchange-connector-ips', () => {
     expect(result.remediation?.command).toContain("@{Remove='198.51.100.0/24'}");
   });
 
-  it('warns when the connector admits a wider range than the ERP uses', async () => {
+  it('warns when a CIDR block admits the ERP and 255 others, and narrows it in one change that keeps the ERP', async () => {
     const f = healthyFixture();
     f.connectors[0]!.SenderIPAddresses = ['203.0.113.0/24'];
-    expectActionable(await runCheck('exchange-connector-ips', f), 'warn', '203.0.113.0/24');
+    const result = await runCheck('exchange-connector-ips', f);
+    expectActionable(result, 'warn', '203.0.113.0/24', "255 addresses besides the ERP's own");
+    expect(result.remediation?.command).toBe(
+      "Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'; Remove='203.0.113.0/24'}",
+    );
+    expect(result.observed.extra).toEqual([
+      { connector: 'Twenty20 ERP relay', entry: '203.0.113.0/24', addresses: '255', admitsErp: true },
+    ]);
+  });
+
+  it('treats an a-b range holding the ERP the same way, and never offers to remove the ERP address', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.1-203.0.113.20'];
+    const result = await runCheck('exchange-connector-ips', f);
+    expectActionable(result, 'warn', '203.0.113.1-203.0.113.20', "19 addresses besides the ERP's own");
+    expect(result.remediation?.command).toBe(
+      "Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Add='203.0.113.10'; Remove='203.0.113.1-203.0.113.20'}",
+    );
+    expect(result.remediation?.manual).toContain('add 203.0.113.10, then remove 203.0.113.1-203.0.113.20');
+  });
+
+  it('only removes a range when the ERP address is also listed on its own', async () => {
+    const f = healthyFixture();
+    f.connectors[0]!.SenderIPAddresses = ['203.0.113.10', '203.0.113.0/24'];
+    const result = await runCheck('exchange-connector-ips', f);
+    expect(result.remediation?.command).toBe(
+      "Set-InboundConnector -Identity 'Twenty20 ERP relay' -SenderIPAddresses @{Remove='203.0.113.0/24'}",
+    );
+  });
+
+  it('passes a certificate-based connector whose certificate name is in an accepted domain (MC1226222)', async () => {
+    const f = healthyFixture();
+    Object.assign(f.connectors[0]!, { SenderIPAddresses: [], TlsSenderCertificateName: '*.contoso.test', RequireTls: true });
+    const result = await runCheck('exchange-connector-ips', f);
+    expect(result.status, result.detail).toBe('pass');
+    expect(result.detail).toContain('admits the ERP by certificate');
+    expect(result.observed.certificates).toEqual([
+      {
+        connector: 'Twenty20 ERP relay',
+        TlsSenderCertificateName: '*.contoso.test',
+        domain: 'contoso.test',
+        acceptedDomain: 'contoso.test',
+      },
+    ]);
+  });
+
+  it('reads the issuer/subject form Exchange stores, and a subdomain of an accepted domain', async () => {
+    const f = healthyFixture();
+    Object.assign(f.connectors[0]!, {
+      SenderIPAddresses: [],
+      TlsSenderCertificateName: "<I>CN=R11, O=Let's Encrypt, C=US<S>CN=erp.mail.contoso.test",
+      RequireTls: true,
+    });
+    expect((await runCheck('exchange-connector-ips', f)).status).toBe('pass');
+  });
+
+  it('fails a certificate name outside the accepted domains with the 5.7.64 TenantAttribution cause', async () => {
+    const f = healthyFixture();
+    Object.assign(f.connectors[0]!, { SenderIPAddresses: [], TlsSenderCertificateName: 'erp.hosting-provider.example', RequireTls: true });
+    const result = await runCheck('exchange-connector-ips', f);
+    expectActionable(result, 'fail', 'erp.hosting-provider.example', 'not an accepted domain', '5.7.64 TenantAttribution', 'renewed');
+    expect(result.cause).toMatchObject({ code: '5.7.64', checkId: 'exchange-connector-ips' });
+    expect(result.remediation?.command).toBe(
+      "Set-InboundConnector -Identity 'Twenty20 ERP relay' -TlsSenderCertificateName '*.contoso.test' -RequireTls $true",
+    );
   });
 
   it('is skipped when the connector check does not pass', async () => {

@@ -34,6 +34,16 @@ describe('exchange-connector', () => {
     expectActionable(await runCheck('exchange-connector', f), 'fail', 'OnPremises');
   });
 
+  it("offers a new OnPremises connector with the ERP's configured IPs when the named Partner connector has none", async () => {
+    const f = healthyFixture();
+    Object.assign(f.connectors[0]!, { ConnectorType: 'Partner', SenderIPAddresses: [] });
+    const result = await runCheck('exchange-connector', f, { connector: 'Twenty20 ERP relay' });
+    expectActionable(result, 'fail', 'ConnectorType Partner');
+    expect(result.remediation?.command).toBe(
+      "New-InboundConnector -Name 'Twenty20 ERP relay' -ConnectorType OnPremises -SenderDomains '*' -SenderIPAddresses '203.0.113.10'",
+    );
+  });
+
   it('looks for the connector the config names', async () => {
     const f = healthyFixture();
     const result = await runCheck('exchange-connector', f, { connector: 'ERP relay (new)' });

@@ -53,14 +53,38 @@ export function user(local: string, index: number, createdDaysAgo: number): Grap
 }
 
 export function member(u: GraphUser): Recipient {
+  const alias = u.userPrincipalName.split('@')[0] ?? null;
   return {
-    Identity: u.userPrincipalName.split('@')[0] ?? null,
-    Name: u.displayName ?? null,
+    Identity: alias,
+    Name: alias,
+    DisplayName: u.displayName ?? null,
+    Alias: alias,
     PrimarySmtpAddress: u.userPrincipalName,
     ExternalDirectoryObjectId: u.id,
+    Guid: `${u.id.slice(0, -4)}eeee`,
     RecipientType: 'UserMailbox',
     RecipientTypeDetails: 'UserMailbox',
   };
+}
+
+/** The dynamic group as Get-Recipient returns it: Exchange-only, so no Entra object id. */
+export const GROUP_RECIPIENT: Recipient = {
+  Identity: 'DynamicAllUsers',
+  Name: 'DynamicAllUsers',
+  DisplayName: 'All Users',
+  Alias: 'DynamicAllUsers',
+  PrimarySmtpAddress: 'DynamicAllUsers@contoso.test',
+  ExternalDirectoryObjectId: null,
+  Guid: '8c3f4e5f-0000-4000-8000-0000000ddd01',
+  RecipientType: 'DynamicDistributionGroup',
+  RecipientTypeDetails: 'DynamicDistributionGroup',
+};
+
+/** Get-Recipient's answer: a recipient by any identity Exchange accepts (names, alias, addresses, ids). */
+export function findRecipient(recipients: readonly Recipient[], identity: string): Recipient | null {
+  const wanted = identity.trim().toLowerCase();
+  const names = (r: Recipient) => [r.Identity, r.Name, r.DisplayName, r.Alias, r.PrimarySmtpAddress, r.Guid, r.ExternalDirectoryObjectId];
+  return recipients.find((r) => names(r).some((n) => n?.toLowerCase() === wanted)) ?? null;
 }
 
 /** What the Microsoft side returns, per port method; `errors` makes a method throw instead. */
@@ -78,6 +102,10 @@ export interface MicrosoftFixture {
   skus: SubscribedSku[];
   domains: GraphDomain[];
   users: GraphUser[];
+  /** Every recipient Get-Recipient knows. */
+  recipients: Recipient[];
+  /** The identities Get-Recipient was asked for, in order. */
+  recipientLookups: string[];
   errors: Partial<Record<keyof ExchangeAdminPort | keyof GraphPort, MailsetupError>>;
 }
 
@@ -88,9 +116,10 @@ export function catchallRule(overrides: Partial<TransportRule> = {}): TransportR
     State: 'Enabled',
     Mode: 'Enforce',
     Priority: 0,
-    RedirectMessageTo: ['erp@contoso.test'],
+    // As real tenants store them: the recipients' display names.
+    RedirectMessageTo: ['ERP Notification'],
     ExceptIfSentToScope: 'NotInOrganization',
-    ExceptIfSentToMemberOf: ['DynamicAllUsers'],
+    ExceptIfSentToMemberOf: ['All Users'],
     SetAuditSeverity: 'High',
     StopRuleProcessing: true,
     SentTo: null,
@@ -113,6 +142,7 @@ export function healthyFixture(): MicrosoftFixture {
         SenderDomains: ['smtp:*;1'],
         TlsSenderCertificateName: null,
         RequireTls: false,
+        ConnectorSource: 'Default',
       },
     ],
     rules: [catchallRule()],
@@ -160,6 +190,11 @@ export function healthyFixture(): MicrosoftFixture {
       { id: 'contoso.onmicrosoft.com', isVerified: true, isDefault: false, supportedServices: ['Email'] },
     ],
     users,
+    recipients: [
+      ...users.map((u) => ({ ...member(u), DisplayName: u === users[0] ? 'ERP Notification' : (u.displayName ?? null) })),
+      GROUP_RECIPIENT,
+    ],
+    recipientLookups: [],
     errors: {},
   };
 }
@@ -184,6 +219,12 @@ function fakeAdapters(f: MicrosoftFixture): Adapters {
     getMailbox: answer('getMailbox', () => f.mailbox),
     getCasMailbox: answer('getCasMailbox', () => f.cas),
     getOrganizationConfig: answer('getOrganizationConfig', () => f.organizationConfig),
+    getRecipient: async (identity) => {
+      f.recipientLookups.push(identity);
+      const error = f.errors.getRecipient;
+      if (error) throw error;
+      return structuredClone(findRecipient(f.recipients, identity));
+    },
   };
   const graph: GraphPort = {
     getUser: answer('getUser', () => f.catchallUser),

@@ -9,6 +9,7 @@ import { parseConfig } from '../../../src/config/load.js';
 import type { CheckDefinition } from '../../../src/engine/check.js';
 import type { CheckResult, Report } from '../../../src/engine/result.js';
 import { runChecks } from '../../../src/engine/run.js';
+import { Store } from '../../../src/store/store.js';
 
 /** The catalogue, with the ERP test checks even before they are registered in their area. */
 export const catalogue: readonly CheckDefinition[] = [
@@ -22,7 +23,10 @@ export async function runOnLab(lab: Lab, ids: readonly string[], overrides: { fe
   const tenant = config.tenants[0]!;
   const timeouts = { ...config.timeouts, ...(overrides.fetchMs ? { fetchMs: overrides.fetchMs } : {}) };
   const ca = config.services.caFile ? readFileSync(config.services.caFile, 'utf8') : undefined;
-  const adapters = createAdapters({ tenant, services: config.services, timeouts, ca, logger: pino({ level: 'silent' }) });
+  const adapters = createAdapters(
+    { tenant, services: config.services, timeouts, ca, logger: pino({ level: 'silent' }) },
+    Store.open(':memory:').e2eRuns(tenant.name),
+  );
   const checks = ids.map((id) => {
     const found = catalogue.find((c) => c.meta.id === id);
     if (!found) throw new Error(`no check ${id}`);

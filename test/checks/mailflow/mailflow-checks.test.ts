@@ -57,16 +57,30 @@ describe('mailflow checks against the lab', () => {
     expect(lab.state.mail.mailboxes['erp@contoso.test']!.messages.map((m) => m.flags)).toEqual([[], []]);
   });
 
-  it('imap-app-no-access: the refused login fails with the OAuth steps; the backlog is skipped', async () => {
+  it('imap-app-no-access: Exchange takes the token but refuses the mailbox; the check names the FullAccess grant; the backlog is skipped', async () => {
     lab = await startLab({ scenario: 'imap-app-no-access' });
     const report = await runOnLab(lab, IDS);
     const login = result(report, 'mailflow-imap-login');
     expect(login.status).toBe('fail');
-    expect(login.detail).toMatch(/^Exchange Online refused the bot's IMAP login to erp@contoso\.test: "AUTHENTICATE failed\."/);
-    expect(login.observed).toMatchObject({ serverResponse: 'AUTHENTICATE failed.', method: 'xoauth2' });
-    expect(login.remediation?.manual).toMatch(/IMAP\.AccessAsApp/);
-    expect(login.remediation?.command).toMatch(/Add-MailboxPermission -Identity erp@contoso\.test .*-AccessRights FullAccess/);
+    expect(login.detail).toMatch(
+      /^Exchange Online accepted the bot's login to erp@contoso\.test but refused to open its INBOX: "User is authenticated but not connected\."/,
+    );
+    expect(login.observed).toMatchObject({ serverResponse: 'User is authenticated but not connected.', method: 'xoauth2' });
+    expect(login.remediation?.manual).toMatch(/service principal needs FullAccess/);
+    expect(login.remediation?.command).toMatch(/^Add-MailboxPermission -Identity erp@contoso\.test .*-AccessRights FullAccess/);
     expect(result(report, 'mailflow-fetchmail-backlog')).toMatchObject({ status: 'skip', skipReason: 'dependency-failed' });
+  });
+
+  it('an app Exchange does not know (no service principal): the refused login fails with the OAuth steps', async () => {
+    lab = await startLab();
+    lab.state.mail.imapApp.servicePrincipal = false;
+    const login = result(await runOnLab(lab, IDS), 'mailflow-imap-login');
+    expect(login.status).toBe('fail');
+    expect(login.detail).toMatch(/^Exchange Online refused the bot's IMAP login to erp@contoso\.test: "AUTHENTICATE failed\."/);
+    expect(login.remediation?.manual).toMatch(/IMAP\.AccessAsApp/);
+    expect(login.remediation?.command).toMatch(
+      /New-ServicePrincipal .*Add-MailboxPermission -Identity erp@contoso\.test .*-AccessRights FullAccess/,
+    );
   });
 
   it('IMAP turned off on the mailbox: the token is taken but the mailbox is not, and the check says which switch', async () => {
@@ -75,8 +89,8 @@ describe('mailflow checks against the lab', () => {
     const login = result(await runOnLab(lab, IDS), 'mailflow-imap-login');
     expect(login.status).toBe('fail');
     expect(login.observed).toMatchObject({ serverResponse: 'User is authenticated but not connected.' });
-    expect(login.remediation).toMatchObject({ command: 'Set-CASMailbox -Identity erp@contoso.test -ImapEnabled $true' });
-    expect(login.remediation?.manual).toMatch(/enable IMAP on it/);
+    expect(login.remediation?.command).toMatch(/Set-CASMailbox -Identity erp@contoso\.test -ImapEnabled \$true$/);
+    expect(login.remediation?.manual).toMatch(/IMAP must be on for the mailbox/);
   });
 
   it('an IMAP server that drops the connection or never greets is an error naming the hop, with nothing left open', async () => {

@@ -162,7 +162,8 @@ describe('lab ERP: fetch (fetchmail.server.fetch_mail) and routing', () => {
     expect(mail.calls.send).toHaveLength(1);
     const sent = mail.calls.send[0]!;
     expect(sent.server).toMatchObject({ host: 'contoso-test.mail.protection.outlook.com', port: 25, encryption: 'starttls' });
-    expect(sent.envelope).toEqual({ from: 'nobody-x1@contoso.test', to: ['probe@outside.test'] });
+    // The envelope sender is Odoo's bounce address (mail.bounce.alias @ mail.catchall.domain), not the From.
+    expect(sent.envelope).toEqual({ from: 'bounce@contoso.test', to: ['probe@outside.test'] });
     const notice = await simpleParser(sent.raw);
     expect(notice.subject).toBe('Receiving error with: Wrong address [tok-22]');
     expect(notice.from?.text).toBe('nobody-x1@contoso.test');
@@ -279,5 +280,45 @@ describe('lab ERP: the fetch cron', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(mail.calls.fetchUnseen.length).toBe(fetches);
     expect(lab.state.erp.leads).toHaveLength(1);
+  });
+});
+
+describe("lab ERP: the envelope sender of real mail is Odoo's bounce address", () => {
+  const notice = async (options: Parameters<typeof startErpOnly>[0]) => {
+    const mail = fakeMailOps();
+    lab = await startErpOnly({ ...options, mailOps: mail.ops });
+    mail.deliver(await rawMail({ to: 'nobody-x2@contoso.test', subject: 'Wrong [tok-23]', messageId: '<tok-23@outside.test>' }));
+    await lab.client.fetchMail(1);
+    return mail.calls.send[0]!;
+  };
+
+  it('16: mail.bounce.alias @ mail.catchall.domain, postmaster-odoo when the alias is unset', async () => {
+    const sent = await notice({
+      change: (s) => {
+        s.erp.params = s.erp.params.filter((p) => p.key !== 'mail.bounce.alias');
+      },
+    });
+    expect(sent.envelope.from).toBe('postmaster-odoo@contoso.test');
+    expect((await simpleParser(sent.raw)).from?.text).toBe('nobody-x2@contoso.test');
+  });
+
+  it("17: the company's alias domain's bounce_email, whatever the stale parameters say", async () => {
+    const sent = await notice({
+      version: 17,
+      change: (s) => {
+        s.erp.params.find((p) => p.key === 'mail.catchall.domain')!.value = 'old-erp.contoso.test';
+        s.erp.aliasDomains[0]!.bounce_alias = 'bounces';
+      },
+    });
+    expect(sent.envelope.from).toBe('bounces@contoso.test');
+  });
+
+  it("without a catch-all domain: the mail's own From address", async () => {
+    const sent = await notice({
+      change: (s) => {
+        s.erp.params = s.erp.params.filter((p) => p.key !== 'mail.catchall.domain');
+      },
+    });
+    expect(sent.envelope.from).toBe('nobody-x2@contoso.test');
   });
 });

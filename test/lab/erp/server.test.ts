@@ -135,6 +135,7 @@ describe('lab ERP wire: JSON-RPC (16)', () => {
       (
         await fetch(`${lab.url}/jsonrpc`, {
           method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify({ params: { service: 'object', method: 'execute_kw', args: ['d', 7, 'p', 'crm.team', 'search'] } }),
         })
       ).status,

@@ -3,7 +3,7 @@ import { createErpMailOps, MailTransportError } from '../../../lab/mail/erp-mail
 import { appendMessage } from '../../../lab/mail/store.js';
 import type { LabState } from '../../../lab/state.js';
 import { labTls } from '../../../lab/tls.js';
-import { startMailOnly } from './mail-lab.js';
+import { receivedChain, startMailOnly } from './mail-lab.js';
 
 let lab: Awaited<ReturnType<typeof startMailOnly>> | undefined;
 afterEach(async () => {
@@ -56,7 +56,7 @@ describe("the ERP's mail operations (real SMTP/IMAP from 127.0.0.2)", () => {
     const raw = 'From: <sales@contoso.test>\r\nTo: <probe@outside.test>\r\nSubject: Receiving error with: hello\r\n\r\nNo route.\r\n';
     await lab.state.mailOps.send(MX, { from: 'sales@contoso.test', to: ['probe@outside.test'] }, raw);
     const [notice] = lab.state.mail.mailboxes['probe@outside.test']!.messages;
-    expect(notice?.raw).toMatch(/^Received: from erp\.contoso\.test \(203\.0\.113\.10\) by /);
+    expect(receivedChain(notice?.raw ?? '').at(-1)).toMatch(/^from erp\.contoso\.test \(203\.0\.113\.10\) by /);
     expect(notice?.raw).toContain('Subject: Receiving error with: hello');
   });
 

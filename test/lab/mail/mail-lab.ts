@@ -62,3 +62,12 @@ export function sendMail(port: number, localAddress: string, envelope: { from: s
 export function message(subject: string, from = 'probe@outside.test', to = 'sales@contoso.test', extra = ''): string {
   return `From: <${from}>\r\nTo: <${to}>\r\nSubject: ${subject}\r\nMessage-ID: <${subject.replace(/\W/g, '')}@test>\r\n${extra}\r\nHello.\r\n`;
 }
+
+/** The `Received:` values on top of a stored message, newest first, unfolded. */
+export function receivedChain(raw: string): string[] {
+  const head = raw.slice(0, Math.max(0, raw.search(/\r?\n\r?\n/))).replace(/\r?\n[ \t]+/g, ' ');
+  return head
+    .split(/\r?\n/)
+    .filter((line) => /^Received:/i.test(line))
+    .map((line) => line.replace(/^Received:\s*/i, ''));
+}

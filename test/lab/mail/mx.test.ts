@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LabState } from '../../../lab/state.js';
 import { labTls } from '../../../lab/tls.js';
-import { message, sendMail, startMailOnly } from './mail-lab.js';
+import { message, receivedChain, sendMail, startMailOnly } from './mail-lab.js';
 import { smtpDialog } from './smtp-dialog.js';
 
 const BOT = '127.0.0.3'; // outside: 198.51.100.77, not in the connector
@@ -54,8 +54,41 @@ describe('lab MX: the SMTP conversation', () => {
     );
     expect(relayed.ok).toBe(true);
     const [received] = inbox(state, 'probe@outside.test');
-    expect(received?.raw).toMatch(/^Received: from sender\.test \(203\.0\.113\.10\) by /);
+    // Exchange's chain, newest first: the outside provider's line, hub and front-end hand-off between
+    // Microsoft-internal IPv6 addresses, and at the bottom the front end that took it from the sender.
+    const chain = receivedChain(received?.raw ?? '');
+    expect(chain).toHaveLength(4);
+    expect(chain[0]).toMatch(/^from \S+\.outbound\.protection\.outlook\.com \([\d.]+\) by mx\.outside\.test /);
+    expect(chain[2]).toMatch(
+      /^from \S+\.prod\.protection\.outlook\.com \(2603:[\da-f:]+\) by \S+\.outlook\.office365\.com \(2603:[\da-f:]+\) .* via Frontend Transport; /,
+    );
+    expect(chain[3]).toMatch(
+      /^from sender\.test \(203\.0\.113\.10\) by \S+\.mail\.protection\.outlook\.com \([\d.]+\) with Microsoft SMTP Server .* via Frontend Transport; /,
+    );
     expect(inbox(state, 'noreply@odoo.com')).toHaveLength(0);
+  });
+
+  it('relays from a connector IP only for an envelope sender in an accepted domain (5.7.64 ATTR36), whatever the From header says', async () => {
+    const { mxPort, state } = await start();
+    // The header From is inside the tenant; the envelope sender (MAIL FROM) is not.
+    const refused = await sendMail(
+      mxPort,
+      ERP,
+      { from: 'bounce@erp-hosting.example', to: ['probe@outside.test'] },
+      message('notice', 'sales@contoso.test', 'probe@outside.test'),
+    );
+    expect(refused).toMatchObject({ ok: false, command: 'RCPT TO' });
+    expect(refused.response).toMatch(/^550 5\.7\.64 TenantAttribution; Relay Access Denied ATTR36 \[[\w.-]+\]$/);
+    expect(inbox(state, 'probe@outside.test')).toHaveLength(0);
+
+    const relayed = await sendMail(
+      mxPort,
+      ERP,
+      { from: 'bounce@contoso.test', to: ['probe@outside.test'] },
+      message('notice', 'Dana Customer <dana@customer.test>', 'probe@outside.test'),
+    );
+    expect(relayed.ok).toBe(true);
+    expect(inbox(state, 'probe@outside.test')).toHaveLength(1);
   });
 
   it('a connector with RequireTls refuses a sender that skipped STARTTLS (451 5.7.3)', async () => {
@@ -122,7 +155,13 @@ describe('lab MX: accepted domain and transport rules', () => {
     expect(sent.ok).toBe(true);
     expect(sent.response).toMatch(/^250 2\.6\.0 .*Queued mail for delivery$/);
     const [delivered] = inbox(state, 'erp@contoso.test');
-    expect(delivered?.raw).toMatch(/^Received: from sender\.test \(198\.51\.100\.77\) by \S+ .*with Microsoft SMTP Server/);
+    const chain = receivedChain(delivered?.raw ?? '');
+    expect(chain[0]).toMatch(
+      /^from \S+\.prod\.outlook\.com \(2603:[\da-f:]+\) by \S+\.prod\.outlook\.com \(2603:[\da-f:]+\) with Microsoft SMTP Server/,
+    );
+    expect(chain.at(-1)).toMatch(
+      /^from sender\.test \(198\.51\.100\.77\) by \S+\.mail\.protection\.outlook\.com .*with Microsoft SMTP Server.* via Frontend Transport/,
+    );
     expect(delivered?.raw).toContain('Subject: lead please');
     expect(delivered?.flags).toEqual([]);
   });

@@ -30,8 +30,14 @@ export interface MicrosoftHarness {
 }
 
 /** A config for the lab with `tenant` overrides applied to the raw (YAML-shaped) tenant. */
-export function labConfig(lab: Lab, tenant: Record<string, unknown> = {}, timeouts: Record<string, unknown> = {}): MailsetupConfig {
+export function labConfig(
+  lab: Lab,
+  tenant: Record<string, unknown> = {},
+  timeouts: Record<string, unknown> = {},
+  services: Record<string, unknown> = {},
+): MailsetupConfig {
   const raw = structuredClone(lab.config);
+  raw.services = { ...(raw.services as Record<string, unknown>), ...services };
   const first = raw.tenants[0] as Record<string, unknown>;
   raw.tenants[0] = { ...first, ...tenant };
   raw.timeouts = { ...(raw.timeouts as Record<string, unknown>), ...timeouts };
@@ -52,12 +58,19 @@ export function adapterOptions(config: MailsetupConfig): AdapterFactoryOptions {
 const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not part of the Microsoft harness')) });
 
 export async function startMicrosoftHarness(
-  options: StartLabOptions & { tenant?: Record<string, unknown>; timeouts?: Record<string, unknown>; policy?: ThrottlePolicy } = {},
+  options: StartLabOptions & {
+    tenant?: Record<string, unknown>;
+    timeouts?: Record<string, unknown>;
+    services?: Record<string, unknown>;
+    /** Leave the lab's CA out of the bot's trust (certificate checks stay on). */
+    untrustedCa?: boolean;
+    policy?: ThrottlePolicy;
+  } = {},
 ): Promise<MicrosoftHarness> {
   const lab = await startLab(options);
   try {
-    const config = labConfig(lab, options.tenant, options.timeouts);
-    const factory = adapterOptions(config);
+    const config = labConfig(lab, options.tenant, options.timeouts, options.services);
+    const factory = { ...adapterOptions(config), ...(options.untrustedCa ? { ca: undefined } : {}) };
     const tenant = factory.tenant;
     const tokens = createTokenProvider(factory);
     const adapters = {

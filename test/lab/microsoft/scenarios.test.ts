@@ -51,10 +51,29 @@ describe('Microsoft scenarios in detail', () => {
       );
       for (const result of errors) {
         expect(result.skipReason).toBe('insufficient-permission');
-        expect(result.detail).toContain('Exchange Administrator');
+        expect(result.detail).toContain('Global Reader');
         expect(result.detail).toContain('Exchange.ManageAsApp');
       }
       expect(report.checks.some((c) => c.status === 'fail')).toBe(false);
+    } finally {
+      await harness.stop();
+    }
+  });
+
+  it('exo-recipients-unreadable: only the checks that read recipients are errors, naming the role group they need', async () => {
+    const harness = await startMicrosoftHarness({ scenario: 'exo-recipients-unreadable' });
+    try {
+      const report = await harness.run();
+      const errors = report.checks.filter((c) => c.status === 'error');
+      expect(errors.map((c) => c.id).sort()).toEqual(['exchange-catchall-mailbox', 'exchange-catchall-rule', 'exchange-dynamic-group']);
+      for (const result of errors) {
+        expect(result.skipReason, result.id).toBe('insufficient-permission');
+        expect(result.detail, result.id).toContain('is not recognized as a name of a cmdlet');
+        expect(result.detail, result.id).toContain('role group "View-Only Organization Management"');
+        expect(result.detail, result.id).toContain('"View-Only Recipients"');
+      }
+      expect(report.checks.find((c) => c.id === 'exchange-catchall-rule')?.detail).toContain('may not run Get-Recipient');
+      expect(report.checks.filter((c) => c.status !== 'error').every((c) => c.status === 'pass')).toBe(true);
     } finally {
       await harness.stop();
     }
@@ -94,6 +113,11 @@ describe('Microsoft scenarios in detail', () => {
           'Get-InboundConnector',
           'Get-Mailbox',
           'Get-OrganizationConfig',
+          // One per distinct identity: the rule's two display names, the configured mailbox and group.
+          'Get-Recipient',
+          'Get-Recipient',
+          'Get-Recipient',
+          'Get-Recipient',
           'Get-TransportRule',
         ].sort(),
       );

@@ -129,6 +129,28 @@ describe('lab Microsoft Graph', () => {
     expect((second.value as unknown[]).length).toBe(2);
     expect(second['@odata.nextLink']).toBeUndefined();
   });
+
+  it('returns only the default user properties without $select, as v1.0 does', async () => {
+    const auth = { authorization: `Bearer ${await bearer('graph')}` };
+    const one = json((await send({ url: `${services.graphUrl}/users/erp@contoso.test`, method: 'GET', headers: auth })).body);
+    const page = json((await send({ url: `${services.graphUrl}/users`, method: 'GET', headers: auth })).body);
+    for (const user of [one, ...(page.value as Record<string, unknown>[])]) {
+      expect(user).toMatchObject({ id: expect.any(String), userPrincipalName: expect.any(String) });
+      for (const hidden of ['accountEnabled', 'assignedLicenses', 'assignedPlans', 'createdDateTime', 'proxyAddresses']) {
+        expect(user).not.toHaveProperty(hidden);
+      }
+    }
+    const named = json(
+      (
+        await send({
+          url: `${services.graphUrl}/users/erp@contoso.test?$select=id,accountEnabled,createdDateTime`,
+          method: 'GET',
+          headers: auth,
+        })
+      ).body,
+    );
+    expect(named).toMatchObject({ id: expect.any(String), accountEnabled: true, createdDateTime: expect.any(String) });
+  });
 });
 
 describe('lab Exchange admin endpoint', () => {
@@ -166,6 +188,49 @@ describe('lab Exchange admin endpoint', () => {
     expect((error.details as { message: string }[])[0]?.message).toMatch(
       /^Ex[0-9A-F]{6}\|Microsoft\.Exchange\.Configuration\.Tasks\.ManagementObjectNotFoundException\|/,
     );
+  });
+
+  it('answers Get-Recipient by display name, alias, SMTP address and Guid, and ManagementObjectNotFoundException otherwise', async () => {
+    const accessToken = await bearer('exchange');
+    const ids = [];
+    for (const identity of ['ERP Notification', 'erp', 'erp@contoso.test', 'All Users', 'DynamicAllUsers']) {
+      const response = await invoke(accessToken, { CmdletName: 'Get-Recipient', Parameters: { Identity: identity } });
+      expect(response.status, identity).toBe(200);
+      const [recipient] = json(response.body).value as Record<string, unknown>[];
+      ids.push(recipient?.Guid);
+    }
+    expect(new Set(ids.slice(0, 3)).size).toBe(1);
+    expect(new Set(ids.slice(3)).size).toBe(1);
+    const byGuid = await invoke(accessToken, { CmdletName: 'Get-Recipient', Parameters: { Identity: ids[0] } });
+    expect((json(byGuid.body).value as Record<string, unknown>[])[0]).toMatchObject({ PrimarySmtpAddress: 'erp@contoso.test' });
+    const missing = await invoke(accessToken, { CmdletName: 'Get-Recipient', Parameters: { Identity: 'ERP Notifications (old)' } });
+    expect(missing.status).toBe(404);
+    expect(((json(missing.body).error as { details: { message: string }[] }).details[0]?.message ?? '').split('|').slice(1)).toEqual([
+      'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+      "The operation couldn't be performed because object 'ERP Notifications (old)' couldn't be found on 'AM0PR01A001DC01.EURPR01A001.PROD.OUTLOOK.COM'.",
+    ]);
+  });
+
+  it('hides exactly the cmdlets of a missing role, with CommandNotFoundException as for an unknown command', async () => {
+    const roles = lab.state.microsoft.appRoles.exchangeRoles;
+    lab.state.microsoft.appRoles.exchangeRoles = roles.filter((r) => r !== 'View-Only Recipients' && r !== 'Mail Recipients');
+    try {
+      const accessToken = await bearer('exchange');
+      const rules = await invoke(accessToken, { CmdletName: 'Get-TransportRule', Parameters: {} });
+      expect(rules.status).toBe(200);
+      const hidden = await invoke(accessToken, { CmdletName: 'Get-Recipient', Parameters: { Identity: 'erp' } });
+      expect(hidden.status).toBe(400);
+      const error = json(hidden.body).error as { details: { message: string }[]; innererror: { internalexception: { type: string } } };
+      expect(error.details[0]?.message.split('|').slice(1)).toEqual([
+        'System.Management.Automation.CommandNotFoundException',
+        "The term 'Get-Recipient' is not recognized as a name of a cmdlet, function, script file, or executable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.",
+      ]);
+      expect(error.innererror.internalexception.type).toBe('System.Management.Automation.CommandNotFoundException');
+      const mailbox = await invoke(accessToken, { CmdletName: 'Get-Mailbox', Parameters: { Identity: 'erp' } });
+      expect(mailbox.status).toBe(400);
+    } finally {
+      lab.state.microsoft.appRoles.exchangeRoles = roles;
+    }
   });
 
   it('binds parameters by name and JSON type only', async () => {

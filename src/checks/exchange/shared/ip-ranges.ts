@@ -61,6 +61,27 @@ export function addressCount(range: IpRange): bigint {
   return range.end - range.start + 1n;
 }
 
+/** How many addresses of `target` lie in the union of `ranges` (same family only). */
+export function overlapCount(target: IpRange, ranges: readonly IpRange[]): bigint {
+  const sorted = ranges.filter((r) => r.family === target.family).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  let count = 0n;
+  let next = target.start;
+  for (const range of sorted) {
+    const start = bigMax(range.start, next);
+    const end = bigMin(range.end, target.end);
+    if (start <= end) {
+      count += end - start + 1n;
+      next = end + 1n;
+    }
+    if (next > target.end) break;
+  }
+  return count;
+}
+
+// Math.max/min do not take bigints.
+const bigMax = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+const bigMin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+
 /** Parses a list, separating what is not an address. */
 export function parseAll(texts: readonly string[]): { ranges: IpRange[]; invalid: string[] } {
   const ranges: IpRange[] = [];

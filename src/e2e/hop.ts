@@ -2,9 +2,25 @@ import type { SmtpSendResult } from '../adapters/smtp/port.js';
 import type { MappedCause } from '../engine/result.js';
 import { isMailsetupError } from '../errors.js';
 import { causeOfText } from '../mail/causes.js';
+import type { E2eRun } from './context.js';
 import type { E2eHop } from './types.js';
 
 export type HopBody = Omit<E2eHop, 'id' | 'name' | 'durationMs'>;
+
+/** One hop of the test (DESIGN §5), as checks are: its id, its title, and what it does. */
+export interface HopDef {
+  id: string;
+  title(run: E2eRun): string;
+  /** Hops that must have passed first; otherwise this one is skipped as not reached. */
+  needs?: readonly string[];
+  /** What it says when skipped because `blocker` did not pass (default: "Not reached: …"). */
+  notReached?(blocker: E2eHop): string;
+  run(run: E2eRun): Promise<HopBody>;
+}
+
+export function defineHop(def: HopDef): HopDef {
+  return def;
+}
 
 /** Runs one hop, timing it; a coded error becomes an `error` hop (the bot could not tell), never a crash. */
 export async function runHop(id: string, name: string, body: () => Promise<HopBody>): Promise<E2eHop> {
@@ -88,6 +104,19 @@ export function firstLine(text: string): string {
 /** A duration in a sentence, to a tenth of a second: `12.3 s`. */
 export function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** How long ago, in a person's form: `40 s ago`, `12 min ago`, `3 h ago`, `2 days ago`. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 2) return 'just now';
+  if (s < 90) return `${s} s ago`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min ago`;
+  const h = Math.round(min / 60);
+  if (h < 36) return `${h} h ago`;
+  const days = Math.round(h / 24);
+  return `${days} day${days === 1 ? '' : 's'} ago`;
 }
 
 /** Hop knowledge: a cause for a symptom that has no reply code. */

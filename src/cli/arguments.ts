@@ -1,0 +1,140 @@
+import { parseArgs } from 'node:util';
+import { findCheck, selectChecks } from '../checks/registry.js';
+import { COMMANDS, findCommand } from '../commands/dispatch.js';
+import { MailsetupError } from '../errors.js';
+
+export type CliValues = {
+  config?: string;
+  lab?: string;
+  scenario?: string;
+  tenant?: string;
+  json?: boolean;
+  help?: boolean;
+  'remove-extra'?: boolean;
+};
+
+export interface CliCommand {
+  verb: string;
+  positionals: string[];
+  values: CliValues;
+}
+
+/** Verbs only the CLI has, besides the chat verbs (COMMANDS). */
+export const CLI_VERBS = [
+  { verb: 'start', usage: 'start', summary: 'Runs the bot (with no config file: the lab and a console channel).' },
+  { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'Runs the simulated tenant and prints the config that points at it.' },
+  {
+    verb: 'fix',
+    usage: 'fix <id> [tenant] [--remove-extra]',
+    summary: 'Plans the fix of a failing check and prints it (a dry run: it changes nothing; fixes are approved in chat).',
+  },
+] as const;
+
+/** Every verb the CLI takes: its own, then the chat verbs (COMMANDS, the one list of them). */
+export function cliVerbs(): { verb: string; usage: string; summary: string }[] {
+  return [...CLI_VERBS, ...COMMANDS].map(({ verb, usage, summary }) => ({ verb, usage, summary }));
+}
+
+/** The usage text; with a verb, that verb's line. */
+export function usageText(verb?: string): string {
+  const one = cliVerbs().find((v) => v.verb === verb);
+  if (one)
+    return `Usage: mailsetup ${one.usage}
+
+${one.summary}
+`;
+  const verbs = cliVerbs().map((v) => `  ${v.usage.padEnd(30)}${v.summary}`);
+  return `Usage: mailsetup <verb> [arguments] [options]
+
+Verbs:
+${verbs.join('\n')}
+
+Options:
+  --config FILE      config file (default ./mailsetup.yaml, or $MAILSETUP_CONFIG)
+  --lab SCENARIO     run against an in-process lab in that state (e.g. healthy, connector-ip-missing)
+  --tenant NAME      which tenant, when the config has several
+  --json             machine-readable output on stdout, errors included
+  --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
+
+Exit codes: 0 nothing failing, 1 a check failed or could not tell, 2 bad usage or config, 3 mailsetup itself failed.
+`;
+}
+
+/**
+ * Parses and validates the command line before anything starts (no lab, no config read): unknown
+ * options, unknown verbs, missing or extra arguments and unknown check ids are usage errors here.
+ * @throws MailsetupError UsageError
+ */
+export function parseCliArguments(argv: string[]): CliCommand {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    const sentence = (error as Error).message.split(/(?<=\.) /)[0] ?? 'That command line cannot be read.';
+    throw new MailsetupError('UsageError', sentence, { hint: 'Type `mailsetup help` for the verbs and options.' });
+  }
+  const [first = 'help', ...positionals] = parsed.positionals;
+  const verb = first.toLowerCase();
+  const command = { verb, positionals, values: parsed.values };
+  if (verb === 'help' || parsed.values.help) {
+    const about = verb === 'help' ? positionals[0]?.toLowerCase() : verb;
+    if (about && about !== 'help' && !CLI_VERBS.some((v) => v.verb === about))
+      findCommand(
+        about,
+        CLI_VERBS.map((v) => v.verb),
+      );
+    return { verb: 'help', positionals: about ? [about] : [], values: parsed.values };
+  }
+  if (verb === 'start' || verb === 'lab') {
+    if (positionals.length > 0) throw usage(`\`${verb}\` takes no arguments, not "${positionals.join(' ')}".`, verb);
+    if (verb === 'start' && parsed.values.json) throw usage('`start` runs the bot; it has no JSON output.', 'start');
+    return command;
+  }
+  if (!CLI_VERBS.some((v) => v.verb === verb))
+    findCommand(
+      verb,
+      CLI_VERBS.map((v) => v.verb),
+    );
+  validateArguments(verb, positionals);
+  return command;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      lab: { type: 'string' },
+      scenario: { type: 'string' },
+      tenant: { type: 'string' },
+      json: { type: 'boolean' },
+      'remove-extra': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+/** What each verb takes, checked against the catalogue (which needs no config). */
+function validateArguments(verb: string, positionals: string[]): void {
+  const [first, ...rest] = positionals;
+  if (verb === 'check') {
+    if (!first) throw usage('`check` needs a check id or an area.', verb);
+    if (rest.length > 1) throw usage(`\`check\` takes an id or area and a tenant, not "${positionals.join(' ')}".`, verb);
+    selectChecks(first);
+  } else if (verb === 'explain') {
+    if (!first || rest.length > 0) throw usage('`explain` takes exactly one check id.', verb);
+    if (!findCheck(first.toLowerCase())) selectChecks(first);
+  } else if (verb === 'fix') {
+    if (!first || rest.length > 1) throw usage('`fix` takes a check id and, optionally, a tenant.', verb);
+    if (!findCheck(first.toLowerCase())) selectChecks(first);
+  } else if (verb === 'status' || verb === 'test-email') {
+    if (rest.length > 0) throw usage(`\`${verb}\` takes at most a tenant name, not "${positionals.join(' ')}".`, verb);
+  }
+}
+
+function usage(message: string, verb: string): MailsetupError {
+  const spec = cliVerbs().find((v) => v.verb === verb);
+  return new MailsetupError('UsageError', message, { hint: `Usage: \`mailsetup ${spec?.usage ?? verb}\`.` });
+}
