@@ -14,6 +14,7 @@ import { findConfigFile, loadConfigFile, parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { configWarnings } from './config/warnings.js';
 import { createCore } from './core.js';
+import { runDoctorCli } from './doctor/doctor-cli.js';
 import { MailsetupError } from './errors.js';
 import { createLogger } from './log.js';
 import { renderText } from './render/text.js';
@@ -54,6 +55,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   try {
     for (const warning of configWarnings(session.config)) logger.warn(warning);
     if (verb === 'start') return await runStart(session, io, out, logger);
+    if (verb === 'doctor') return await runDoctorCli(session.config, out, logger, doctorSource(session, values.config));
     const core = createCore({ config: session.config, logger });
     return await runVerb(command, core, io, out);
   } catch (error) {
@@ -99,6 +101,10 @@ async function runVerb({ verb, positionals, values }: CliCommand, core: Core, io
   const reply = await findCommand(verb).run(args, { core, actor });
   out.result(reply, () => renderText(reply, { details: true }));
   return reply.tone === 'bad' || reply.tone === 'error' ? EXIT_FAILING : EXIT_OK;
+}
+
+function doctorSource(session: Session, configPath: string | undefined): string {
+  return session.lab ? `the lab's config (scenario "${session.lab}")` : (configPath ?? 'the config');
 }
 
 interface Session {
