@@ -64,7 +64,9 @@ export const mailScenarios: Scenario[] = [
       const param = state.erp.params.find((p) => p.key === 'mail.catchall.domain');
       if (param) param.value = 'erp-hosting.example';
     },
-    expect: { 'erp-envelope-sender': 'fail', 'erp-system-params': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'erp-envelope-sender': 'fail', 'erp-system-params': 'fail' },
+    // The catch-all domain is wrong too, so the ERP routes the test mail to no alias.
+    testEmail: { verdict: 'fail', hop: 'crm-lead', cause: 'erp-sales-alias' },
   }),
   defineScenario({
     name: 'erp-bounce-alias-missing',

@@ -46,9 +46,7 @@ export const microsoftScenarios: Scenario[] = [
     apply: (s) => {
       Object.assign(connector(s), { SenderIPAddresses: [], TlsSenderCertificateName: `*.${s.tenant.domain}`, RequireTls: true });
     },
-    // The relay works (the ERP's test and the error notice pass); only mailflow-e2e's egress-IP hop
-    // still looks for the IP in SenderIPAddresses and does not know certificate-based connectors yet.
-    expect: { 'mailflow-e2e': 'fail' },
+    expect: {},
   }),
   defineScenario({
     name: 'connector-certificate-foreign',
@@ -59,7 +57,8 @@ export const microsoftScenarios: Scenario[] = [
       Object.assign(connector(s), { SenderIPAddresses: [], TlsSenderCertificateName: renewed, RequireTls: true });
       s.tenant.certificateMap[s.tenant.erpLoopback] = renewed;
     },
-    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail', 'mailflow-e2e': 'fail' },
+    expect: { 'exchange-connector-ips': 'fail', 'erp-outgoing-test': 'fail' },
+    testEmail: { verdict: 'fail', hop: 'error-notice', cause: 'exchange-connector-ips' },
   }),
   defineScenario({
     name: 'connector-disabled',
@@ -189,7 +188,7 @@ export const microsoftScenarios: Scenario[] = [
       'mailflow-imap-login': 'fail',
       'mailflow-fetchmail-backlog': 'skip',
     },
-    testEmail: { verdict: 'error', hop: 'catchall-inbox' },
+    testEmail: { verdict: 'error', hop: 'catchall-inbox', cause: 'mailflow-imap-login' },
   }),
   defineScenario({
     name: 'exo-forbidden',

@@ -69,7 +69,7 @@ describe('mailsetup fix: a dry run that prints the plan and changes nothing', ()
   it('an unknown check is a usage error with a sentence', async () => {
     const run = await runCli(['fix', 'exchange-nothing', '--lab', 'healthy']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('There is no check called "exchange-nothing".');
+    expect(run.stderr).toContain('There is no check or area called "exchange-nothing".');
   });
 });
 

@@ -25,7 +25,7 @@ describe('production install', () => {
 
     await expect(run(process.execPath, ['-e', "import('typescript')"], { cwd: folder })).rejects.toThrow();
     const { stdout } = await run(process.execPath, [join(folder, 'bin', 'mailsetup.js'), 'status', '--lab', 'healthy'], { cwd: folder });
-    expect(stdout).toMatch(/^\d+ passing — all good/);
+    expect(stdout).toMatch(/^\d+ passing, 1 skipped — all good/);
     expect(stdout).toContain('== Mail setup of contoso.test ==');
   });
 });

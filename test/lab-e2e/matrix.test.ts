@@ -6,6 +6,7 @@ import { CATALOGUE } from '../../src/checks/registry.js';
 import { runReport } from '../../src/commands/run-report.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createCore } from '../../src/core.js';
+import { SCENARIO_CAUSES } from './matrix-causes.js';
 
 /**
  * The whole catalogue against every lab scenario: each scenario fails exactly the checks its
@@ -48,6 +49,13 @@ describe('scenario matrix (whole catalogue)', () => {
           expect(c.remediation?.manual, `${c.id} says how to fix it by hand`).toBeTruthy();
         }
         for (const c of report.checks.filter((r) => r.status === 'error')) expect(c.detail, `${c.id}`).toMatch(/\.\s|\.$/);
+        // Each failing check names its real cause: the mapped code when it has one, else its detail.
+        const causes = SCENARIO_CAUSES[scenario.name] ?? {};
+        const judged = report.checks.filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error');
+        expect(Object.keys(causes).sort(), 'every non-passing check has its cause in matrix-causes.ts').toEqual(
+          judged.map((c) => c.id).sort(),
+        );
+        for (const c of judged) expect(c.cause?.code ?? c.detail, `${c.id}'s cause`).toMatch(causes[c.id] as RegExp);
       } finally {
         await lab.stop();
       }
