@@ -1,3 +1,4 @@
+import { measureCliColdStart } from './cli-cold-start.js';
 import { measurePromptFailures } from './prompt-failures.js';
 import { measureSlackAck } from './slack-ack.js';
 import { measureStatusConcurrency } from './status-concurrency.js';
@@ -47,6 +48,14 @@ async function main(): Promise<void> {
   });
 
   rows.push(...(await measurePromptFailures()));
+
+  const cold = measureCliColdStart();
+  rows.push({
+    budget: 'CLI cold start: `mailsetup help` ≤ 4× `node -e 0`',
+    measured: `help ${cold.distMs} ms from dist/ (tsx: ${cold.tsxMs} ms, ${cold.tsxRatio}×); node -e 0 ${cold.nodeMs} ms; medians of ${cold.runs}`,
+    ratio: cold.distRatio,
+    limit: 4,
+  });
 
   for (const r of rows) {
     const verdict = r.ratio <= r.limit ? 'within' : 'OVER';

@@ -63,6 +63,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     services: { caFile: tls.caFile, sourceAddress: t.botLoopback },
     timeouts: { fetchMs: 3000, runMs: 20_000 },
     store: { path: ':memory:' },
+    // Any free port: several labs (and tests) run side by side.
+    http: { host: '127.0.0.1', port: 0 },
     log: { level: 'silent' },
   };
   const running: RunningLabService[] = [];

@@ -1,14 +1,16 @@
 import type { Logger } from 'pino';
 import { runConsole } from './chat/console/console.js';
 import type { ChatCommandHandler } from './chat/front-end.js';
-import { SlackBot } from './chat/slack/slack-bot.js';
-import { TeamsBot } from './chat/teams/teams-bot.js';
 import type { Core } from './commands/context.js';
 import { handleCommand } from './commands/dispatch.js';
 import { parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { createCore } from './core.js';
 import { createLogger } from './log.js';
+import { BotService } from './service/bot-service.js';
+import { observeCommands } from './service/command-observer.js';
+import { startChatFrontEnds } from './service/front-ends.js';
+import type { Metrics } from './service/metrics.js';
 import { Store } from './store/store.js';
 
 /**
@@ -18,8 +20,12 @@ import { Store } from './store/store.js';
 export interface App {
   core: Core;
   logger: Logger;
-  /** Where the HTTP front ends listen (Slack HTTP mode, Teams), once started. */
-  ports: { slack?: number; teams?: number };
+  store: Store;
+  /** The HTTP listener, probes, metrics and the hooks other parts call (scheduler, flush, events). */
+  service: BotService;
+  /** Where things listen, once started: the HTTP listener, and Slack/Teams when they have a port of their own. */
+  ports: { http: number; slack?: number; teams?: number };
+  /** Graceful: readiness 503, no new commands, running ones finish or are aborted, flush, close. */
   stop(): Promise<void>;
 }
 
@@ -31,65 +37,58 @@ export interface StartOptions {
   /** Run the console channel (always in lab mode; with a real config when stdin is a terminal or no chat is configured). */
   console: boolean;
   logger?: Logger;
+  metrics?: Metrics;
 }
 
 export async function startApp(options: StartOptions): Promise<App> {
-  const logger = options.logger ?? createLogger(options.config.log.level);
-  const core = createCore({ config: options.config, logger });
-  const dispatch = (text: string, ctx: Parameters<typeof handleCommand>[1]) =>
-    handleCommand(text, ctx, { onInternalError: (reference, error) => logger.error({ reference, err: error }, 'command failed') });
-  const stops: (() => Promise<void>)[] = [];
-  const ports: App['ports'] = {};
-  stops.push(...(await startChatFrontEnds(options.config, core, dispatch, logger, ports)));
-  if (options.console) {
-    await runConsole({ core, handleCommand: dispatch, input: options.input, output: options.output, interactive: options.interactive });
-  }
-  return {
-    core,
-    logger,
-    ports,
-    stop: async () => {
-      await Promise.allSettled(stops.map((s) => s()));
-    },
-  };
-}
-
-/** Starts Slack and/or Teams when configured; returns their stop functions (the store closes last). */
-async function startChatFrontEnds(
-  config: MailsetupConfig,
-  core: Core,
-  dispatch: (text: string, ctx: Parameters<typeof handleCommand>[1]) => ReturnType<typeof handleCommand>,
-  logger: Logger,
-  ports: App['ports'],
-): Promise<(() => Promise<void>)[]> {
-  if (!config.slack && !config.teams) return [];
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.log.level);
   const store = Store.open(config.store.path);
+  const core = createCore({ config, logger, store });
+  const service = new BotService({ http: config.http, graceSeconds: config.shutdown.graceSeconds, logger, metrics: options.metrics });
+  service.readiness('store', () => (store.isOpen ? undefined : 'the store is closed'));
+  const dispatch = service.gate.wrap(
+    observeCommands(
+      (text, ctx) =>
+        handleCommand(text, ctx, { onInternalError: (reference, error) => logger.error({ reference, err: error }, 'command failed') }),
+      { metrics: service.metrics, logger },
+    ),
+  );
   const bound: ChatCommandHandler = (text, ctx) => dispatch(text, { ...ctx, core });
-  const stops: (() => Promise<void>)[] = [];
+  let frontEnds: Awaited<ReturnType<typeof startChatFrontEnds>> = { stop: async () => {}, ports: {} };
+  let http: { port: number };
   try {
-    if (config.slack) {
-      const slack = new SlackBot({ config, handleCommand: bound, store, logger: logger.child({ frontEnd: 'slack' }) });
-      ports.slack = (await slack.start()).port;
-      stops.push(() => slack.stop());
-      logger.info({ mode: config.slack.mode }, 'Slack front end started');
-    }
-    if (config.teams) {
-      const teams = new TeamsBot({ config, handleCommand: bound, store, logger: logger.child({ frontEnd: 'teams' }) });
-      ports.teams = (await teams.start()).port;
-      stops.push(() => teams.stop());
-      logger.info({ port: config.teams.port }, 'Teams front end started (/api/messages)');
-    }
+    frontEnds = await startChatFrontEnds({ config, handleCommand: bound, store, logger, service });
+    http = await service.start();
   } catch (error) {
-    await Promise.allSettled(stops.map((s) => s()));
+    await frontEnds.stop();
+    await service.stop();
     store.close();
     throw error;
   }
-  return [
-    async () => {
-      await Promise.allSettled(stops.map((s) => s()));
-      store.close();
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    await service.drain();
+    await frontEnds.stop();
+    await service.stop();
+    store.close();
+    logger.info('stopped');
+  };
+  const app: App = {
+    core,
+    logger,
+    store,
+    service,
+    ports: { http: http.port, ...frontEnds.ports },
+    stop: () => {
+      stopping ??= stop();
+      return stopping;
     },
-  ];
+  };
+  if (options.console) {
+    await runConsole({ core, handleCommand: dispatch, input: options.input, output: options.output, interactive: options.interactive });
+  }
+  return app;
 }
 
 export { parseConfig };

@@ -1,22 +1,12 @@
 import type { Logger } from 'pino';
-import { stringify as toYaml } from 'yaml';
-import { startApp } from './app.js';
-import { selectChecks } from './checks/registry.js';
 import { type CliCommand, cliVerbs, parseCliArguments, usageText } from './cli/arguments.js';
 import { CliOutput, EXIT_FAILING, EXIT_INTERNAL, EXIT_OK } from './cli/output.js';
 import { exitOnUncaughtFailures, exitWhenWritten } from './cli/process.js';
+import type * as VerbModules from './cli/verb-modules.js';
 import type { Core } from './commands/context.js';
-import { findCommand } from './commands/dispatch.js';
-import { runFixCli } from './commands/fix-cli.js';
-import { runReport } from './commands/run-report.js';
-import { runTestEmail, testEmailMessage } from './commands/test-email.js';
-import { findConfigFile, loadConfigFile, parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
-import { configWarnings } from './config/warnings.js';
-import { createCore } from './core.js';
 import { MailsetupError } from './errors.js';
 import { createLogger } from './log.js';
-import { renderText } from './render/text.js';
 
 interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -25,6 +15,9 @@ interface CliIo {
   env: NodeJS.ProcessEnv;
   isTty: boolean;
 }
+
+/** Loaded once a verb runs (not for `help` or a usage error): see cli/verb-modules.ts. */
+let verbs: typeof VerbModules;
 
 /** Runs the CLI and returns the exit code (never throws). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -42,6 +35,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     out.result({ verbs: cliVerbs().filter((v) => !about || v.verb === about) }, () => usageText(about));
     return EXIT_OK;
   }
+  verbs = await import('./cli/verb-modules.js');
   if (verb === 'lab') return runLabServer(values.scenario ?? values.lab ?? 'healthy', out);
 
   let session: Session;
@@ -52,9 +46,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
   const logger = createLogger(session.config.log.level, io.stderr);
   try {
-    for (const warning of configWarnings(session.config)) logger.warn(warning);
+    for (const warning of verbs.configWarnings(session.config)) logger.warn(warning);
     if (verb === 'start') return await runStart(session, io, out, logger);
-    const core = createCore({ config: session.config, logger });
+    if (verb === 'doctor') return await verbs.runDoctorCli(session.config, out, logger, doctorSource(session, values.config));
+    const core = verbs.createCore({ config: session.config, logger });
     return await runVerb(command, core, io, out);
   } catch (error) {
     return out.error(error, logger);
@@ -66,7 +61,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 async function runStart(session: Session, io: CliIo, out: CliOutput, logger: Logger): Promise<number> {
   if (session.labBanner) out.text(session.labBanner);
   const chat = Boolean(session.config.slack || session.config.teams);
-  const app = await startApp({
+  const app = await verbs.startApp({
     config: session.config,
     logger,
     input: io.stdin,
@@ -83,22 +78,26 @@ async function runVerb({ verb, positionals, values }: CliCommand, core: Core, io
   const actor = { platform: 'cli' as const, userId: io.env.USER ?? 'cli' };
   if (verb === 'status' || verb === 'check') {
     const selector = verb === 'check' ? positionals[0] : undefined;
-    const checks = selector ? selectChecks(selector, core.catalogue) : core.catalogue;
+    const checks = selector ? verbs.selectChecks(selector, core.catalogue) : core.catalogue;
     const tenant = core.tenant(values.tenant ?? positionals[verb === 'check' ? 1 : 0]);
-    const { report, message } = await runReport({ core, actor }, tenant, checks);
-    out.result(report, () => renderText(message, { details: verb === 'check' }));
+    const { report, message } = await verbs.runReport({ core, actor }, tenant, checks);
+    out.result(report, () => verbs.renderText(message, { details: verb === 'check' }));
     return report.summary.ok ? EXIT_OK : EXIT_FAILING;
   }
-  if (verb === 'fix') return await runFixCli(core, positionals, values, out);
+  if (verb === 'fix') return await verbs.runFixCli(core, positionals, values, out);
   if (verb === 'test-email') {
-    const result = await runTestEmail(core, values.tenant ?? positionals[0]);
-    out.result(result, () => renderText(testEmailMessage(result)));
+    const result = await verbs.runTestEmail(core, values.tenant ?? positionals[0]);
+    out.result(result, () => verbs.renderText(verbs.testEmailMessage(result)));
     return result.verdict === 'pass' ? EXIT_OK : EXIT_FAILING;
   }
   const args = [...positionals, ...(values.tenant ? ['--tenant', values.tenant] : [])];
-  const reply = await findCommand(verb).run(args, { core, actor });
-  out.result(reply, () => renderText(reply, { details: true }));
+  const reply = await verbs.findCommand(verb).run(args, { core, actor });
+  out.result(reply, () => verbs.renderText(reply, { details: true }));
   return reply.tone === 'bad' || reply.tone === 'error' ? EXIT_FAILING : EXIT_OK;
+}
+
+function doctorSource(session: Session, configPath: string | undefined): string {
+  return session.lab ? `the lab's config (scenario "${session.lab}")` : (configPath ?? 'the config');
 }
 
 interface Session {
@@ -110,11 +109,11 @@ interface Session {
 
 /** A config file when there is one (or --config), otherwise (or with --lab) an in-process lab. */
 async function openSession(options: { configPath?: string; lab?: string; env: NodeJS.ProcessEnv }): Promise<Session> {
-  const file = options.lab ? undefined : findConfigFile({ path: options.configPath, env: options.env });
-  if (file) return { config: loadConfigFile(file, options.env), close: async () => {} };
+  const file = options.lab ? undefined : verbs.findConfigFile({ path: options.configPath, env: options.env });
+  if (file) return { config: verbs.loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';
   const lab = await startLabScenario(scenario);
-  const config = parseConfig(lab.config, { env: {} });
+  const config = verbs.parseConfig(lab.config, { env: {} });
   const banner =
     `No ${options.configPath ?? 'mailsetup.yaml'} found: started the lab (a simulated tenant, scenario "${scenario}") on loopback.\n` +
     'Type `/mailsetup status` (or `help`). `exit` or Ctrl-D ends.\n\n';
@@ -140,7 +139,7 @@ async function runLabServer(scenario: string, out: CliOutput): Promise<number> {
   }
   out.result(
     { scenario, config: lab.config },
-    () => `# The lab is running (scenario "${scenario}"). Save this as mailsetup.yaml to point the bot at it.\n${toYaml(lab.config)}`,
+    () => `# The lab is running (scenario "${scenario}"). Save this as mailsetup.yaml to point the bot at it.\n${verbs.toYaml(lab.config)}`,
   );
   await untilSignal();
   await lab.stop();

@@ -73,6 +73,8 @@ export interface FakeSlack {
    * `not_allowed_token_type`, as Slack answers.
    */
   refusedTokens: Map<string, 'account_inactive' | 'token_revoked' | 'invalid_auth'>;
+  /** The bot token's scopes, as Slack names them in the `x-oauth-scopes` header (the manifest's by default). */
+  botScopes: string[];
   /** A fresh `response_url` (usable 5 times, as Slack's). */
   responseUrl(): string;
   /** Socket Mode: the bot's live connections and a way to deliver envelopes to them. */
@@ -266,7 +268,8 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     if (!kind) return sendJson(res, 200, { ok: false, error: 'invalid_auth' });
     if (appTokenMethods.has(method) !== (kind === 'app')) return sendJson(res, 200, { ok: false, error: 'not_allowed_token_type' });
     calls.push({ method, args, at: Date.now() });
-    sendJson(res, 200, impl(args, kind));
+    // Slack names a bot token's scopes on every Web API answer.
+    sendJson(res, 200, impl(args, kind), kind === 'bot' ? { 'x-oauth-scopes': fake.botScopes.join(',') } : {});
   }
 
   async function responseUrlPost(id: string, body: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -374,7 +377,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     },
   };
 
-  return {
+  const fake: FakeSlack = {
     identity,
     apiUrl: `${base}/api/`,
     calls,
@@ -384,6 +387,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     responses,
     channelsWithoutBot,
     refusedTokens,
+    botScopes: ['commands', 'chat:write'],
     responseUrl() {
       const id = randomUUID();
       responseUses.set(id, 0);
@@ -397,6 +401,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
       await close(server);
     },
   };
+  return fake;
 
   function botMessage(ts: string, text: string, blocks: unknown[], threadTs?: string): Record<string, unknown> {
     return {

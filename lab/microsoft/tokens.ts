@@ -99,11 +99,11 @@ function issueBotToken(ms: MicrosoftState, form: URLSearchParams): LabReply {
       `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${ms.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
-  return grant(ms, 'botframework', ms.botApp.appId);
+  return grant(ms, 'botframework', ms.botApp.appId, BOT_FRAMEWORK_SCOPE.replace(/\/\.default$/, ''));
 }
 
-function grant(ms: MicrosoftState, audience: IssuedToken['audience'], clientId: string): LabReply {
-  const token = randomBytes(32).toString('base64url');
+function grant(ms: MicrosoftState, audience: IssuedToken['audience'], clientId: string, resource: string): LabReply {
+  const token = accessToken(ms, audience, clientId, resource);
   ms.tokens.push({ token, audience, clientId, expiresAt: Date.now() + ms.tokenLifetimeSeconds * 1000 });
   recordIssuedToken(token);
   return {
@@ -191,7 +191,40 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
       `The resource principal named ${scope.replace(/\/\.default$/, '')} was not found in the tenant named ${ms.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
-  return grant(ms, audience, ms.app.clientId);
+  return grant(ms, audience, ms.app.clientId, scope.replace(/\/\.default$/, ''));
+}
+
+/**
+ * An app-only access token shaped as Entra issues it: a JWT whose `roles` claim lists the
+ * application permissions granted (absent when none is). The lab does not sign it (nothing checks
+ * the signature; the bearer is looked up among the tokens issued).
+ */
+function accessToken(ms: MicrosoftState, audience: IssuedToken['audience'], clientId: string, resource: string): string {
+  const now = Math.floor(Date.now() / 1000);
+  const roles =
+    audience === 'graph'
+      ? ms.appRoles.graphDirectoryRead
+        ? ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All']
+        : []
+      : audience === 'exchange'
+        ? [...(ms.appRoles.exchangeManageAsApp ? ['Exchange.ManageAsApp'] : []), 'IMAP.AccessAsApp']
+        : [];
+  const header = { typ: 'JWT', alg: 'RS256', kid: 'lab' };
+  const payload = {
+    aud: resource,
+    iss: `https://sts.windows.net/${ms.tenantId}/`,
+    iat: now,
+    nbf: now,
+    exp: now + ms.tokenLifetimeSeconds,
+    appid: clientId,
+    idtyp: 'app',
+    tid: ms.tenantId,
+    ...(roles.length > 0 ? { roles } : {}),
+    uti: randomBytes(16).toString('base64url'),
+    ver: '1.0',
+  };
+  const encode = (part: unknown) => Buffer.from(JSON.stringify(part)).toString('base64url');
+  return `${encode(header)}.${encode(payload)}.${randomBytes(64).toString('base64url')}`;
 }
 
 function audienceOf(scope: string, origins: LabOrigins): IssuedToken['audience'] | undefined {

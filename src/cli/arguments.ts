@@ -24,6 +24,12 @@ export const CLI_VERBS = [
   { verb: 'start', usage: 'start', summary: 'Runs the bot (with no config file: the lab and a console channel).' },
   { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'Runs the simulated tenant and prints the config that points at it.' },
   {
+    verb: 'doctor',
+    usage: 'doctor [--config F] [--lab S] [--json]',
+    summary:
+      'Checks the config, the store, every configured service (reachable, TLS) and the app permissions: run it after writing the config.',
+  },
+  {
     verb: 'fix',
     usage: 'fix <id> [tenant] [--remove-extra]',
     summary: 'Plans the fix of a failing check and prints it (a dry run: it changes nothing; fixes are approved in chat).',
@@ -85,7 +91,7 @@ export function parseCliArguments(argv: string[]): CliCommand {
       );
     return { verb: 'help', positionals: about ? [about] : [], values: parsed.values };
   }
-  if (verb === 'start' || verb === 'lab') {
+  if (verb === 'start' || verb === 'lab' || verb === 'doctor') {
     if (positionals.length > 0) throw usage(`\`${verb}\` takes no arguments, not "${positionals.join(' ')}".`, verb);
     if (verb === 'start' && parsed.values.json) throw usage('`start` runs the bot; it has no JSON output.', 'start');
     return command;

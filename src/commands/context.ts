@@ -1,6 +1,7 @@
 import type { Adapters } from '../adapters/index.js';
 import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import type { CheckDefinition } from '../engine/check.js';
+import type { RunObserver } from '../engine/observer.js';
 import type { Report } from '../engine/result.js';
 import type { Message } from '../render/message.js';
 
@@ -20,6 +21,8 @@ export interface Core {
   adapters(tenant: TenantConfig): Adapters;
   /** The last status report per tenant (App Home, `watch` later). */
   lastReports: Map<string, Report>;
+  /** Told of each outside read and each finished report (the service's metrics and logs). */
+  observer?: RunObserver;
 }
 
 export interface CommandContext {

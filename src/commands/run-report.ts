@@ -23,6 +23,7 @@ export async function runReport(
     services: ctx.core.config.services,
     timeouts: ctx.core.config.timeouts,
     signal: ctx.signal,
+    onFetch: ctx.core.observer ? (event) => ctx.core.observer?.fetched(event) : undefined,
     onProgress: (event) => {
       if (!ctx.update) return;
       if (event.type === 'started') planned = event.checks;
@@ -30,5 +31,6 @@ export async function runReport(
       if (event.type !== 'done') sendProgress(ctx, () => progressMessage(tenant.domain, planned, done));
     },
   });
+  ctx.core.observer?.reported(report);
   return { report, message: reportToMessage(report, options) };
 }

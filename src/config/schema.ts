@@ -155,7 +155,8 @@ export function buildConfigSchema(ctx: SchemaContext) {
     appToken: secret.optional(),
     /** Socket Mode (outbound only, the default) or HTTP (`/slack/events`). */
     mode: z.enum(['socket', 'http']).default('socket'),
-    port: z.number().int().default(3000),
+    /** HTTP mode: a port of its own; without it `/slack/events` is served on the HTTP listener (`http.port`). */
+    port: z.number().int().min(0).max(65535).optional(),
   });
 
   const teams = z.strictObject({
@@ -163,7 +164,8 @@ export function buildConfigSchema(ctx: SchemaContext) {
     appPassword: secret.optional(),
     appType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
     tenantId: z.string().optional(),
-    port: z.number().int().default(3978),
+    /** A port of its own; without it `/api/messages` is served on the HTTP listener (`http.port`). */
+    port: z.number().int().min(0).max(65535).optional(),
   });
 
   return z.strictObject({
@@ -180,6 +182,19 @@ export function buildConfigSchema(ctx: SchemaContext) {
         runMs: z.number().int().min(1000).default(60_000),
       })
       .default({ fetchMs: 10_000, runMs: 60_000 }),
+    /** The one HTTP listener: /healthz, /readyz, /metrics, and the chat endpoints without a port of their own. */
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+      })
+      .default({ host: '127.0.0.1', port: 8080 }),
+    shutdown: z
+      .strictObject({
+        /** After SIGTERM, how long a running command may take to finish before it is stopped. */
+        graceSeconds: z.number().min(0).max(600).default(20),
+      })
+      .default({ graceSeconds: 20 }),
     log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
   });
 }
@@ -247,4 +262,9 @@ export const CONFIG_EXAMPLES: Record<string, string> = {
   'teams.appId': '11111111-2222-3333-4444-555555555555',
   'teams.appPassword': 'env:MicrosoftAppPassword',
   'timeouts.fetchMs': '10000',
+  'http.host': '127.0.0.1 (0.0.0.0 in a container)',
+  'http.port': '8080',
+  'shutdown.graceSeconds': '20',
+  'slack.port': '3000 (omit to share http.port)',
+  'teams.port': '3978 (omit to share http.port)',
 };

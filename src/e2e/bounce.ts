@@ -1,5 +1,3 @@
-import { simpleParser } from 'mailparser';
-
 /** The per-recipient fields of a delivery status notification (RFC 3464) that say why mail bounced. */
 export interface DeliveryReport {
   finalRecipient?: string;
@@ -24,6 +22,8 @@ export function looksLikeBounce(subject: string | null): boolean {
  * when the mail carries no delivery status (a plain-text bounce).
  */
 export async function readDeliveryReport(source: Buffer | string): Promise<DeliveryReport | undefined> {
+  // Loaded on first use: the CLI's start-up does not pay for the MIME parser.
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(source);
   const part = mail.attachments.find((a) => a.contentType.toLowerCase() === 'message/delivery-status');
   const fields = statusFields(part ? part.content.toString('utf8') : (mail.text ?? ''));

@@ -3,6 +3,7 @@ import type { Adapters } from '../adapters/index.js';
 import type { MailsetupConfig, ServicesConfig, TenantConfig } from '../config/schema.js';
 import { MailsetupError, toMailsetupError } from '../errors.js';
 import type { CheckDefinition } from './check.js';
+import type { FetchEvent } from './observer.js';
 import { type CheckResult, type Report, summarize, type Verdict } from './result.js';
 import type { FetchContext, Snapshot, SourceDef } from './source.js';
 
@@ -23,6 +24,8 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   now?: () => Date;
   signal?: AbortSignal;
+  /** Told of every outside read once it settles (metrics, logs). */
+  onFetch?: (event: FetchEvent) => void;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: MailsetupError };
@@ -66,6 +69,7 @@ export async function runChecks(options: RunOptions): Promise<Report> {
     let pending = fetches.get(def.key);
     if (!pending) {
       pending = withTimeout(def, fetchContext, def.timeoutMs ?? options.timeouts.fetchMs);
+      if (options.onFetch) pending = reportFetch(def.key, pending, options.onFetch);
       fetches.set(def.key, pending);
     }
     return pending as Promise<Settled<T>>;
@@ -213,6 +217,19 @@ async function withTimeout<T>(def: SourceDef<T>, ctx: FetchContext, timeoutMs: n
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onParentAbort);
   }
+}
+
+/** Tells the observer how a fetch settled; an observer that throws never changes the run. */
+function reportFetch<T>(source: string, pending: Promise<Settled<T>>, onFetch: (event: FetchEvent) => void): Promise<Settled<T>> {
+  const started = performance.now();
+  return pending.then((settled) => {
+    try {
+      onFetch({ source, durationMs: performance.now() - started, ...(settled.ok ? {} : { errorCode: settled.error.code }) });
+    } catch {
+      // Metrics and logs must not fail a check.
+    }
+    return settled;
+  });
 }
 
 function seconds(ms: number): number {

@@ -23,8 +23,15 @@ export class Metrics {
   });
   readonly commands = new Counter({
     name: 'mailsetup_commands_total',
-    help: 'Commands by verb and outcome (ok, usage, error).',
+    help: 'Commands by verb and outcome (ok, failing, usage, error).',
     labelNames: ['verb', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly commandDuration = new Histogram({
+    name: 'mailsetup_command_duration_seconds',
+    help: 'Duration of commands by verb, from the request to the final reply.',
+    labelNames: ['verb'] as const,
+    buckets: [0.05, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120],
     registers: [this.registry],
   });
   readonly outsideCalls = new Counter({

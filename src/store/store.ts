@@ -169,6 +169,11 @@ export class Store implements ChatStore {
     return this.get<LastStatus>(LAST_STATUS_KEY);
   }
 
+  /** False once closed (readiness). */
+  get isOpen(): boolean {
+    return this.#db.open;
+  }
+
   /** The end-to-end runs of one tenant (admission, lease, results), shared by every process on this store. */
   e2eRuns(tenant: string): E2eRunLog {
     return new StoredE2eRuns(this.#db, tenant);

@@ -1,11 +1,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { chatLab, postSlashCommand } from '../../lab/chat/index.js';
 import { startLab } from '../../lab/index.js';
 import { labIssuedTokens } from '../../lab/issued-tokens.js';
+import { startApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config/load.js';
 import { Secrets } from '../../src/config/secret.js';
+import { createLogger } from '../../src/log.js';
+import { Metrics } from '../../src/service/metrics.js';
+import { waitFor } from '../chat/helpers.js';
 import { runCli } from './io.js';
 
 /**
@@ -64,5 +71,45 @@ describe('secrets in output', () => {
         await lab.stop();
       }
     });
+  }
+});
+
+/**
+ * The running bot's JSON log (one line per command, per failed outside read, the front ends' own
+ * lines), at debug level, through scenarios where the outside services refuse the bot's secrets.
+ */
+describe('secrets in the bot log', () => {
+  for (const scenario of ['erp-bad-credentials', 'exo-forbidden', 'erp-down']) {
+    it(`never logs a secret value (${scenario})`, async () => {
+      const lab = await startLab({ scenario });
+      const chat = chatLab(lab.state)!;
+      // The bot's own logger (redaction on), at debug level.
+      const lines: string[] = [];
+      const logger = createLogger('debug', new Writable({ write: (chunk, _e, cb) => cb(void lines.push(String(chunk))) }));
+      const config = parseConfig({ ...lab.config, slack: { ...chat.slackConfig('http'), port: undefined } }, { env: {} });
+      const input = new PassThrough();
+      input.end();
+      const app = await startApp({
+        config,
+        input,
+        output: new Writable({ write: (_c, _e, cb) => cb() }),
+        interactive: false,
+        console: false,
+        logger,
+        metrics: new Metrics({ processMetrics: false }),
+      });
+      try {
+        const url = `http://127.0.0.1:${app.ports.http}/slack/events`;
+        expect((await postSlashCommand(url, chat.slack, { text: 'status' })).status).toBe(200);
+        await waitFor(() => lines.some((l) => l.includes('"verb":"status"')), 20_000, 'the command log line');
+        const logged = lines.join('\n');
+        expect(logged).toContain('outside call failed');
+        const seen = [...Secrets.values, ...labIssuedTokens(), chat.slack.identity.botToken, chat.slack.identity.signingSecret];
+        for (const secret of seen) expect(logged, 'a secret value was logged').not.toContain(secret);
+      } finally {
+        await app.stop();
+        await lab.stop();
+      }
+    }, 40_000);
   }
 });

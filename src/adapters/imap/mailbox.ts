@@ -1,4 +1,4 @@
-import { ImapFlow, type SearchObject } from 'imapflow';
+import type { SearchObject } from 'imapflow';
 import type { Secret } from '../../config/secret.js';
 import { type ImapStage, toImapError } from './errors.js';
 import type { FoundMessage, ImapLoginInfo, InboxBacklog, UnseenMessage } from './port.js';
@@ -85,6 +85,8 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
       clientId: login.clientId,
       hostSetting: login.hostSetting,
     });
+  // Loaded on first use: the CLI's start-up does not pay for the IMAP client.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: login.host,
     port: login.port,

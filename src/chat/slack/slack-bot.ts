@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
@@ -26,6 +27,8 @@ export interface SlackBotOptions {
   command?: string;
   /** HTTP mode: the interface to listen on (all by default). */
   host?: string;
+  /** HTTP mode: do not listen; another server hands `/slack/events` to `requestListener`. */
+  mounted?: boolean;
   /** Least time between two versions of a reply (Slack allows about one message update a second). */
   updateIntervalMs?: number;
   /** When nothing was posted this long after a command, a "working on it" message is. */
@@ -54,6 +57,7 @@ export class SlackBot {
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #started = false;
+  #mounted = false;
 
   constructor(options: SlackBotOptions) {
     const slack = options.config.slack;
@@ -106,9 +110,14 @@ export class SlackBot {
       throw slackStartError(error, 'bot token', apiUrl);
     }
     try {
+      if (this.#receiver instanceof HTTPReceiver && this.#options.mounted) {
+        this.#mounted = true;
+        this.#logger.info({ path: SLACK_EVENTS_PATH }, 'Slack front end mounted on the HTTP listener (HTTP mode)');
+        return {};
+      }
       if (this.#receiver instanceof HTTPReceiver) {
         const server = await this.#receiver.start(
-          this.#options.host ? { port: this.#slack.port, host: this.#options.host } : this.#slack.port,
+          this.#options.host ? { port: this.#slack.port ?? 3000, host: this.#options.host } : (this.#slack.port ?? 3000),
         );
         this.#started = true;
         const port = (server.address() as AddressInfo | null)?.port;
@@ -131,9 +140,23 @@ export class SlackBot {
     }
   }
 
+  /** HTTP mode: the handler for `/slack/events`, to mount on another server (`mounted: true`). */
+  get requestListener(): RequestListener | undefined {
+    return this.#receiver instanceof HTTPReceiver ? this.#receiver.requestListener : undefined;
+  }
+
+  /** Why the front end cannot take commands now, or undefined when it can (readiness). */
+  notReady(): string | undefined {
+    if (this.#mounted) return undefined;
+    if (!this.#started) return 'the Slack front end has not connected yet';
+    if (this.#socketMode && !this.#socketMode.isConnected) return 'the Slack Socket Mode connection is down (reconnecting)';
+    return undefined;
+  }
+
   /** Disconnects, cancels running commands and waits (briefly) for their last message. */
   async stop(): Promise<void> {
     this.#abort.abort();
+    this.#mounted = false;
     // Still connecting (Slack unreachable, retrying): end the Socket Mode client's attempts too.
     if (!this.#started) await this.#socketMode?.receiver.stop().catch(() => {});
     if (this.#started) {

@@ -41,6 +41,7 @@ export interface SocketModeOptions {
 export class SlackSocketMode {
   readonly receiver: SocketModeReceiver;
   #connected = false;
+  #live = false;
   #webSocketError: unknown;
 
   constructor(options: SocketModeOptions) {
@@ -65,13 +66,27 @@ export class SlackSocketMode {
       installerOptions: { clientOptions: { slackApiUrl: options.apiUrl, timeout: 10_000, retryConfig } },
     });
     const client = this.receiver.client;
-    client.on('connected', () => log.connected());
-    client.on('reconnecting', () => log.reconnecting());
+    client.on('connected', () => {
+      this.#live = true;
+      log.connected();
+    });
+    client.on('reconnecting', () => {
+      this.#live = false;
+      log.reconnecting();
+    });
+    client.on('disconnected', () => {
+      this.#live = false;
+    });
     client.on('error', (error: unknown) => {
       // Before the first connection the error ends the start (and the bot says why); after, it is retried.
       if (this.#connected) log.failed(error);
       else this.#webSocketError = error;
     });
+  }
+
+  /** The WebSocket is open now (readiness). */
+  get isConnected(): boolean {
+    return this.#live;
   }
 
   /** Why the WebSocket could not be opened at start, when that is what failed. */
