@@ -56,7 +56,9 @@ describe('approvals and access in the config', () => {
     });
     expect(lines).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^approvals\.approvers\[0\]: must be slack:<user or user-group id> or teams:<Entra object id> — e\.g\. slack:U0123ABCD/),
+        expect.stringMatching(
+          /^approvals\.approvers\[0\]: must be slack:<user or user-group id> or teams:<Entra object id> — e\.g\. slack:U0123ABCD/,
+        ),
         expect.stringMatching(/^approvals\.required: .* — e\.g\. 1$/),
         expect.stringMatching(/^`approvals\.expiresAfter`: not a config key/),
         expect.stringMatching(/^access\.channels\[0\]\.tenants\[0\]: fabrikam is not a tenant in this config \(tenants: contoso\)/),
