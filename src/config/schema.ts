@@ -166,7 +166,7 @@ export function buildConfigSchema(ctx: SchemaContext) {
     port: z.number().int().default(3978),
   });
 
-  return z.strictObject({
+  const root = z.strictObject({
     tenants: z.array(tenant).min(1).superRefine(refuseDuplicateTenants),
     approvals: approvalsSchema,
     access: accessSchema.optional(),
@@ -183,7 +183,8 @@ export function buildConfigSchema(ctx: SchemaContext) {
       })
       .default({ fetchMs: 10_000, runMs: 60_000 }),
     log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
-  }).superRefine(refuseUnknownAccessTenants);
+  });
+  return root.superRefine(refuseUnknownAccessTenants);
 }
 
 /** A channel or person bound to a tenant the config does not have would silently see nothing. */
