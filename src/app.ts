@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createApprovals } from './approvals/wiring.js';
 import { runConsole } from './chat/console/console.js';
 import type { ChatCommandHandler } from './chat/front-end.js';
 import { SlackBot } from './chat/slack/slack-bot.js';
@@ -64,21 +65,24 @@ async function startChatFrontEnds(
 ): Promise<(() => Promise<void>)[]> {
   if (!config.slack && !config.teams) return [];
   const store = Store.open(config.store.path);
+  const approvals = createApprovals(core, store, logger);
   const bound: ChatCommandHandler = (text, ctx) => dispatch(text, { ...ctx, core });
   const stops: (() => Promise<void>)[] = [];
   try {
     if (config.slack) {
-      const slack = new SlackBot({ config, handleCommand: bound, store, logger: logger.child({ frontEnd: 'slack' }) });
+      const slack = new SlackBot({ config, handleCommand: bound, store, approvals, logger: logger.child({ frontEnd: 'slack' }) });
       ports.slack = (await slack.start()).port;
       stops.push(() => slack.stop());
       logger.info({ mode: config.slack.mode }, 'Slack front end started');
     }
     if (config.teams) {
-      const teams = new TeamsBot({ config, handleCommand: bound, store, logger: logger.child({ frontEnd: 'teams' }) });
+      const teams = new TeamsBot({ config, handleCommand: bound, store, approvals, logger: logger.child({ frontEnd: 'teams' }) });
       ports.teams = (await teams.start()).port;
       stops.push(() => teams.stop());
       logger.info({ port: config.teams.port }, 'Teams front end started (/api/messages)');
     }
+    // Interrupted plans are marked, expired cards rewritten, and the sweep runs every minute.
+    await approvals.start();
   } catch (error) {
     await Promise.allSettled(stops.map((s) => s()));
     store.close();
@@ -87,6 +91,7 @@ async function startChatFrontEnds(
   return [
     async () => {
       await Promise.allSettled(stops.map((s) => s()));
+      await approvals.stop();
       store.close();
     },
   ];

@@ -116,3 +116,9 @@ function shown(value: JsonValue): string {
   if (value === null) return '(none)';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
+
+/** The plan id of a reply that carries plan buttons (a front end records where it posted the card). */
+export function planIdOf(message: Message): string | undefined {
+  const block = message.blocks.find((b) => b.type === 'plan-actions');
+  return block?.type === 'plan-actions' ? block.planId : undefined;
+}

@@ -12,7 +12,7 @@ import type { Message } from '../render/message.js';
 import type { AuditLog } from '../store/audit.js';
 import type { PlanStore } from '../store/plans.js';
 import { planCard, type Verification, who } from './card.js';
-import type { CardRef, PlanActor, PlanRecord } from './plan.js';
+import type { CardRef, PlanActor, PlanRecord, PlanState } from './plan.js';
 import { type ApprovalPolicy, approvalRefusal, requestRefusal } from './policy.js';
 
 /** How a chat platform rewrites a posted plan card and answers in its thread. */
@@ -29,6 +29,8 @@ export interface ClickOutcome {
   card?: Message;
   /** Apply and re-check, when this click was the final approval; resolves when the card is final. */
   done: Promise<void>;
+  /** The plan's state after the click. */
+  state?: PlanState;
 }
 
 export interface FixApprovalsOptions {
@@ -168,6 +170,7 @@ export class FixApprovals {
     }
     const { plan } = decision;
     const card = planCard(plan, this.policy, this.#verification(plan));
+    const state = plan.state;
     if (decision.kind === 'refused') {
       this.#audit.append({
         event: 'refused',
@@ -177,17 +180,17 @@ export class FixApprovals {
         actor,
         details: { verdict, reason: decision.reason },
       });
-      return { refusal: sentence(decision.reason), card, done: Promise.resolve() };
+      return { refusal: sentence(decision.reason), card, state, done: Promise.resolve() };
     }
     if (decision.kind === 'closed') {
       // An expired plan is rewritten as expired at this click.
       if (plan.state === 'expired' && !options.answersWithCard) this.#publish(plan);
-      return { refusal: `This plan is ${plan.state}; nothing was changed by this click.`, card, done: Promise.resolve() };
+      return { refusal: `This plan is ${plan.state}; nothing was changed by this click.`, card, state, done: Promise.resolve() };
     }
     if (!options.answersWithCard) this.#publish(plan);
-    if (decision.kind !== 'approved') return { card, done: Promise.resolve() };
+    if (decision.kind !== 'approved') return { card, state, done: Promise.resolve() };
     const done = this.#enqueue(plan.id, () => this.#apply(plan));
-    return { card, done };
+    return { card, state, done };
   }
 
   /** Re-plan, compare `basis`, apply in order, finish, re-check: the card follows every step. */

@@ -40,7 +40,7 @@ export function approvalsOnLab(
 /** The plan id a card's buttons carry. */
 export function planIdOf(message: Message): string {
   const block = message.blocks.find((b) => b.type === 'plan-actions');
-  if (!block || block.type !== 'plan-actions') throw new Error(`no plan buttons on: ${message.summary}`);
+  if (block?.type !== 'plan-actions') throw new Error(`no plan buttons on: ${message.summary}`);
   return block.planId;
 }
 
