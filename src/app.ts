@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createApprovals } from './approvals/wiring.js';
 import { runConsole } from './chat/console/console.js';
 import type { ChatCommandHandler } from './chat/front-end.js';
 import type { Core } from './commands/context.js';
@@ -54,14 +55,18 @@ export async function startApp(options: StartOptions): Promise<App> {
       { metrics: service.metrics, logger },
     ),
   );
+  const approvals = createApprovals(core, store, logger);
   const bound: ChatCommandHandler = (text, ctx) => dispatch(text, { ...ctx, core });
   let frontEnds: Awaited<ReturnType<typeof startChatFrontEnds>> = { stop: async () => {}, ports: {} };
   let http: { port: number };
   try {
-    frontEnds = await startChatFrontEnds({ config, handleCommand: bound, store, logger, service });
+    frontEnds = await startChatFrontEnds({ config, handleCommand: bound, store, approvals, logger, service });
     http = await service.start();
+    // Interrupted plans are marked, expired cards rewritten, and the sweep runs every minute.
+    await approvals.start();
   } catch (error) {
     await frontEnds.stop();
+    await approvals.stop();
     await service.stop();
     store.close();
     throw error;
@@ -70,6 +75,7 @@ export async function startApp(options: StartOptions): Promise<App> {
   const stop = async () => {
     await service.drain();
     await frontEnds.stop();
+    await approvals.stop();
     await service.stop();
     store.close();
     logger.info('stopped');

@@ -87,6 +87,52 @@ export async function postInteraction(
   return signedPost(url, body, 'application/x-www-form-urlencoded', slack, options);
 }
 
+export interface ButtonClickOptions {
+  actionId: string;
+  /** The button's `value` as posted on the message. */
+  value: string;
+  /** Where the message with the button is. */
+  channelId: string;
+  messageTs: string;
+  userId?: string;
+  userName?: string;
+  blockId?: string;
+}
+
+/**
+ * A `block_actions` payload as Slack sends it when a person clicks a Block Kit button on a message:
+ * the clicker in `user`, the message in `container`/`message`, the button in `actions[0]`.
+ */
+export function blockActionsPayload(slack: FakeSlack, click: ButtonClickOptions): Record<string, unknown> {
+  const userId = click.userId ?? 'U0LABADA01';
+  const userName = click.userName ?? 'ada';
+  return {
+    type: 'block_actions',
+    user: { id: userId, username: userName, name: userName, team_id: slack.identity.teamId },
+    api_app_id: slack.identity.appId,
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: click.messageTs, channel_id: click.channelId, is_ephemeral: false },
+    trigger_id: `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    team: { id: slack.identity.teamId, domain: slack.identity.teamDomain },
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: { id: click.channelId, name: 'it-ops' },
+    message: { type: 'message', user: slack.identity.botUserId, ts: click.messageTs, bot_id: slack.identity.botId, text: '' },
+    state: { values: {} },
+    response_url: slack.responseUrl(),
+    actions: [
+      {
+        type: 'button',
+        action_id: click.actionId,
+        block_id: click.blockId ?? 'block',
+        text: { type: 'plain_text', text: click.actionId, emoji: true },
+        value: click.value,
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
+  };
+}
+
 /** Posts a signed Events API callback (`{type: 'event_callback', event}`). */
 export async function postEvent(
   url: string,
@@ -202,6 +248,31 @@ export function teamsInstallActivity(serviceUrl: string, scope: 'personal' | 'ch
   const conversation = activity.conversation as Record<string, unknown>;
   if (scope === 'channel') conversation.id = LAB_TEAMS.teamId;
   return { ...activity, action: 'add' };
+}
+
+export interface TeamsCardActionOptions {
+  serviceUrl: string;
+  verb: string;
+  data: Record<string, unknown>;
+  /** The card's activity id (the message the button is on). */
+  replyToId: string;
+  from?: { id: string; name: string; aadObjectId: string };
+  scope?: 'personal' | 'channel';
+}
+
+/** The invoke `adaptiveCard/action` Teams sends when a person clicks an `Action.Execute` (or when a card refreshes). */
+export function teamsCardAction(options: TeamsCardActionOptions): Record<string, unknown> {
+  const activity = teamsActivity({ serviceUrl: options.serviceUrl, scope: options.scope, type: 'invoke' });
+  return {
+    ...activity,
+    name: 'adaptiveCard/action',
+    replyToId: options.replyToId,
+    from: { ...(options.from ?? LAB_TEAMS.user) },
+    value: {
+      action: { type: 'Action.Execute', verb: options.verb, data: options.data },
+      trigger: options.verb === 'refresh' ? 'automatic' : 'manual',
+    },
+  };
 }
 
 /** Posts an activity to the bot's `/api/messages`, with an `Authorization` header when given. */

@@ -15,6 +15,8 @@ export interface Where {
   userId: string;
   /** The channel, or the Teams team / conversation; absent for the console and the CLI. */
   channelId?: string;
+  /** Teams: the team of the channel (a binding may name the team or the channel). */
+  teamId?: string;
   /** A DM, a personal chat with the bot. */
   personal?: boolean;
 }
@@ -38,6 +40,8 @@ export function scopeOf(access: AccessConfig | undefined, tenants: readonly stri
     const user = access.users.find((u) => u.id === `${where.platform}:${where.userId}`);
     return user ? { tenants: user.tenants } : { refused: 'personal chats with the bot are only for the users in access.users' };
   }
-  const channel = access.channels.find((c) => c.id === where.channelId);
+  const channel =
+    access.channels.find((c) => c.id === where.channelId) ??
+    (where.teamId ? access.channels.find((c) => c.id === where.teamId) : undefined);
   return channel ? { tenants: channel.tenants } : { refused: 'this channel is not bound to a tenant (access.channels)' };
 }

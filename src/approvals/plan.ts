@@ -73,11 +73,15 @@ export interface PlanRecord {
   /** The last transition's reason (who rejected, what changed, which call failed). */
   reason?: string;
   card?: CardRef;
+  /** What is wrong, one line (the check's verdict when the plan was made). */
+  problem?: string;
+  /** Planned with `--remove-extra` (re-planned the same way before apply). */
+  removeExtra?: boolean;
 }
 
 export type NewPlan = Pick<
   PlanRecord,
-  'tenant' | 'checkId' | 'target' | 'changes' | 'calls' | 'notes' | 'basis' | 'requester' | 'required'
+  'tenant' | 'checkId' | 'target' | 'changes' | 'calls' | 'notes' | 'basis' | 'requester' | 'required' | 'problem' | 'removeExtra'
 > & {
   expiresAt: string;
 };

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Actor, CommandContext } from '../commands/context.js';
+import type { Actor, CommandContext, CommandPlace } from '../commands/context.js';
 import { errorToMessage } from '../commands/error-message.js';
 import { redact } from '../config/secret.js';
 import type { Message } from '../render/message.js';
@@ -195,15 +195,17 @@ export async function runChatCommand(options: {
   handleCommand: ChatCommandHandler;
   text: string;
   actor: Actor;
+  /** Where it was typed, for `access` (the channel, the team, a DM). */
+  place?: CommandPlace;
   live: LiveReply;
   stopping: AbortSignal;
   logger: Logger;
 }): Promise<Message> {
-  const { handleCommand, text, actor, live, logger } = options;
+  const { handleCommand, text, actor, place, live, logger } = options;
   const command = commandSignal(options.stopping);
   let final: Message;
   try {
-    final = await handleCommand(text, { actor, update: (m) => live.progress(m), signal: command.signal });
+    final = await handleCommand(text, { actor, ...(place ? { place } : {}), update: (m) => live.progress(m), signal: command.signal });
   } catch (error) {
     final = errorToMessage(error, (reference, cause) => logger.error({ reference, err: redact(String(cause)) }, 'Command failed'));
   } finally {

@@ -1,9 +1,11 @@
 import type { Adapters } from '../adapters/index.js';
+import type { FixApprovals } from '../approvals/service.js';
 import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import type { CheckDefinition } from '../engine/check.js';
 import type { RunObserver } from '../engine/observer.js';
 import type { Report } from '../engine/result.js';
 import type { Message } from '../render/message.js';
+import type { AuditLog } from '../store/audit.js';
 
 /** Who asked, on which platform; ids are the platform's own (Slack user id, Entra object id). */
 export interface Actor {
@@ -23,11 +25,26 @@ export interface Core {
   lastReports: Map<string, Report>;
   /** Told of each outside read and each finished report (the service's metrics and logs). */
   observer?: RunObserver;
+  /** The approval-gated fix flow, when the bot runs with a store (chat); absent, `fix` is a dry run. */
+  approvals?: FixApprovals;
+  /** The append-only audit log (`history`, refused commands), when the bot runs with a store. */
+  audit?: AuditLog;
+}
+
+/** Where a chat command was typed, as the platform says (for `access`). Absent in the CLI and the console. */
+export interface CommandPlace {
+  /** Slack channel id; Teams conversation id (a channel thread's message id dropped). */
+  channelId?: string;
+  /** Teams: the team the channel belongs to. */
+  teamId?: string;
+  /** A DM or personal chat with the bot. */
+  personal?: boolean;
 }
 
 export interface CommandContext {
   core: Core;
   actor: Actor;
+  place?: CommandPlace;
   /** Receives progress versions of the reply (front ends update the message in place). */
   update?: (message: Message) => void | Promise<void>;
   signal?: AbortSignal;

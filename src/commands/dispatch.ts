@@ -1,10 +1,13 @@
 import { MailsetupError } from '../errors.js';
 import type { Message } from '../render/message.js';
+import { scopedContext } from './access-gate.js';
 import { checkCommand } from './check.js';
 import type { CommandContext, CommandSpec } from './context.js';
 import { errorToMessage } from './error-message.js';
 import { explainCommand } from './explain.js';
+import { fixCommand } from './fix-chat.js';
 import { helpCommand, PLANNED_VERBS } from './help.js';
+import { historyCommand } from './history.js';
 import { parseCommandLine } from './parse.js';
 import { statusCommand } from './status.js';
 import { testEmailCommand } from './test-email.js';
@@ -14,6 +17,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   checkCommand,
   explainCommand,
   testEmailCommand,
+  fixCommand,
+  historyCommand,
   helpCommand(() => COMMANDS),
 ];
 
@@ -29,7 +34,7 @@ export interface DispatchOptions {
 export async function handleCommand(text: string, ctx: CommandContext, options: DispatchOptions = {}): Promise<Message> {
   try {
     const { verb, args } = parseCommandLine(text);
-    return await findCommand(verb).run(args, ctx);
+    return await findCommand(verb).run(args, scopedContext(ctx, verb));
   } catch (error) {
     return errorToMessage(error, options.onInternalError);
   }

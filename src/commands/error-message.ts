@@ -13,7 +13,8 @@ export function errorToMessage(error: unknown, log?: (reference: string, error: 
       summary: redact(error.userMessage),
       tone: 'error',
       blocks: [],
-      ephemeral: error.code === 'UsageError',
+      // A usage error or a refusal is for the asker alone.
+      ephemeral: error.code === 'UsageError' || error.code === 'NotAuthorized',
     };
   }
   const reference = randomUUID().slice(0, 8);

@@ -33,13 +33,19 @@ export interface FixPlan {
   notes: string[];
 }
 
-export type FixDryRun = { plan: FixPlan; reason?: undefined } | { plan: null; reason: string };
+/** `problem`: what is wrong, one line (the check's verdict), for the plan card. */
+export type FixDryRun = { plan: FixPlan; reason?: undefined; problem?: string } | { plan: null; reason: string };
 
 /**
  * `fix <id> [tenant]` without applying: runs the check; when it fails or warns, reads the planner's
  * sources and returns the plan, otherwise (or when the bot will not fix it) a sentence saying why.
  */
-export async function planFix(core: Core, checkId: string, tenantName: string | undefined, options: FixOptions = {}): Promise<FixDryRun> {
+export async function planFix(
+  core: Core,
+  checkId: string,
+  tenantName: string | undefined,
+  options: FixOptions & { expiresMinutes?: number; signal?: AbortSignal } = {},
+): Promise<FixDryRun> {
   const check = findCheck(checkId.toLowerCase(), core.catalogue);
   if (!check) {
     throw new MailsetupError('UsageError', `There is no check called "${checkId.slice(0, 60)}".`, {
@@ -56,7 +62,15 @@ export async function planFix(core: Core, checkId: string, tenantName: string | 
   const tenant = core.tenant(tenantName);
   const adapters = core.adapters(tenant);
   const { services, timeouts } = core.config;
-  const report = await runChecks({ checks: [check], catalogue: core.catalogue, adapters, tenant, services, timeouts });
+  const report = await runChecks({
+    checks: [check],
+    catalogue: core.catalogue,
+    adapters,
+    tenant,
+    services,
+    timeouts,
+    signal: options.signal,
+  });
   const result = report.checks.find((c) => c.id === id);
   if (!result || result.status === 'pass') return { plan: null, reason: `${id} passes for ${tenant.name}: there is nothing to fix.` };
   if (result.status === 'skip' || result.status === 'error') {
@@ -72,8 +86,9 @@ export async function planFix(core: Core, checkId: string, tenantName: string | 
     return { plan: null, reason: `The bot could not read what the fix needs: ${redact(error.userMessage)}` };
   }
   if ('refused' in outcome) return { plan: null, reason: `${outcome.refused} ${byHand}` };
-  const expiresMinutes = DEFAULT_EXPIRES_MINUTES;
+  const expiresMinutes = options.expiresMinutes ?? DEFAULT_EXPIRES_MINUTES;
   return {
+    problem: result.detail,
     plan: {
       id: randomUUID(),
       checkId: id,

@@ -4,10 +4,8 @@ import type { CommandSpec } from './context.js';
 
 /** Verbs of DESIGN §2 that later versions add; help names them once, so nobody wonders where they are. */
 export const PLANNED_VERBS: Record<string, string> = {
-  fix: 'approval-gated fixes: plan, approve in chat, apply, re-check',
   watch: 'scheduled checks of the watched steps',
   alerts: 'open alerts, with ack and snooze',
-  history: 'the audit log of who asked, who approved and what changed',
 };
 
 export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {

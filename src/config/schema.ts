@@ -168,8 +168,10 @@ export function buildConfigSchema(ctx: SchemaContext) {
     port: z.number().int().min(0).max(65535).optional(),
   });
 
-  return z.strictObject({
+  const root = z.strictObject({
     tenants: z.array(tenant).min(1).superRefine(refuseDuplicateTenants),
+    approvals: approvalsSchema,
+    access: accessSchema.optional(),
     services,
     slack: slack.optional(),
     teams: teams.optional(),
@@ -197,7 +199,53 @@ export function buildConfigSchema(ctx: SchemaContext) {
       .default({ graceSeconds: 20 }),
     log: z.strictObject({ level: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info') }).default({ level: 'info' }),
   });
+  return root.superRefine(refuseUnknownAccessTenants);
 }
+
+/** A channel or person bound to a tenant the config does not have would silently see nothing. */
+function refuseUnknownAccessTenants(
+  config: { tenants: { name: string }[]; access?: { channels: { tenants: string[] }[]; users: { tenants: string[] }[] } },
+  issueCtx: z.core.$RefinementCtx,
+): void {
+  const names = new Set(config.tenants.map((t) => t.name));
+  for (const list of ['channels', 'users'] as const) {
+    config.access?.[list].forEach((entry, index) => {
+      entry.tenants.forEach((name, j) => {
+        if (!names.has(name)) {
+          issueCtx.addIssue({
+            code: 'custom',
+            path: ['access', list, index, 'tenants', j],
+            message: `${name} is not a tenant in this config (tenants: ${[...names].join(', ')})`,
+          });
+        }
+      });
+    });
+  }
+}
+
+/** A chat person or group as the policy names them: `slack:U…` / `slack:S…` (user group), `teams:<Entra object id>`. */
+const chatPrincipal = z
+  .string()
+  .regex(/^(slack:[A-Z0-9]{2,}|teams:[0-9a-fA-F-]{36})$/, 'must be slack:<user or user-group id> or teams:<Entra object id>');
+
+/** `approvals`: who may ask for a fix, who approves it, how many distinct approvers, how long a plan stays open. */
+const approvalsSchema = z
+  .strictObject({
+    approvers: z.array(chatPrincipal).default([]),
+    required: z.number().int().min(1).max(10).default(1),
+    expiresMinutes: z.number().int().min(1).max(1440).default(30),
+    /** Who may ask for a fix; absent means anyone who may run commands. */
+    requesters: z.array(chatPrincipal).optional(),
+  })
+  .default({ approvers: [], required: 1, expiresMinutes: 30 });
+
+/** `access`: which chat channels (and which people in DMs) see which tenants. */
+const accessSchema = z.strictObject({
+  /** Slack channel ids (`C…`), Teams team or conversation ids, each bound to tenant names. */
+  channels: z.array(z.strictObject({ id: z.string().min(1), tenants: z.array(z.string().min(1)).min(1) })).default([]),
+  /** People allowed in personal chats and DMs, with the tenants they may see. */
+  users: z.array(z.strictObject({ id: chatPrincipal, tenants: z.array(z.string().min(1)).min(1) })).default([]),
+});
 
 /** Two tenants with one name (or one domain) would make `status <tenant>` ambiguous. */
 function refuseDuplicateTenants(tenants: { name: string; domain: string }[], issueCtx: z.core.$RefinementCtx): void {
@@ -223,6 +271,7 @@ export type TenantConfig = MailsetupConfig['tenants'][number];
 export type ServicesConfig = MailsetupConfig['services'];
 export type SlackConfig = NonNullable<MailsetupConfig['slack']>;
 export type TeamsConfig = NonNullable<MailsetupConfig['teams']>;
+export type ApprovalsConfig = MailsetupConfig['approvals'];
 
 /** Example values, shown next to a config error (`key: problem — e.g. value`). Keys use `[]` for any index. */
 export const CONFIG_EXAMPLES: Record<string, string> = {
@@ -267,4 +316,14 @@ export const CONFIG_EXAMPLES: Record<string, string> = {
   'shutdown.graceSeconds': '20',
   'slack.port': '3000 (omit to share http.port)',
   'teams.port': '3978 (omit to share http.port)',
+  approvals: '{ approvers: [slack:U0123ABCD, teams:4b7f2b8e-1c1d-4e57-9a3e-0d6f7c5a1e22], required: 1, expiresMinutes: 30 }',
+  'approvals.approvers[]': 'slack:U0123ABCD (a user), slack:S0123ABCD (a user group) or teams:<Entra object id>',
+  'approvals.required': '1',
+  'approvals.expiresMinutes': '30',
+  'approvals.requesters[]': 'slack:U0123ABCD',
+  access: '{ channels: [{ id: C0123ABCD, tenants: [contoso] }], users: [{ id: slack:U0123ABCD, tenants: [contoso] }] }',
+  'access.channels[].id': 'C0123ABCD (Slack channel) or 19:…@thread.tacv2 (Teams team or channel)',
+  'access.channels[].tenants': '[contoso]',
+  'access.users[].id': 'slack:U0123ABCD',
+  'access.users[].tenants': '[contoso]',
 };

@@ -217,6 +217,8 @@ function blockToSlack(block: MessageBlock, fold: 'inline' | 'count' | MessageBlo
       });
       return sections([`*${toMrkdwn(block.title)}*`, ...lines].join('\n'));
     }
+    case 'plan-actions':
+      return [planButtons(block)];
     case 'hops':
       return sections(
         block.hops
@@ -255,4 +257,21 @@ function tally(items: { status: keyof typeof STATUS_EMOJI }[]): string {
   const counts = new Map<keyof typeof STATUS_EMOJI, number>();
   for (const i of items) counts.set(i.status, (counts.get(i.status) ?? 0) + 1);
   return [...counts].map(([status, n]) => `${STATUS_EMOJI[status]} ${n}`).join(' · ');
+}
+
+/** The Slack `action_id` of a plan button (`plan_approve`, `plan_reject`); its `value` is the plan id alone. */
+export const PLAN_ACTION_ID = { approve: 'plan_approve', reject: 'plan_reject' } as const;
+
+function planButtons(block: Extract<MessageBlock, { type: 'plan-actions' }>): KnownBlock {
+  return {
+    type: 'actions',
+    block_id: `plan:${block.planId}`,
+    elements: block.actions.map((action) => ({
+      type: 'button',
+      action_id: PLAN_ACTION_ID[action],
+      text: { type: 'plain_text', text: action === 'approve' ? 'Approve' : 'Reject' },
+      value: block.planId,
+      style: action === 'approve' ? 'primary' : 'danger',
+    })),
+  };
 }

@@ -13,6 +13,8 @@ export interface AdaptiveCard {
   version: '1.5';
   body: CardElement[];
   msteams?: { width: 'Full' };
+  /** Universal Actions: who gets a fresh, user-specific version of the card (the approvers' buttons). */
+  refresh?: { action: CardElement; userIds: string[] };
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -98,7 +100,16 @@ export function renderCards(input: Message, options: { maxBytes?: number; comman
       (pages[i] as CardElement[]).unshift(...line(`(continued ${i + 1} of ${total}) ${message.summary}`, { subtle: true }));
     }
   }
-  return { cards: pages.map(cardOf) };
+  const cards = pages.map(cardOf);
+  const planActions = message.blocks.find((b) => b.type === 'plan-actions');
+  if (planActions?.refreshUserIds && cards[0]) {
+    cards[0].refresh = {
+      action: { type: 'Action.Execute', verb: 'refresh', data: { planId: planActions.planId } },
+      // Teams takes user MRIs; a user's MRI is `8:orgid:` + their Entra object id. At most 60.
+      userIds: planActions.refreshUserIds.slice(0, 60).map((id) => `8:orgid:${id}`),
+    };
+  }
+  return { cards };
 }
 
 /** The card as Teams wants it in `activity.attachments`. */
@@ -292,6 +303,25 @@ function blockToElements(block: MessageBlock, ids: IdSource): CardElement[] {
               items: [{ type: 'RichTextBlock', inlines: [textRun(text.length > 0 ? text : ' ', i === 0 ? { weight: 'Bolder' } : {})] }],
             })),
           })),
+        },
+      ];
+    case 'plan-actions':
+      return [
+        {
+          type: 'ActionSet',
+          actions: block.actions.map((verb) => {
+            const title = verb === 'approve' ? 'Approve' : 'Reject';
+            const data = { planId: block.planId };
+            // Clients without Universal Actions send the Action.Submit fallback as a message with `value`.
+            return {
+              type: 'Action.Execute',
+              title,
+              verb,
+              data,
+              style: verb === 'approve' ? 'positive' : 'destructive',
+              fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
+            };
+          }),
         },
       ];
     case 'hops':

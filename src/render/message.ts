@@ -45,7 +45,15 @@ export type MessageBlock =
   | { type: 'table'; title: string; columns: string[]; rows: string[][] }
   /** test-email hops. */
   | { type: 'hops'; hops: { name: string; status: 'pass' | 'fail' | 'error' | 'skip'; durationMs?: number; detail: string }[] }
-  | { type: 'divider' };
+  | { type: 'divider' }
+  /**
+   * A fix plan's Approve / Reject buttons. They carry only the plan id; who clicked comes from the
+   * platform's verified payload. `refreshUserIds`: the Entra object ids of the approvers, who see
+   * the live buttons in Teams (refresh).
+   */
+  | { type: 'plan-actions'; planId: string; actions: PlanAction[]; refreshUserIds?: string[] };
+
+export type PlanAction = 'approve' | 'reject';
 
 export const STATUS_EMOJI: Record<CheckStatus | 'pending', string> = {
   pass: '✅',

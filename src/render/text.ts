@@ -59,6 +59,8 @@ function renderBlock(block: MessageBlock, full: boolean): string[] {
       }
       return [`${plain(block.label)}:`, ...block.items.map((i) => `  [${MARK[i.status]}] ${i.title} (${i.id})`)];
     }
+    case 'plan-actions':
+      return [`Approve or reject plan ${block.planId} with the buttons in Slack or Teams.`];
     case 'hops':
       return block.hops.map((h) => {
         const time = h.durationMs === undefined ? '' : ` ${duration(h.durationMs)}`;

@@ -26,12 +26,14 @@ describe('handleCommand', () => {
   it('an unknown verb gets the list of verbs, ephemerally', async () => {
     const reply = await handleCommand('@mailsetup stauts', ctx);
     expect(reply).toMatchObject({ tone: 'error', ephemeral: true });
-    expect(reply.summary).toBe('"stauts" is not a mailsetup verb. Verbs: status, check, explain, test-email, help. Try `help`.');
+    expect(reply.summary).toBe(
+      '"stauts" is not a mailsetup verb. Verbs: status, check, explain, test-email, fix, history, help. Try `help`.',
+    );
   });
 
   it('a planned verb says it is not in this version and what to do meanwhile', async () => {
-    const reply = await handleCommand('fix exchange-connector-ips', ctx);
-    expect(reply.summary).toMatch(/^`fix` \(approval-gated fixes: [^()]*\) is not in this version yet\. Meanwhile `explain <id>`/);
+    const reply = await handleCommand('watch', ctx);
+    expect(reply.summary).toMatch(/^`watch` \([^()]*\) is not in this version yet\. Meanwhile `explain <id>`/);
   });
 
   it('a 5,000-character argument gets a short answer', async () => {

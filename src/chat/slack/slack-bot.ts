@@ -2,7 +2,8 @@ import type { RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver, type RespondFn, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Actor } from '../../commands/context.js';
+import { planIdOf } from '../../approvals/card.js';
+import type { Actor, CommandPlace } from '../../commands/context.js';
 import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
 import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
@@ -11,6 +12,7 @@ import type { ChatStore } from '../../store/store.js';
 import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, runChatCommand, workingMessage } from '../front-end.js';
 import { boltLogger } from './bolt-logger.js';
 import { homeView } from './home.js';
+import { registerPlanButtons, type SlackApprovals, slackCardPublisher } from './plan-buttons.js';
 import { SignedRequestReceiver } from './signed-request-receiver.js';
 import { slackErrorCode, slackStartError } from './slack-errors.js';
 import { replyEphemeral, SlackReply } from './slack-reply.js';
@@ -35,6 +37,8 @@ export interface SlackBotOptions {
   placeholderAfterMs?: number;
   /** Socket Mode: the wait between attempts to reach Slack (by default 1 s doubling to 60 s). */
   socketBackoff?: SocketBackoff;
+  /** The fix flow: plan cards' buttons are handled, and their cards rewritten, when given. */
+  approvals?: SlackApprovals;
 }
 
 /** The endpoint Slack posts slash commands, interactivity and events to in HTTP mode. */
@@ -173,7 +177,9 @@ export class SlackBot {
       // Slack gives 3 s; acknowledge first, then do the slow work.
       await ack();
       const actor: Actor = { platform: 'slack', userId: body.user_id, displayName: body.user_name };
-      await this.#track(this.#run(body.text ?? '', { actor, channel: body.channel_id, client, respond }));
+      // A DM with the bot has a `D…` channel id (channel_name `directmessage`).
+      const place = { channelId: body.channel_id, personal: body.channel_id.startsWith('D') || body.channel_name === 'directmessage' };
+      await this.#track(this.#run(body.text ?? '', { actor, place, channel: body.channel_id, client, respond }));
     });
 
     this.app.event('app_home_opened', async ({ event, client }) => {
@@ -185,8 +191,12 @@ export class SlackBot {
       }
     });
 
-    // Buttons arrive with approvals; until then a click is acknowledged and explained, never left spinning.
-    this.app.action(/.*/, async ({ ack, respond }) => {
+    if (this.#options.approvals) {
+      registerPlanButtons(this.app, this.#options.approvals, this.#logger, (work) => void this.#track(work));
+      this.#options.approvals.setPublisher('slack', slackCardPublisher(this.app.client));
+    }
+    // Any other button is acknowledged and explained, never left spinning.
+    this.app.action(/^(?!plan_)/, async ({ ack, respond }) => {
       await ack();
       await respond({
         response_type: 'ephemeral',
@@ -210,8 +220,11 @@ export class SlackBot {
   }
 
   /** One command: run it with a live reply, then the thread, the App Home record and any fallback. */
-  async #run(text: string, target: { actor: Actor; channel: string; client: webApi.WebClient; respond: RespondFn }): Promise<void> {
-    const { actor, channel, client, respond } = target;
+  async #run(
+    text: string,
+    target: { actor: Actor; place: CommandPlace; channel: string; client: webApi.WebClient; respond: RespondFn },
+  ): Promise<void> {
+    const { actor, place, channel, client, respond } = target;
     const reply = new SlackReply(client, channel, respond);
     const live = new LiveReply(reply, {
       intervalMs: this.#options.updateIntervalMs,
@@ -223,6 +236,7 @@ export class SlackBot {
       handleCommand: this.#options.handleCommand,
       text,
       actor,
+      place,
       live,
       stopping: this.#abort.signal,
       logger: this.#logger,
@@ -235,6 +249,9 @@ export class SlackBot {
       } else {
         await live.finish(final);
         await reply.complete(final);
+        const planId = planIdOf(final);
+        if (planId && reply.ts)
+          this.#options.approvals?.cardPosted(planId, { platform: 'slack', conversationId: channel, messageId: reply.ts });
       }
     } catch (error) {
       this.#logger.error({ code: slackErrorCode(error), err: redact(String(error)) }, 'The reply could not be posted to Slack');

@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { CloudAdapter, TurnContext } from 'botbuilder';
 import type { BotFrameworkAuthentication, ClaimsIdentity } from 'botframework-connector';
 import type { Logger } from 'pino';
-import type { Actor } from '../../commands/context.js';
+import { planIdOf } from '../../approvals/card.js';
+import type { Actor, CommandPlace } from '../../commands/context.js';
 import { errorToMessage } from '../../commands/error-message.js';
 import type { MailsetupConfig } from '../../config/schema.js';
 import { redact } from '../../config/secret.js';
@@ -22,6 +23,7 @@ import { type ChatCommandHandler, commandVerb, LiveReply, runChatCommand, workin
 import { MailsetupTeamsHandler, storedReference } from './activity-handler.js';
 import { ActivityTooLarge, answerError, isSigningKeyFetchFailure, MAX_ACTIVITY_BYTES, readActivityBody } from './activity-request.js';
 import { teamsAuthentication } from './auth.js';
+import { type TeamsApprovals, TeamsCardPublisher, TeamsPlanActions } from './plan-actions.js';
 import { TeamsReply } from './teams-reply.js';
 
 export interface TeamsBotOptions {
@@ -37,6 +39,8 @@ export interface TeamsBotOptions {
   host?: string;
   updateIntervalMs?: number;
   placeholderAfterMs?: number;
+  /** The fix flow: plan cards' Action.Execute / Action.Submit are handled, and their cards rewritten, when given. */
+  approvals?: TeamsApprovals;
 }
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
@@ -58,6 +62,7 @@ export class TeamsBot {
   readonly #running = new Set<Promise<void>>();
   readonly #abort = new AbortController();
   #server: Server | undefined;
+  readonly #cards: TeamsCardPublisher | undefined;
 
   constructor(options: TeamsBotOptions) {
     if (!options.authentication && !options.config.teams) {
@@ -75,8 +80,23 @@ export class TeamsBot {
       );
       await context.sendActivity({ type: 'message', text: redact(reply.summary) }).catch(() => {});
     };
+    const track = (work: Promise<void>) => {
+      this.#running.add(work);
+      void work.finally(() => this.#running.delete(work));
+    };
+    const planActions = options.approvals ? new TeamsPlanActions(options.approvals, track) : undefined;
+    if (options.approvals) {
+      this.#cards = new TeamsCardPublisher(this.adapter, options.config.teams?.appId ?? '', options.store, this.#logger);
+      options.approvals.setPublisher('teams', this.#cards);
+    }
     this.handler = new MailsetupTeamsHandler({
-      command: (text, actor, context) => this.#startCommand(text, actor, context),
+      command: (text, actor, context, place) => this.#startCommand(text, actor, context, place),
+      ...(planActions
+        ? {
+            cardAction: (context, value) => planActions.cardAction(context, value),
+            submit: (context, value) => planActions.submit(context, value),
+          }
+        : {}),
       remember: async (context) => this.#remember(context),
       forget: async (context) => this.#forget(context),
       unsupported: async (context) => {
@@ -202,18 +222,18 @@ export class TeamsBot {
   }
 
   /** Starts the command outside the turn, so Teams gets its HTTP answer at once. */
-  async #startCommand(text: string, actor: Actor, context: TurnContext): Promise<void> {
+  async #startCommand(text: string, actor: Actor, context: TurnContext, place: CommandPlace): Promise<void> {
     const identity = context.turnState.get(context.adapter.BotIdentityKey) as ClaimsIdentity;
     // The full reference (with the thread and the message id), so the reply lands where the command was asked.
     const reply = new TeamsReply(this.adapter, identity, TurnContext.getConversationReference(context.activity));
     // Begin after this turn has answered Teams: the command's first synchronous steps (building
     // adapters, say) must not hold up the HTTP response.
-    const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#run(text, actor, reply));
+    const work = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#run(text, actor, place, reply));
     this.#running.add(work);
     void work.finally(() => this.#running.delete(work));
   }
 
-  async #run(text: string, actor: Actor, reply: TeamsReply): Promise<void> {
+  async #run(text: string, actor: Actor, place: CommandPlace, reply: TeamsReply): Promise<void> {
     const live = new LiveReply(reply, {
       intervalMs: this.#options.updateIntervalMs,
       placeholder: { afterMs: this.#options.placeholderAfterMs ?? 800, message: workingMessage(text) },
@@ -224,6 +244,7 @@ export class TeamsBot {
       handleCommand: this.#options.handleCommand,
       text,
       actor,
+      place,
       live,
       stopping: this.#abort.signal,
       logger: this.#logger,
@@ -231,6 +252,15 @@ export class TeamsBot {
     try {
       await live.finish(final);
       await reply.complete(final);
+      const planId = planIdOf(final);
+      if (planId && reply.activityId && this.#cards) {
+        this.#cards.posted(reply.activityId, reply);
+        this.#options.approvals?.cardPosted(planId, {
+          platform: 'teams',
+          conversationId: place.channelId ?? '',
+          messageId: reply.activityId,
+        });
+      }
     } catch (error) {
       this.#logger.error({ err: redact(String(error)) }, 'The reply could not be posted to Teams');
     }

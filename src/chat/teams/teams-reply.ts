@@ -44,6 +44,14 @@ export class TeamsReply implements LiveReplyTarget {
     });
   }
 
+  /** A new message in the conversation (a follow-up under the reply, in a channel's thread). */
+  async send(message: Message): Promise<void> {
+    const [card] = renderCards(redactDeep(message)).cards;
+    await this.#inConversation(async (context) => {
+      await context.sendActivity(activityFor(message, card as AdaptiveCard));
+    });
+  }
+
   /** After the final version: the cards that did not fit in the first one. */
   async complete(final: Message): Promise<void> {
     const rest = renderCards(redactDeep(final)).cards.slice(1);
@@ -64,7 +72,7 @@ export class TeamsReply implements LiveReplyTarget {
   }
 }
 
-function activityFor(message: Message, card: AdaptiveCard): Partial<Activity> {
+export function activityFor(message: Message, card: AdaptiveCard): Partial<Activity> {
   // `summary` is what Teams shows in notifications and the chat list.
   const summary = placeCommands(neutraliseControls(message.summary), TEAMS_COMMAND).replace(/[*`]/g, '');
   return { type: 'message', summary: redactDeep(summary), attachments: [cardAttachment(card)] };
