@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
+import { fail, notFound, same } from './cmdlet-results.js';
 import type { CmdletResult } from './cmdlets.js';
 import type {
   AcceptedDomain,
@@ -503,24 +504,7 @@ function isStrings(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
-function same(a: unknown, b: unknown): boolean {
-  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
-}
-
-function fail(status: number, code: string, exception: string, text: string): CmdletResult {
-  return { ok: false, error: { status, code, exception, text } };
-}
-
 const binding = (text: string) => fail(400, 'BadRequest', 'System.Management.Automation.ParameterBindingException', text);
 const argument = (text: string) => fail(400, 'BadRequest', 'System.ArgumentException', text);
 const invalidOperation = (text: string) => fail(400, 'BadRequest', 'System.InvalidOperationException', text);
 const taken = (text: string) => fail(400, 'BadRequest', 'Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException', text);
-
-function notFound(identity: unknown): CmdletResult {
-  return fail(
-    404,
-    'NotFound',
-    'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
-    `The operation couldn't be performed because object '${String(identity)}' couldn't be found on 'AM0PR01A001DC01.EURPR01A001.PROD.OUTLOOK.COM'.`,
-  );
-}

@@ -1,3 +1,4 @@
+import { fail, notFound, same } from './cmdlet-results.js';
 import { runWriteCmdlet } from './cmdlets-write.js';
 import type { ExchangeRole, MicrosoftState } from './state.js';
 
@@ -184,15 +185,6 @@ function byIdentity<T extends object>(items: T[], identity: unknown, names: (ite
   return { ok: true, objects: match.map((i) => ({ ...i })) as Record<string, unknown>[] };
 }
 
-function notFound(identity: unknown): CmdletResult {
-  return fail(
-    404,
-    'NotFound',
-    'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
-    `The operation couldn't be performed because object '${String(identity)}' couldn't be found on 'AM0PR01A001DC01.EURPR01A001.PROD.OUTLOOK.COM'.`,
-  );
-}
-
 /** Every recipient as Get-Recipient lists it: the mailboxes and the dynamic groups. */
 function recipients(ms: MicrosoftState): Record<string, unknown>[] {
   const mailboxes = ms.exchange.mailboxes.map((m) => ({
@@ -280,12 +272,4 @@ function asList(value: unknown): string[] {
       .map((s) => s.trim())
       .filter(Boolean);
   return Array.isArray(value) ? (value as string[]) : [];
-}
-
-function same(a: unknown, b: unknown): boolean {
-  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
-}
-
-function fail(status: number, code: string, exception: string, text: string): CmdletResult {
-  return { ok: false, error: { status, code, exception, text } };
 }
