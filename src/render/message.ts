@@ -51,9 +51,15 @@ export type MessageBlock =
    * platform's verified payload. `refreshUserIds`: the Entra object ids of the approvers, who see
    * the live buttons in Teams (refresh).
    */
-  | { type: 'plan-actions'; planId: string; actions: PlanAction[]; refreshUserIds?: string[] };
+  | { type: 'plan-actions'; planId: string; actions: PlanAction[]; refreshUserIds?: string[] }
+  /**
+   * An alert's buttons: Acknowledge, Snooze (1 h / 4 h / 24 h, with a reason), Fix (when the check
+   * is fixable), Run check now. They carry only the alert id (see `src/monitor/contract.ts`).
+   */
+  | { type: 'alert-actions'; alertId: string; actions: AlertAction[] };
 
 export type PlanAction = 'approve' | 'reject';
+export type AlertAction = 'acknowledge' | 'snooze' | 'fix' | 'run';
 
 export const STATUS_EMOJI: Record<CheckStatus | 'pending', string> = {
   pass: '✅',

@@ -61,6 +61,10 @@ function renderBlock(block: MessageBlock, full: boolean): string[] {
     }
     case 'plan-actions':
       return [`Approve or reject plan ${block.planId} with the buttons in Slack or Teams.`];
+    case 'alert-actions':
+      return [
+        `Acknowledge or snooze with \`mailsetup alerts ack ${block.alertId} <reason>\` or \`mailsetup alerts snooze ${block.alertId} <duration> <reason>\`.`,
+      ];
     case 'hops':
       return block.hops.map((h) => {
         const time = h.durationMs === undefined ? '' : ` ${duration(h.durationMs)}`;
