@@ -87,3 +87,52 @@ export interface AlertPosterRegistry {
 
 /** The snooze durations the buttons offer (the verb takes any duration up to 7 days). */
 export const SNOOZE_CHOICES_MS = [60 * 60_000, 4 * 60 * 60_000, 24 * 60 * 60_000] as const;
+
+// ---- The seam between the watcher (scheduler, runs) and the alert book (policy, store, outbox) ----
+
+/** One watch run of one tenant: the engine's results for the watched checks (or why the run failed). */
+export interface TenantObservation {
+  tenant: string;
+  /** When the run finished (the injected clock's time). */
+  at: Date;
+  /** The watch cycle number, 1-based (for `watch --cycles N --json`). */
+  cycle: number;
+  /** The watched checks' results (the engine's `CheckResult`s, dependents and skips included). */
+  results: import('../engine/result.js').CheckResult[];
+  /** Set when the whole run was aborted (deadline) or could not start: it counts as `error` for the tenant. */
+  runError?: string;
+}
+
+/** One state change of one alert, as `watch --json` prints it. `ok` is "no alert". */
+export interface AlertTransition {
+  alertId: string;
+  tenant: string;
+  checkId: string;
+  kind: AlertKind;
+  from: AlertState | 'ok';
+  to: AlertState | 'ok';
+  cycle: number;
+}
+
+/** A message the outbox holds or delivered, as `watch --json` prints it. */
+export interface OutboxMessageView {
+  alert: string;
+  kind: 'root' | 'update' | 'thread';
+  text: string;
+}
+
+/**
+ * The alert policy over the store: one call per finished tenant run. It moves each alert's state
+ * machine, and in the same store transaction writes the messages to send into the outbox.
+ */
+export interface AlertBook {
+  observe(observation: TenantObservation): AlertTransition[];
+  /** Snoozes that expired while still failing re-notify; called at the start of every cycle. */
+  tick(now: Date): AlertTransition[];
+}
+
+/** Delivers what the outbox holds: posts, updates, thread replies; retries 429/5xx; marks sent. */
+export interface OutboxDelivery {
+  /** Delivers every due message once (those with a future retry time stay); resolves when done. */
+  deliverDue(): Promise<{ sent: number; failed: number; waiting: number }>;
+}
