@@ -21,7 +21,7 @@ let verbs: typeof VerbModules;
 
 /** Runs the CLI and returns the exit code (never throws). */
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const out = new CliOutput(io, argv.includes('--json'));
+  const out = new CliOutput(io, argv.includes('--json') || argv.includes('--jsonl'));
   let command: CliCommand;
   try {
     // Arguments are checked before anything starts: a usage error never waits for a lab.
@@ -85,6 +85,7 @@ async function runVerb({ verb, positionals, values }: CliCommand, core: Core, io
     return report.summary.ok ? EXIT_OK : EXIT_FAILING;
   }
   if (verb === 'fix') return await verbs.runFixCli(core, positionals, values, out);
+  if (verb === 'history') return await verbs.runHistoryCli(core, positionals, values, out);
   if (verb === 'test-email') {
     const result = await verbs.runTestEmail(core, values.tenant ?? positionals[0]);
     out.result(result, () => verbs.renderText(verbs.testEmailMessage(result)));

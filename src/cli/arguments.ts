@@ -11,6 +11,8 @@ export type CliValues = {
   json?: boolean;
   help?: boolean;
   'remove-extra'?: boolean;
+  limit?: string;
+  jsonl?: boolean;
 };
 
 export interface CliCommand {
@@ -61,6 +63,8 @@ Options:
   --tenant NAME      which tenant, when the config has several
   --json             machine-readable output on stdout, errors included
   --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
+  --limit N          with history: how many audit entries (default 20, at most 500)
+  --jsonl            with history: one JSON object per line (for a SIEM)
 
 Exit codes: 0 nothing failing, 1 a check failed or could not tell, 2 bad usage or config, 3 mailsetup itself failed.
 `;
@@ -101,6 +105,10 @@ export function parseCliArguments(argv: string[]): CliCommand {
       verb,
       CLI_VERBS.map((v) => v.verb),
     );
+  if (verb !== 'history') {
+    const only = parsed.values.jsonl ? '--jsonl' : parsed.values.limit !== undefined ? '--limit' : undefined;
+    if (only) throw usage(`\`${verb}\` has no option ${only}; it belongs to \`history\`.`, verb);
+  } else if (parsed.values.json && parsed.values.jsonl) throw usage('Give --json or --jsonl, not both.', verb);
   validateArguments(verb, positionals);
   return command;
 }
@@ -117,6 +125,8 @@ function parse(argv: string[]) {
       tenant: { type: 'string' },
       json: { type: 'boolean' },
       'remove-extra': { type: 'boolean' },
+      limit: { type: 'string' },
+      jsonl: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -135,6 +145,8 @@ function validateArguments(verb: string, positionals: string[]): void {
   } else if (verb === 'fix') {
     if (!first || rest.length > 1) throw usage('`fix` takes a check id and, optionally, a tenant.', verb);
     if (!findCheck(first.toLowerCase())) selectChecks(first);
+  } else if (verb === 'history') {
+    if (rest.length > 0) throw usage(`\`history\` takes at most a tenant name, not "${positionals.join(' ')}".`, verb);
   } else if (verb === 'status' || verb === 'test-email') {
     if (rest.length > 0) throw usage(`\`${verb}\` takes at most a tenant name, not "${positionals.join(' ')}".`, verb);
   }

@@ -34,6 +34,11 @@ export class CliOutput {
     else this.text(text());
   }
 
+  /** One JSON object per line (`--jsonl`, for a SIEM): nothing else goes to stdout. */
+  jsonLines(values: readonly unknown[]): void {
+    for (const value of values) this.#stdout.write(`${JSON.stringify(value)}\n`);
+  }
+
   /** Text for a person on stdout (nothing in JSON mode, where stdout is one document). */
   text(text: string): void {
     if (!this.json) this.#stdout.write(safeText(text));

@@ -8,6 +8,7 @@ export { startApp } from '../app.js';
 export { selectChecks } from '../checks/registry.js';
 export { findCommand } from '../commands/dispatch.js';
 export { runFixCli } from '../commands/fix-cli.js';
+export { runHistoryCli } from '../commands/history-cli.js';
 export { runReport } from '../commands/run-report.js';
 export { runTestEmail, testEmailMessage } from '../commands/test-email.js';
 export { findConfigFile, loadConfigFile, parseConfig } from '../config/load.js';
