@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   blockActionsPayload,
@@ -11,110 +9,18 @@ import {
   teamsActivity,
   teamsCardAction,
 } from '../../lab/chat/index.js';
-import { type Lab, startLab } from '../../lab/index.js';
-import type { FixApprovals } from '../../src/approvals/service.js';
-import { createApprovals } from '../../src/approvals/wiring.js';
-import type { ChatCommandHandler } from '../../src/chat/front-end.js';
-import { SlackBot } from '../../src/chat/slack/slack-bot.js';
-import { teamsAuthentication } from '../../src/chat/teams/auth.js';
-import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
-import { handleCommand } from '../../src/commands/dispatch.js';
-import { parseConfig } from '../../src/config/load.js';
-import { Secret } from '../../src/config/secret.js';
-import { createCore } from '../../src/core.js';
-import { Store } from '../../src/store/store.js';
+import type { Lab } from '../../lab/index.js';
 import { cardText, slackText, waitFor } from '../chat/helpers.js';
+import { BOB_AAD, BOB_TEAMS, type ChatBot, startChatBot } from './chat-bot.js';
 import { callsTo, eventsOf } from './lab-approvals.js';
 
-const BOB_AAD = '9d2c41e0-5b7a-4c3e-8f10-2a6b7c8d9e01';
-const BOB_TEAMS = { id: '29:1lab-bob-aad-user', name: 'Bob Approver', aadObjectId: BOB_AAD };
-
-interface Bot {
-  lab: Lab;
-  store: Store;
-  approvals: FixApprovals;
-  slackUrl: string;
-  teamsUrl: string;
-  stop(): Promise<void>;
-}
-
-let bot: Bot | undefined;
+let bot: ChatBot | undefined;
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
 });
 
-/**
- * The bot as `start` wires it, against the lab: Slack over signed HTTP, Teams through /api/messages,
- * one store with the fix flow. Two tenants (the second a copy of the lab's), each bound to a channel.
- */
-async function startBot(scenario: string, approvals: Record<string, unknown> = {}): Promise<Bot> {
-  const lab = await startLab({ scenario });
-  const chat = chatLab(lab.state);
-  if (!chat) throw new Error('the chat lab did not start');
-  const [contoso] = lab.config.tenants as Record<string, unknown>[];
-  const raw = {
-    ...lab.config,
-    tenants: [contoso, { ...contoso, name: 'fabrikam', domain: 'fabrikam.test' }],
-    slack: chat.slackConfig('http', 0),
-    // Ada (who asks) is an approver too: her own plan is still not hers to approve.
-    approvals: {
-      approvers: ['slack:U0LABADA01', 'slack:U0LABBOB01', 'slack:U0LABCAR01', `teams:${LAB_TEAMS.user.aadObjectId}`, `teams:${BOB_AAD}`],
-      ...approvals,
-    },
-    access: {
-      channels: [
-        { id: 'C0LABOPS01', tenants: ['contoso'] },
-        { id: 'C0LABFAB01', tenants: ['fabrikam'] },
-        { id: LAB_TEAMS.teamId, tenants: ['contoso'] },
-      ],
-      users: [],
-    },
-  };
-  const config = parseConfig(raw, { env: {} });
-  const logger = pino({ level: 'silent' });
-  const store = Store.open(':memory:');
-  const core = createCore({ config, logger, store });
-  const flow = createApprovals(core, store, logger);
-  const dispatch: ChatCommandHandler = (text, ctx) => handleCommand(text, { ...ctx, core });
-  const slack = new SlackBot({ config, handleCommand: dispatch, store, approvals: flow, logger, host: '127.0.0.1' });
-  const slackUrl = `http://127.0.0.1:${(await slack.start()).port}/slack/events`;
-  const teamsConfig = {
-    appId: lab.state.microsoft.botApp.appId,
-    appPassword: new Secret(lab.state.microsoft.botApp.password, 'inline'),
-    appType: 'MultiTenant' as const,
-    port: 0,
-  };
-  const teams = new TeamsBot({
-    config: { teams: teamsConfig },
-    authentication: teamsAuthentication(teamsConfig, {
-      loginUrl: `${config.services.authorityHost}/botframework.com`,
-      openIdMetadataUrl: chat.connector.openIdMetadataUrl,
-      ca: readFileSync(config.services.caFile as string, 'utf8'),
-    }),
-    handleCommand: dispatch,
-    store,
-    approvals: flow,
-    logger,
-    port: 0,
-    host: '127.0.0.1',
-  });
-  const teamsUrl = `http://127.0.0.1:${(await teams.start()).port}/api/messages`;
-  await flow.start();
-  return {
-    lab,
-    store,
-    approvals: flow,
-    slackUrl,
-    teamsUrl,
-    async stop() {
-      await Promise.allSettled([slack.stop(), teams.stop()]);
-      await flow.stop();
-      store.close();
-      await lab.stop();
-    },
-  };
-}
+const startBot = (scenario: string, approvals: Record<string, unknown> = {}) => startChatBot(scenario, { approvals });
 
 function fakeSlack(lab: Lab) {
   const slack = chatLab(lab.state)?.slack;
