@@ -39,6 +39,8 @@ export interface ChatBotOptions {
   /** The bot's clock (store and fix flow): tests move it to expire plans. */
   now?: () => Date;
   sweepIntervalMs?: number;
+  /** A store file (default: in memory). */
+  storePath?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function startChatBot(scenario: string, options: ChatBotOptions = {
   };
   const config = parseConfig(raw, { env: {} });
   const logger = pino({ level: 'silent' });
-  const store = Store.open(':memory:', { now: options.now });
+  const store = Store.open(options.storePath ?? ':memory:', { now: options.now });
   const core = createCore({ config, logger, store });
   const { approvers, required, expiresMinutes, requesters } = config.approvals;
   // The wiring `start` uses; with a test clock or sweep interval, what it builds, with those.
