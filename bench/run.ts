@@ -1,4 +1,5 @@
 import { measureCliColdStart } from './cli-cold-start.js';
+import { fixClickRows } from './fix-click.js';
 import { measurePromptFailures } from './prompt-failures.js';
 import { measureSlackAck } from './slack-ack.js';
 import { measureStatusConcurrency } from './status-concurrency.js';
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
     ratio: Math.round((slack.firstMessageMs / 1000) * 100) / 100,
     limit: 1,
   });
+
+  rows.push(...(await fixClickRows()));
 
   const email = await measureTestEmail();
   rows.push({
