@@ -241,6 +241,44 @@ describe('Teams: fix through adaptiveCard/action invokes to /api/messages', () =
     expect(cardText((JSON.parse(refresh.body) as { value: unknown }).value)).toContain('applied · verified');
   }, 60_000);
 
+  it('Reject as an adaptiveCard/action invoke: answered with the rejected card, nothing applied', async () => {
+    bot = await startBot('domain-authoritative');
+    const { lab, teamsUrl, store } = bot;
+    const connector = chatLab(lab.state)?.connector;
+    if (!connector) throw new Error('no fake connector');
+    const auth = () => connector.channelAuthorization(lab.state.microsoft.botApp.appId);
+    await postActivity(
+      teamsUrl,
+      teamsActivity({ serviceUrl: connector.serviceUrl, text: 'fix exchange-accepted-domain', scope: 'channel' }),
+      auth(),
+    );
+    const posted = await waitFor(
+      () => connector.activities.find((a) => JSON.stringify(a.activity).includes('Action.Execute')),
+      20_000,
+      'the plan card',
+    );
+    const planId = /"planId":"(p-[^"]+)"/.exec(JSON.stringify(posted.activity))?.[1] as string;
+    const rejected = await postActivity(
+      teamsUrl,
+      teamsCardAction({
+        serviceUrl: connector.serviceUrl,
+        verb: 'reject',
+        data: { planId },
+        replyToId: posted.id,
+        from: BOB_TEAMS,
+        scope: 'channel',
+      }),
+      auth(),
+    );
+    const answer = JSON.parse(rejected.body) as { type: string; value: unknown };
+    expect(answer.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardText(answer.value)).toContain('Fix exchange-accepted-domain on contoso: rejected');
+    expect(cardText(answer.value)).toContain('rejected by Bob Approver');
+    expect(JSON.stringify(answer.value)).not.toContain('Action.Execute');
+    expect(callsTo(lab, 'Set-AcceptedDomain')).toBe(0);
+    expect(eventsOf(store, planId)).toEqual(['requested', 'rejected']);
+  }, 60_000);
+
   it('an Action.Submit fallback click from a client without Universal Actions decides the same way', async () => {
     bot = await startBot('domain-authoritative');
     const { lab, teamsUrl } = bot;
