@@ -47,6 +47,16 @@ export interface ResponseUrlPost {
   at: number;
 }
 
+/** A Slack user group (a subteam: `S…`, mentioned as `@handle`) and its members. */
+export interface FakeUserGroup {
+  id: string;
+  handle: string;
+  name: string;
+  users: string[];
+  /** A disabled group keeps its id; usergroups.list leaves it out unless include_disabled. */
+  disabled?: boolean;
+}
+
 export interface SocketAck {
   envelope_id: string;
   payload?: unknown;
@@ -73,6 +83,8 @@ export interface FakeSlack {
    * `not_allowed_token_type`, as Slack answers.
    */
   refusedTokens: Map<string, 'account_inactive' | 'token_revoked' | 'invalid_auth'>;
+  /** The workspace's user groups (usergroups.list, usergroups.users.list; scope usergroups:read). */
+  userGroups: FakeUserGroup[];
   /** The bot token's scopes, as Slack names them in the `x-oauth-scopes` header (the manifest's by default). */
   botScopes: string[];
   /** A fresh `response_url` (usable 5 times, as Slack's). */
@@ -133,6 +145,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
   const responseUses = new Map<string, number>();
   const channelsWithoutBot = new Set<string>();
   const refusedTokens: FakeSlack['refusedTokens'] = new Map();
+  const userGroups: FakeUserGroup[] = [];
   const tickets = new Set<string>();
   const acks: SocketAck[] = [];
   const pendingAcks = new Map<string, (ack: SocketAck) => void>();
@@ -233,6 +246,44 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
       tickets.add(ticket);
       return { ok: true, url: `ws://127.0.0.1:${port}/link/?ticket=${ticket}&app_id=${identity.appId}` };
     },
+  };
+  const missingScope = (needed: string) =>
+    fake.botScopes.includes(needed) ? undefined : { ok: false, error: 'missing_scope', needed, provided: fake.botScopes.join(',') };
+  const groupShape = (g: FakeUserGroup, includeUsers: boolean) => ({
+    id: g.id,
+    team_id: identity.teamId,
+    is_usergroup: true,
+    is_subteam: true,
+    name: g.name,
+    description: '',
+    handle: g.handle,
+    is_external: false,
+    date_create: 1_700_000_000,
+    date_update: 1_700_000_000,
+    date_delete: g.disabled ? 1_700_000_500 : 0,
+    auto_type: null,
+    created_by: 'U0LABADA01',
+    updated_by: 'U0LABADA01',
+    deleted_by: null,
+    prefs: { channels: [], groups: [] },
+    user_count: g.users.length,
+    ...(includeUsers ? { users: [...g.users] } : {}),
+  });
+  const flag = (value: unknown) => value === true || value === 'true' || value === '1';
+  methods['usergroups.list'] = (args) =>
+    missingScope('usergroups:read') ?? {
+      ok: true,
+      usergroups: userGroups.filter((g) => !g.disabled || flag(args.include_disabled)).map((g) => groupShape(g, flag(args.include_users))),
+    };
+  methods['usergroups.users.list'] = (args) => {
+    const refused = missingScope('usergroups:read');
+    if (refused) return refused;
+    if (!args.usergroup)
+      return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: usergroup'] } };
+    const group = userGroups.find((g) => g.id === String(args.usergroup));
+    if (!group) return { ok: false, error: 'no_such_subteam' };
+    if (group.disabled && !flag(args.include_disabled)) return { ok: true, users: [] };
+    return { ok: true, users: [...group.users] };
   };
   const appTokenMethods = new Set(['apps.connections.open']);
 
@@ -387,6 +438,7 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     responses,
     channelsWithoutBot,
     refusedTokens,
+    userGroups,
     botScopes: ['commands', 'chat:write'],
     responseUrl() {
       const id = randomUUID();

@@ -12,6 +12,7 @@ import type { Message } from '../render/message.js';
 import type { AuditLog } from '../store/audit.js';
 import type { PlanStore } from '../store/plans.js';
 import { planCard, type Verification, who } from './card.js';
+import type { ApproverGroups } from './groups.js';
 import type { CardRef, PlanActor, PlanRecord, PlanState } from './plan.js';
 import { type ApprovalPolicy, approvalRefusal, requestRefusal } from './policy.js';
 
@@ -39,6 +40,8 @@ export interface FixApprovalsOptions {
   audit: AuditLog;
   policy: ApprovalPolicy;
   logger: Logger;
+  /** The groups the policy names, per platform, with their members cached briefly (Slack user groups). */
+  groups?: readonly ApproverGroups[];
   /** How often the expiry sweep runs (default one minute). */
   sweepIntervalMs?: number;
   now?: () => Date;
@@ -61,6 +64,7 @@ export class FixApprovals {
   /** Per plan: card updates go out in order, never overlapping. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #sweepMs: number;
+  readonly #groups: readonly ApproverGroups[];
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: FixApprovalsOptions) {
@@ -71,6 +75,7 @@ export class FixApprovals {
     this.#logger = options.logger.child({ component: 'approvals' });
     this.#now = options.now ?? (() => new Date());
     this.#sweepMs = options.sweepIntervalMs ?? 60_000;
+    this.#groups = options.groups ?? [];
   }
 
   /** A chat front end that can rewrite its cards (Slack: chat.update; Teams: updateActivity). */
@@ -80,6 +85,7 @@ export class FixApprovals {
 
   /** At start: plans cut off by a stop become `interrupted` (never applied again), then the expiry sweep, every minute. */
   async start(): Promise<void> {
+    await Promise.all(this.#groups.map((g) => g.refresh(true)));
     for (const plan of this.#plans.recoverInterrupted()) {
       this.#logger.warn({ planId: plan.id, checkId: plan.checkId, tenant: plan.tenant }, 'A fix plan was interrupted by a stop');
       this.#publish(plan);
@@ -97,6 +103,7 @@ export class FixApprovals {
 
   /** Expired plans become `expired` and their cards say so. */
   async sweep(): Promise<void> {
+    for (const groups of this.#groups) void groups.refresh();
     try {
       for (const plan of this.#plans.expireDue()) this.#publish(plan);
     } catch (error) {
@@ -111,7 +118,7 @@ export class FixApprovals {
     actor: PlanActor,
     options: FixOptions & { signal?: AbortSignal } = {},
   ): Promise<Message> {
-    const refused = requestRefusal(this.policy, actor);
+    const refused = requestRefusal(this.policy, actor, this.#groupsOf(actor).groups);
     if (refused) return { summary: `You may not ask for this fix: ${refused}.`, tone: 'error', blocks: [], ephemeral: true };
     const dry = await planFix(this.#core, checkId, tenantName, { ...options, expiresMinutes: this.policy.expiresMinutes });
     if (!dry.plan) return { summary: dry.reason, tone: 'info', blocks: [] };
@@ -159,7 +166,14 @@ export class FixApprovals {
    * through the publisher unless the front end answers with it itself (`answersWithCard`, Teams).
    */
   decide(planId: string, verdict: 'approve' | 'reject', actor: PlanActor, options: { answersWithCard?: boolean } = {}): ClickOutcome {
-    const guard = (plan: PlanRecord) => approvalRefusal(this.policy, plan, actor);
+    const { groups, unreadable } = this.#groupsOf(actor);
+    const guard = (plan: PlanRecord) => {
+      const refusal = approvalRefusal(this.policy, plan, actor, groups);
+      // Someone left out because a group could not be read is told why, not just "not an approver".
+      if (refusal?.startsWith('you are not an approver') && unreadable.length > 0)
+        return `${refusal}: the bot could not read who is in ${unreadableGroups(unreadable)}`;
+      return refusal;
+    };
     const decision = verdict === 'approve' ? this.#plans.approve(planId, actor, guard) : this.#plans.reject(planId, actor, guard);
     if (decision.kind === 'unknown') {
       return {
@@ -191,6 +205,11 @@ export class FixApprovals {
     if (decision.kind !== 'approved') return { card, state, done: Promise.resolve() };
     const done = this.#enqueue(plan.id, () => this.#apply(plan));
     return { card, state, done };
+  }
+
+  #groupsOf(actor: PlanActor): ReturnType<ApproverGroups['groupsOf']> {
+    const found = this.#groups.filter((g) => g.platform === actor.platform).map((g) => g.groupsOf(actor.userId));
+    return { groups: found.flatMap((f) => f.groups), unreadable: found.flatMap((f) => f.unreadable) };
   }
 
   /** Re-plan, compare `basis`, apply in order, finish, re-check: the card follows every step. */
@@ -328,6 +347,13 @@ function whatChanged(plan: PlanRecord, fresh: readonly { setting: string; before
   }
   for (const [setting, current] of now) if (!was.has(setting)) diffs.push(`${setting} now also needs a change (${current})`);
   return `the target changed since the plan: ${diffs.length ? diffs.join('; ') : 'the observed state it rests on is different'}`;
+}
+
+/** "@a and S1: why", one clause per distinct reason. */
+function unreadableGroups(unreadable: readonly { group: string; error: string }[]): string {
+  const byError = new Map<string, string[]>();
+  for (const u of unreadable) byError.set(u.error, [...(byError.get(u.error) ?? []), u.group]);
+  return [...byError].map(([error, groups]) => `${groups.join(' and ')} (${error})`).join('; ');
 }
 
 function sentence(reason: string): string {

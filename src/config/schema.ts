@@ -223,10 +223,13 @@ function refuseUnknownAccessTenants(
   }
 }
 
-/** A chat person or group as the policy names them: `slack:U…` / `slack:S…` (user group), `teams:<Entra object id>`. */
+/** A chat person or group as the policy names them: `slack:U…` / `slack:S…` or `slack:@handle` (user group), `teams:<Entra object id>`. */
 const chatPrincipal = z
   .string()
-  .regex(/^(slack:[A-Z0-9]{2,}|teams:[0-9a-fA-F-]{36})$/, 'must be slack:<user or user-group id> or teams:<Entra object id>');
+  .regex(
+    /^(slack:[A-Z0-9]{2,}|slack:@[a-z0-9][a-z0-9._-]{0,79}|teams:[0-9a-fA-F-]{36})$/,
+    'must be slack:<user or user-group id> or teams:<Entra object id>',
+  );
 
 /** `approvals`: who may ask for a fix, who approves it, how many distinct approvers, how long a plan stays open. */
 const approvalsSchema = z

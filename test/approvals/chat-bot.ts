@@ -39,6 +39,8 @@ export interface ChatBotOptions {
   /** The bot's clock (store and fix flow): tests move it to expire plans. */
   now?: () => Date;
   sweepIntervalMs?: number;
+  /** Runs once the lab is up, before the bot starts (fake Slack user groups, scopes). */
+  beforeStart?: (lab: Lab) => void;
   /** A store file (default: in memory). */
   storePath?: string;
 }
@@ -52,6 +54,7 @@ export async function startChatBot(scenario: string, options: ChatBotOptions = {
   const lab = await startLab({ scenario });
   const chat = chatLab(lab.state);
   if (!chat) throw new Error('the chat lab did not start');
+  options.beforeStart?.(lab);
   const mode = options.slackMode ?? 'http';
   const [contoso] = lab.config.tenants as Record<string, unknown>[];
   const raw = {
