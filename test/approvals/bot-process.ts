@@ -65,7 +65,7 @@ export async function startBotProcess(configPath: string, base: string): Promise
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     proc.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     const ok = await fetch(`${base}/readyz`)
       .then((r) => r.ok)

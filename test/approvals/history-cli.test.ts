@@ -53,7 +53,7 @@ describe('mailsetup history (CLI)', () => {
       store: { path: storePath },
     });
     secrets = [lab.state.tenant.clientSecret, lab.state.erp.bot.password, lab.state.erp.bot.apiKey];
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await lab?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -98,7 +98,7 @@ describe('mailsetup history (CLI)', () => {
       expect.objectContaining({ service: 'exchange', cmdlet: 'Set-CASMailbox' }),
     ]);
     expect(entries.find((e) => e.event === 'verified')?.details).toMatchObject({ status: 'pass' });
-  }, 30_000);
+  }, 90_000);
 
   it('--jsonl with a tenant and --limit: one JSON object per line, nothing else on stdout', async () => {
     const run = await history(['contoso', '--jsonl', '--limit', '3']);
@@ -108,7 +108,7 @@ describe('mailsetup history (CLI)', () => {
     const entries = lines.slice(0, -1).map((l) => JSON.parse(l) as Exported);
     expect(entries.map((e) => e.event)).toEqual(['verified', 'applied', 'applying']);
     expect(entries.every((e) => e.tenant === 'contoso' && e.planId === planId)).toBe(true);
-  }, 30_000);
+  }, 90_000);
 
   it('as text: a summary line, then one line per entry, newest first', async () => {
     const run = await history(['--tenant', 'contoso']);
@@ -120,7 +120,7 @@ describe('mailsetup history (CLI)', () => {
     expect(lines[4]).toContain('refused     exchange-catchall-mailbox');
     expect(lines[4]).toContain('ada (slack) — you asked for this fix, so another approver has to approve it');
     expect(lines[5]).toMatch(/requested +exchange-catchall-mailbox {2}p-\S+ {2}ada \(slack\)$/);
-  }, 30_000);
+  }, 90_000);
 
   it('bad usage exits 2 with a sentence', async () => {
     const zero = await history(['--limit', '0']);
@@ -132,5 +132,5 @@ describe('mailsetup history (CLI)', () => {
     const unknown = await history(['northwind', '--json']);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout).error.message).toContain('northwind');
-  }, 30_000);
+  }, 90_000);
 });

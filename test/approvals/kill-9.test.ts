@@ -89,5 +89,5 @@ describe('kill -9 between approval and the end of apply', () => {
       { index: 0, state: 'ok' },
       { index: 1, state: 'started' },
     ]);
-  }, 120_000);
+  }, 240_000);
 });
