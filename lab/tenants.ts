@@ -3,7 +3,7 @@ import { noMailOps } from './erp/mail-ops.js';
 import { healthyErpState } from './erp/state.js';
 import type { Fault, LabTraffic } from './faults.js';
 import { domainOf } from './mail/directory.js';
-import { healthyMailState } from './mail/state.js';
+import { healthyMailState, type LabMessage, type MailState } from './mail/state.js';
 import { healthyMicrosoftState } from './microsoft/state.js';
 import { findScenario, SCENARIOS } from './scenarios/index.js';
 import type { Scenario } from './scenarios/types.js';
@@ -37,8 +37,9 @@ export interface LabTenants {
   /**
    * Puts one tenant in a fresh healthy state with `scenario` applied, in place (the services hold the
    * state object). Kept: the tenant's ids and secrets (so the bot's config still works), tokens
-   * already issued (valid until they expire, as after a real change), and mail already in mailboxes
-   * that still exist; the scenario's own faults replace the previous scenario's.
+   * already issued (valid until they expire, as after a real change), and mail that arrived while
+   * the lab ran (with its UIDs); mail a scenario placed goes with it, and the scenario's own faults
+   * replace the previous scenario's.
    */
   setScenario(scenario: Scenario, name: string): void;
   /** Called after each scenario switch (the ERP opens or closes its port). */
@@ -87,6 +88,8 @@ export function createLabTenants(options: LabTenantsOptions = {}): LabTenants {
   const scenarios = new Map<string, string>();
   const scenarioFaults = new Map<string, Fault[]>();
   const listeners: ((state: LabState) => void)[] = [];
+  /** Messages a scenario put in a mailbox (not delivered while the lab ran). */
+  const placedMail = new WeakSet<LabMessage>();
 
   /** Applies the scenario; the faults it adds are scoped to the tenant and remembered for the next switch. */
   const applyScenario = (state: LabState, s: Scenario) => {
@@ -95,6 +98,7 @@ export function createLabTenants(options: LabTenantsOptions = {}): LabTenants {
     const added = state.faults.filter((f) => !before.has(f));
     for (const f of added) f.tenant = state.tenant.name;
     scenarioFaults.set(state.tenant.name, added);
+    for (const box of Object.values(state.mail.mailboxes)) for (const m of box.messages) placedMail.add(m);
     scenarios.set(state.tenant.name, s.name);
   };
 
@@ -142,15 +146,32 @@ export function createLabTenants(options: LabTenantsOptions = {}): LabTenants {
       fresh.microsoft.receivedCommands = state.microsoft.receivedCommands;
       fresh.mail.imapGrants = state.mail.imapGrants;
       fresh.mail.ndrs = state.mail.ndrs;
-      for (const [address, box] of Object.entries(state.mail.mailboxes)) {
-        const kept = fresh.mail.mailboxes[address];
-        if (kept) Object.assign(kept, { messages: box.messages, uidnext: box.uidnext, uidvalidity: box.uidvalidity });
-      }
+      keepDeliveredMail(state.mail, fresh.mail, placedMail);
       Object.assign(state, { tenant: fresh.tenant, microsoft: fresh.microsoft, erp: fresh.erp, dns: fresh.dns, mail: fresh.mail });
       for (const listener of listeners) listener(state);
     },
     onChange: (listener) => listeners.push(listener),
   };
+}
+
+/**
+ * Mail that arrived while the lab ran stays where it is, as a configuration change leaves mailboxes
+ * alone; messages the old scenario placed (`placed`) go; the new scenario's placed messages follow
+ * the kept ones with the next UIDs (and are remembered as placed).
+ */
+function keepDeliveredMail(old: MailState, fresh: MailState, placed: WeakSet<LabMessage>): void {
+  for (const [address, box] of Object.entries(old.mailboxes)) {
+    const arrived = box.messages.filter((m) => !placed.has(m));
+    const target = fresh.mailboxes[address];
+    if (!target) {
+      if (arrived.length > 0) fresh.mailboxes[address] = { ...box, messages: arrived };
+      continue;
+    }
+    let uid = box.uidnext;
+    const renumbered = target.messages.map((m) => ({ ...m, uid: uid++ }));
+    for (const m of renumbered) placed.add(m);
+    Object.assign(target, { messages: [...arrived, ...renumbered], uidnext: uid, uidvalidity: box.uidvalidity });
+  }
 }
 
 export function unknownTenantMessage(name: string, all: readonly LabState[]): string {
