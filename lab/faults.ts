@@ -19,7 +19,10 @@ export type FaultKind =
 export type Fault = FaultKind & {
   service: LabServiceName;
   match?: string;
-  /** Only requests routed to this tenant (by name); unset: every tenant's. */
+  /**
+   * Only requests routed to this tenant (by name); unset: every tenant's. An SMTP or IMAP connect is
+   * no tenant's yet (the tenant is known from RCPT TO or the login on), so only unscoped faults hit it.
+   */
   tenant?: string;
   times?: number;
   /**

@@ -99,9 +99,9 @@ describe('the lab control endpoint (in process)', () => {
   });
 });
 
-describe('mailsetup lab: the control endpoint of the running lab process', () => {
-  it('prints the endpoint with its config; a POST breaks the catch-all rule for a bot using that config', async () => {
-    const cli = spawnCli(['lab']);
+describe('mailsetup lab --tenants 2: the control endpoint of the running lab process', () => {
+  it('prints the endpoint with a config of both tenants; a POST breaks the catch-all rule of tenant-002 alone', async () => {
+    const cli = spawnCli(['lab', '--tenants', '2']);
     try {
       const deadline = Date.now() + 20_000;
       while (!/# List them: curl (\S+)/.test(cli.stdout()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -111,17 +111,19 @@ describe('mailsetup lab: the control endpoint of the running lab process', () =>
       const printed = parseYaml(cli.stdout()) as { timeouts: { fetchMs: number } };
       printed.timeouts.fetchMs = 15_000;
       const config = parseConfig(printed, { env: {} });
-      expect(await failingChecks(config)).toEqual([]);
-      expect(await call(url!, 'POST', JSON.stringify({ name: 'catchall-rule-disabled' }))).toEqual({
+      expect(config.tenants.map((t) => t.name)).toEqual(['contoso', 'tenant-002']);
+      expect(await failingChecks(config, 1)).toEqual([]);
+      expect(await call(url!, 'POST', JSON.stringify({ name: 'catchall-rule-disabled', tenant: 'tenant-002' }))).toEqual({
         status: 200,
-        body: { scenario: 'catchall-rule-disabled', tenant: 'contoso' },
+        body: { scenario: 'catchall-rule-disabled', tenant: 'tenant-002' },
       });
-      expect(await failingChecks(config)).toEqual(['exchange-catchall-rule']);
+      expect(await failingChecks(config, 1)).toEqual(['exchange-catchall-rule']);
+      expect(await failingChecks(config, 0)).toEqual([]);
     } finally {
       cli.child.kill('SIGINT');
       expect((await cli.exited).code).toBe(0);
     }
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('the console that runs the lab: lab scenario', () => {
