@@ -4,6 +4,7 @@ import { startErpLab } from './erp/index.js';
 import type { Fault } from './faults.js';
 import { startMailLab } from './mail/index.js';
 import { startMicrosoftLab } from './microsoft/index.js';
+import { trimRecords } from './retention.js';
 import { SCENARIOS } from './scenarios/index.js';
 import type { LabRawConfig, RunningLabService } from './service.js';
 import type { LabState } from './state.js';
@@ -41,6 +42,12 @@ export interface StartLabOptions {
   now?: number;
   /** How many tenants (default 1): `contoso`, then `tenant-002`, `tenant-003`… */
   tenants?: number;
+  /**
+   * A lab that runs for days (`mailsetup lab`, the console's): its records are trimmed every
+   * minute — the last 10,000 requests, each tenant's last 200 received cmdlets, tokens an hour past
+   * expiry — so a watched lab does not grow. Tests leave it off and see every record.
+   */
+  longRunning?: boolean;
 }
 
 /** Order matters: the mail lab registers hosts the ERP's Test Connection and fetch will use. */
@@ -90,6 +97,8 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     await Promise.allSettled(running.map((s) => s.stop()));
     throw error;
   }
+  const trim = options.longRunning ? setInterval(() => trimRecords(tenants), 60_000) : undefined;
+  trim?.unref();
   return {
     scenario: name,
     state,
@@ -105,6 +114,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     },
     scenarios: () => tenants.all.map((s) => ({ tenant: s.tenant.name, scenario: tenants.scenarioOf(s.tenant.name) ?? name })),
     stop: async () => {
+      if (trim) clearInterval(trim);
       await Promise.allSettled(running.reverse().map((s) => s.stop()));
     },
   };

@@ -40,7 +40,13 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   let session: Session;
   try {
-    session = await openSession({ configPath: values.config, lab: values.lab, tenants: labTenantCount(values), env: io.env });
+    session = await openSession({
+      configPath: values.config,
+      lab: values.lab,
+      tenants: labTenantCount(values),
+      longRunning: verb === 'start',
+      env: io.env,
+    });
   } catch (error) {
     return out.error(error);
   }
@@ -111,11 +117,18 @@ interface Session {
 }
 
 /** A config file when there is one (or --config), otherwise (or with --lab) an in-process lab. */
-async function openSession(options: { configPath?: string; lab?: string; tenants: number; env: NodeJS.ProcessEnv }): Promise<Session> {
+async function openSession(options: {
+  configPath?: string;
+  lab?: string;
+  tenants: number;
+  /** `start`: the lab runs until the bot stops. */
+  longRunning: boolean;
+  env: NodeJS.ProcessEnv;
+}): Promise<Session> {
   const file = options.lab ? undefined : verbs.findConfigFile({ path: options.configPath, env: options.env });
   if (file) return { config: verbs.loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';
-  const lab = await startLabScenario(scenario, options.tenants);
+  const lab = await startLabScenario(scenario, options.tenants, options.longRunning);
   const config = verbs.parseConfig(lab.config, { env: {} });
   const what = options.tenants === 1 ? 'a simulated tenant' : `${options.tenants} simulated tenants`;
   const banner =
@@ -125,10 +138,10 @@ async function openSession(options: { configPath?: string; lab?: string; tenants
   return { config, lab: scenario, labBanner: banner, consoleLine: (text) => labConsoleLine(lab, text), close: () => lab.stop() };
 }
 
-async function startLabScenario(scenario: string, tenants = 1) {
+async function startLabScenario(scenario: string, tenants = 1, longRunning = false) {
   const { startLab } = await import('../lab/index.js');
   try {
-    return await startLab({ scenario, tenants });
+    return await startLab({ scenario, tenants, longRunning });
   } catch (error) {
     throw new MailsetupError('UsageError', (error as Error).message, { hint: 'Type `mailsetup help` for the options.' });
   }
@@ -141,7 +154,7 @@ async function startLabScenario(scenario: string, tenants = 1) {
 async function runLabServer(scenario: string, tenants: number, out: CliOutput): Promise<number> {
   let lab: Awaited<ReturnType<typeof startLabScenario>>;
   try {
-    lab = await startLabScenario(scenario, tenants);
+    lab = await startLabScenario(scenario, tenants, true);
   } catch (error) {
     return out.error(error);
   }
