@@ -21,6 +21,8 @@ describe('lab.setScenario: the scenario changes at run time, on the same ports a
   beforeAll(async () => {
     lab = await startLab({ scenario: 'healthy' });
     config = parseConfig(lab.config, { env: {} });
+    // Behaviour is asserted here, not speed (the suite runs many labs side by side).
+    config.timeouts.fetchMs = 10_000;
   });
   afterAll(() => lab.stop());
 
@@ -97,6 +99,8 @@ describe('every scenario, switched to at run time, fails exactly what it lists',
   beforeAll(async () => {
     lab = await startLab({ scenario: 'healthy' });
     config = parseConfig(lab.config, { env: {} });
+    // Behaviour is asserted here, not speed (the suite runs many labs side by side).
+    config.timeouts.fetchMs = 10_000;
   });
   afterAll(() => lab.stop());
 

@@ -20,6 +20,8 @@ let services: { authorityHost: string; graphUrl: string; exchangeAdminUrl: strin
 beforeAll(async () => {
   lab = await startLab({ tenants: 3 });
   config = parseConfig(lab.config, { env: {} });
+  // Three tenants' checks on a shared, busy machine: behaviour is asserted here, not speed.
+  config.timeouts.fetchMs = 10_000;
   services = lab.config.services as typeof services;
   send = createHttpSend({ ca: readFileSync(lab.config.services.caFile as string, 'utf8'), timeoutMs: 5000, label: 'lab', source: 'test' });
 });
