@@ -55,7 +55,7 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
 
   async #deliver(): Promise<{ sent: number; failed: number; waiting: number }> {
     const counts = { sent: 0, failed: 0, waiting: 0 };
-    // Per alert and channel, rows go out in the order they were written; one stuck row holds the rest.
+    // Per alert and channel, rows go out in the order they were written; one waiting row holds the rest.
     const blocked = new Set<string>();
     for (const row of this.#outbox.unsent()) {
       const lane = `${row.alertId}|${row.channel.platform}|${row.channel.conversationId}`;
@@ -65,7 +65,7 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
       }
       const outcome = await this.#deliverOne(row);
       counts[outcome] += 1;
-      if (outcome !== 'sent') blocked.add(lane);
+      if (outcome === 'waiting') blocked.add(lane);
     }
     return counts;
   }

@@ -68,6 +68,7 @@ export class OutboxStore {
         .run(alertId, channel.platform, channel.conversationId);
     }
     const now = this.#now();
+    // Due at once (not_before 0); a failed try sets it.
     this.#db
       .prepare(
         `INSERT INTO outbox (alert_id, platform, conversation_id, kind, message, broadcast, not_before, created_at)
