@@ -94,7 +94,11 @@ export class AlertDesk implements AlertActions {
     });
   }
 
-  async click(button: AlertButton, actor: AlertActor): Promise<AlertClickOutcome> {
+  async click(
+    button: AlertButton,
+    actor: AlertActor,
+    _place?: { platform: 'slack' | 'teams'; conversationId: string },
+  ): Promise<AlertClickOutcome> {
     const now = this.#now();
     const idle = Promise.resolve();
     if (button.action === 'acknowledge' || button.action === 'snooze') {

@@ -230,9 +230,15 @@ export class StoredAlertBook implements AlertBook {
     const root = this.#alerts.open(tenant).find((a) => a.kind === 'fail' && a.checkId === rootCheckId);
     if (!root) return;
     const target = targetOf(result);
-    const known = root.body.joined.find((j) => j.checkId === result.id && j.target === target);
+    const known = root.body.joined.find((j) => j.checkId === result.id && j.target === (result.resource?.name ?? target));
     if (known) return;
-    const joined: JoinedFailure = { checkId: result.id, target, detail: result.detail, at: at.toISOString(), announced: false };
+    const joined: JoinedFailure = {
+      checkId: result.id,
+      target: result.resource?.name ?? target,
+      detail: result.detail,
+      at: at.toISOString(),
+      announced: false,
+    };
     root.body.joined.push(joined);
     const posted = root.state !== 'pending';
     if (posted) this.#announce(root, joined);

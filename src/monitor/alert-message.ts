@@ -57,7 +57,10 @@ export function rootMessage(alert: AlertRecord, ctx: MessageContext): Message {
     type: 'fields',
     fields: [
       { label: 'Check', value: `\`${alert.checkId}\`` },
-      { label: alert.kind === 'fail' ? 'Target' : 'Service', value: alert.kind === 'fail' ? alert.target : serviceName(alert.target) },
+      {
+        label: alert.kind === 'fail' ? 'Target' : 'Service',
+        value: alert.kind === 'fail' ? (result.resource?.name ?? alert.target) : serviceName(alert.target),
+      },
       { label: 'State', value: stateLine(alert, ctx.now) },
       { label: 'Alert', value: `\`${alert.id}\`` },
     ],

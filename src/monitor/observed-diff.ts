@@ -33,10 +33,16 @@ export function observedDiff(
 function compare(before: unknown, after: unknown, path: string, out: Change[]): void {
   if (same(before, after)) return;
   if (isRecord(before) && isRecord(after)) {
+    // In a nested map (recipients by name), entries that come and go are one line for the map.
+    const lost: string[] = [];
+    const gained: string[] = [];
     for (const key of union(Object.keys(before), Object.keys(after))) {
       if (VOLATILE.has(key)) continue;
-      compare(before[key], after[key], join(path, key), out);
+      if (path && before[key] === undefined && isRecord(after[key])) gained.push(key);
+      else if (path && after[key] === undefined && isRecord(before[key])) lost.push(key);
+      else compare(before[key], after[key], join(path, key), out);
     }
+    if (lost.length || gained.length) out.push({ path, text: `\`${path}\` ${lostGained(lost, gained)}` });
     return;
   }
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -85,9 +91,19 @@ function compareNamed(before: Record<string, unknown>[], after: Record<string, u
   }
 }
 
+function lostGained(lost: string[], gained: string[]): string {
+  return [lost.length ? `lost ${clip(lost.join(', '))}` : '', gained.length ? `gained ${clip(gained.join(', '))}` : '']
+    .filter(Boolean)
+    .join(', ');
+}
+
 function showValue(value: unknown): string {
   if (value === undefined || value === null) return '(none)';
   if (Array.isArray(value)) return value.length ? clip(value.map(show).join(', ')) : '(empty)';
+  if (isRecord(value)) {
+    const fields = Object.entries(value).filter(([k, v]) => !VOLATILE.has(k) && isScalar(v) && v !== null);
+    return clip(fields.map(([k, v]) => `${k} ${show(v)}`).join(', ') || '(set)');
+  }
   return clip(show(value));
 }
 

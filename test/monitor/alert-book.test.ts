@@ -33,7 +33,9 @@ describe('the alert book on real lab results', () => {
     await run(healthy); // 09:55: the last passing run
     clock.set('2026-12-02T10:00:00Z');
     const first = await run(ruleDisabled);
-    expect(first).toEqual([expect.objectContaining({ checkId: 'exchange-catchall-rule', kind: 'fail', from: 'ok', to: 'pending', cycle: 2 })]);
+    expect(first).toEqual([
+      expect.objectContaining({ checkId: 'exchange-catchall-rule', kind: 'fail', from: 'ok', to: 'pending', cycle: 2 }),
+    ]);
     expect(poster.posted).toEqual([]);
 
     clock.set('2026-12-02T10:05:00Z');
@@ -149,7 +151,11 @@ describe('the alert book on real lab results', () => {
     clock.advance(5 * MIN);
     await run(ruleDisabled);
     const [alert] = desk.list();
-    const snoozed = await desk.click({ action: 'snooze', alertId: alert!.id, durationMs: HOUR, reason: 'maintenance window' }, ANA, CHANNEL);
+    const snoozed = await desk.click(
+      { action: 'snooze', alertId: alert!.id, durationMs: HOUR, reason: 'maintenance window' },
+      ANA,
+      CHANNEL,
+    );
     await snoozed.done;
     expect(poster.updates().at(-1)?.text).toContain('snoozed until 11:05 UTC: "maintenance window"');
     for (let i = 0; i < 11; i++) {
@@ -164,7 +170,9 @@ describe('the alert book on real lab results', () => {
     await run(ruleDisabled);
     expect(poster.threads()).toHaveLength(1);
     expect(poster.threads()[0]).toMatchObject({ broadcast: true });
-    expect(poster.threads()[0]!.text).toContain('The snooze of contoso: the catch-all rule stopped working ended, and it is still failing.');
+    expect(poster.threads()[0]!.text).toContain(
+      'The snooze of contoso: the catch-all rule stopped working ended, and it is still failing.',
+    );
     expect(poster.roots()).toHaveLength(1);
   });
 

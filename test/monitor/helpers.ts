@@ -3,13 +3,7 @@ import { CATALOGUE } from '../../src/checks/registry.js';
 import type { CheckResult } from '../../src/engine/result.js';
 import { AlertDesk, type AlertDeskOptions } from '../../src/monitor/alert-actions.js';
 import { type AlertBookOptions, StoredAlertBook } from '../../src/monitor/alert-book.js';
-import {
-  type AlertChannel,
-  type AlertPoster,
-  DeliveryError,
-  type PostedRef,
-  type PostOptions,
-} from '../../src/monitor/contract.js';
+import { type AlertChannel, type AlertPoster, DeliveryError, type PostedRef, type PostOptions } from '../../src/monitor/contract.js';
 import { StoredOutboxDelivery } from '../../src/monitor/outbox-delivery.js';
 import type { Message } from '../../src/render/message.js';
 import { renderText } from '../../src/render/text.js';
@@ -86,7 +80,14 @@ export class RecordingPoster implements AlertPoster {
   async update(ref: PostedRef, message: Message): Promise<void> {
     const error = this.failNext.shift();
     if (error) throw error;
-    this.posted.push({ op: 'update', channel: ref.conversationId, ref: ref.messageId, text: renderText(message), message, broadcast: false });
+    this.posted.push({
+      op: 'update',
+      channel: ref.conversationId,
+      ref: ref.messageId,
+      text: renderText(message),
+      message,
+      broadcast: false,
+    });
   }
 
   roots(): Posted[] {
@@ -119,7 +120,14 @@ export function alertRig(store: Store, clock: TestClock, options: Partial<AlertB
   const delivery = new StoredOutboxDelivery({ outbox: store.outbox, now: clock.now, baseBackoffMs: 1000 });
   const poster = new RecordingPoster();
   delivery.setPoster('slack', poster);
-  const desk = new AlertDesk({ book, alerts: store.alerts, audit: store.audit, now: clock.now, deliver: () => delivery.deliverDue(), ...options });
+  const desk = new AlertDesk({
+    book,
+    alerts: store.alerts,
+    audit: store.audit,
+    now: clock.now,
+    deliver: () => delivery.deliverDue(),
+    ...options,
+  });
   let cycle = 0;
   /** One watch run of contoso with these results at the clock's time, then delivery. */
   const run = async (results: CheckResult[]) => {
@@ -131,3 +139,32 @@ export function alertRig(store: Store, clock: TestClock, options: Partial<AlertB
 }
 
 export const ANA = { platform: 'slack' as const, userId: 'U0ANA', displayName: 'Ana' };
+
+/**
+ * The watched checks' results after a real test mail through the lab (`test-email`), so
+ * `mailflow-e2e` has a result of its own (fail, with its cause) besides the other checks.
+ */
+export async function labResultsWithE2e(scenario: string): Promise<CheckResult[]> {
+  const key = `${scenario}+e2e`;
+  const known = cache.get(key);
+  if (known) return known;
+  const { coreFor, LAB_E2E, startLabRun } = await import('../e2e/harness.js');
+  const { runTestEmail } = await import('../../src/commands/test-email.js');
+  const { runChecks } = await import('../../src/engine/run.js');
+  const run = await startLabRun(scenario);
+  try {
+    await runTestEmail(coreFor(run), undefined, { e2e: LAB_E2E });
+    const report = await runChecks({
+      checks: CATALOGUE.filter((c) => c.meta.watched),
+      catalogue: CATALOGUE,
+      adapters: run.adapters,
+      tenant: run.tenant,
+      services: run.config.services,
+      timeouts: run.config.timeouts,
+    });
+    cache.set(key, report.checks);
+    return report.checks;
+  } finally {
+    await run.stop();
+  }
+}
