@@ -36,7 +36,7 @@ function list(args: string[], ctx: CommandContext, desk: AlertDesk | undefined):
   const named = option ?? rest[0];
   const tenants = named ? [ctx.core.tenant(named).name] : visibleTenants(ctx);
   if (!desk) return noStore();
-  const now = new Date();
+  const now = desk.now();
   const alerts = desk.list().filter((a) => tenants.includes(a.tenant));
   const where = tenants.length === 1 ? tenants[0] : `${tenants.length} tenants`;
   if (alerts.length === 0) return { summary: `No open alerts for ${where}.`, tone: 'ok', blocks: [] };
@@ -84,7 +84,7 @@ function snooze(args: string[], ctx: CommandContext, desk: AlertDesk | undefined
   void desk.deliverSoon();
   const until = outcome.alert.snooze?.until ?? '';
   return {
-    summary: `Snoozed ${outcome.alert.id} until ${clock(until, new Date())}: if it still fails then, the channel is told once more.`,
+    summary: `Snoozed ${outcome.alert.id} until ${clock(until, desk.now())}: if it still fails then, the channel is told once more.`,
     tone: 'ok',
     blocks: [],
   };

@@ -36,6 +36,11 @@ export class AlertDesk implements AlertActions {
     this.#now = options.now ?? (() => new Date());
   }
 
+  /** The desk's clock (the verbs show ages against it). */
+  now(): Date {
+    return this.#now();
+  }
+
   /** Open alerts (pending ones included), oldest first. */
   list(tenant?: string): AlertRecord[] {
     return this.#options.alerts.open(tenant);
