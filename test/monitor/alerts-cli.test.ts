@@ -61,5 +61,5 @@ describe('mailsetup alerts on the bot host', () => {
     expect(rig.poster.updates().at(-1)?.text).toContain('acknowledged by ana: "vendor changing IPs"');
     expect(bot.audit.list()[0]).toMatchObject({ event: 'alert-acknowledged', actor: { platform: 'cli', userId: 'ana' } });
     bot.close();
-  });
+  }, 60_000);
 });

@@ -44,7 +44,7 @@ describe('kill -9 in the middle of delivering alerts', () => {
       stderr += d.toString();
     });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await until(() => existsSync(marker) || child.exitCode !== null, 20_000).catch(() => {});
+    await until(() => existsSync(marker) || child.exitCode !== null, 45_000).catch(() => {});
     expect(stderr).toBe('');
     expect(existsSync(marker)).toBe(true);
     child.kill('SIGKILL');
@@ -81,7 +81,7 @@ describe('kill -9 in the middle of delivering alerts', () => {
     ]);
     expect(all.filter((p) => p.op === 'update').every((p) => p.summary.endsWith('— resolved'))).toBe(true);
     store.close();
-  }, 40_000);
+  }, 90_000);
 });
 
 function lines(path: string): FilePost[] {
