@@ -9,6 +9,22 @@ import type {
 import type { AlertAction, Message } from '../../src/render/message.js';
 
 export const ALERT_ID = 'al-contoso-catchall-1';
+/** The fix plan the Fix button's reply carries. */
+export const FIX_PLAN_ID = 'p-fake-catchall-plan';
+
+/** A stand-in for the fix flow's side the front ends call: records which plan cards were posted where. */
+export function recordingApprovals() {
+  const posted: { planId: string; card: { platform: string; conversationId: string; messageId: string } }[] = [];
+  return {
+    posted,
+    decide: () => ({ done: Promise.resolve() }) as never,
+    cardPosted: (planId: string, card: { platform: 'slack' | 'teams'; conversationId: string; messageId: string }) => {
+      posted.push({ planId, card });
+    },
+    setPublisher: () => {},
+    card: () => undefined,
+  };
+}
 
 /** An alert's root message as the alert book would word it, in a given state. */
 export function alertRoot(state: string, options: { alertId?: string; actions?: AlertAction[]; tone?: Message['tone'] } = {}): Message {
@@ -67,7 +83,14 @@ export class FakeAlertBook implements AlertActions, AlertPosterRegistry {
       case 'snooze':
         return { root: alertRoot(`snoozed for ${button.durationMs / 3_600_000} h by ${who}: "${button.reason}"`, { tone: 'warn' }), done };
       case 'fix':
-        return { reply: { summary: `Fix exchange-catchall-rule on contoso: asked by ${who}`, tone: 'info', blocks: [] }, done };
+        return {
+          reply: {
+            summary: `Fix exchange-catchall-rule on contoso: asked by ${who}`,
+            tone: 'info',
+            blocks: [{ type: 'plan-actions', planId: FIX_PLAN_ID, actions: ['approve', 'reject'] }],
+          },
+          done,
+        };
       case 'run':
         return {
           root: alertRoot('firing since 10:05 UTC (checked again just now)'),

@@ -7,7 +7,7 @@ import type { ServicesConfig } from '../../src/config/schema.js';
 import { Secret } from '../../src/config/secret.js';
 import { DeliveryError, type PostedRef } from '../../src/monitor/contract.js';
 import { Store } from '../../src/store/store.js';
-import { ALERT_ID, alertRoot, FakeAlertBook } from './alert-fakes.js';
+import { ALERT_ID, alertRoot, FakeAlertBook, FIX_PLAN_ID, recordingApprovals } from './alert-fakes.js';
 import { captureLogger, slackText, waitFor } from './helpers.js';
 
 const CHANNEL = 'C0LABALERT';
@@ -23,6 +23,7 @@ describe('alerts in Slack: the poster and the alert buttons, through the fake We
   let store: Store;
   let url: string;
   let logLines: string[];
+  let approvals: ReturnType<typeof recordingApprovals>;
 
   async function startBot(mode: 'http' | 'socket' = 'http') {
     const { logger, lines } = captureLogger();
@@ -43,6 +44,7 @@ describe('alerts in Slack: the poster and the alert buttons, through the fake We
       logger,
       host: '127.0.0.1',
       alerts: book,
+      approvals,
     });
     const { port } = await bot.start();
     url = `http://127.0.0.1:${port}/slack/events`;
@@ -77,6 +79,7 @@ describe('alerts in Slack: the poster and the alert buttons, through the fake We
     slack = await startFakeSlack(traffic);
     store = Store.open(':memory:');
     book = new FakeAlertBook();
+    approvals = recordingApprovals();
   });
   afterEach(async () => {
     await bot?.stop();
@@ -203,6 +206,9 @@ describe('alerts in Slack: the poster and the alert buttons, through the fake We
     const plan = await waitFor(() => slack.messages.find((m) => m.threadTs === root.messageId), 3000, 'the Fix reply');
     expect(plan.text).toBe('Fix exchange-catchall-rule on contoso: asked by bob');
     expect(book.clicks[0]?.button).toEqual({ action: 'fix', alertId: ALERT_ID });
+    // The plan card in the thread is the fix flow's: its Approve / Reject buttons are handed to it.
+    expect(actionsOf(plan.blocks)?.elements.map((e) => e.action_id)).toEqual(['plan_approve', 'plan_reject']);
+    expect(approvals.posted).toEqual([{ planId: FIX_PLAN_ID, card: { platform: 'slack', conversationId: CHANNEL, messageId: plan.ts } }]);
 
     await click(root, { actionId: 'alert_run' });
     await waitFor(() => slack.messages.filter((m) => m.threadTs === root.messageId).length === 2, 3000, 'the Run reply');

@@ -5,7 +5,7 @@ import { labIssuedTokens } from '../../lab/issued-tokens.js';
 import { TeamsBot } from '../../src/chat/teams/teams-bot.js';
 import { DeliveryError, type PostedRef } from '../../src/monitor/contract.js';
 import { Store } from '../../src/store/store.js';
-import { ALERT_ID, alertRoot, FakeAlertBook } from './alert-fakes.js';
+import { ALERT_ID, alertRoot, FakeAlertBook, FIX_PLAN_ID, recordingApprovals } from './alert-fakes.js';
 import { captureLogger, cardText, waitFor } from './helpers.js';
 import { startTeamsLab, type TeamsLab } from './teams-lab.js';
 
@@ -35,6 +35,7 @@ describe('alerts in Teams: proactive posts through stored references, Action.Exe
   let store: Store;
   let url: string;
   let logLines: string[];
+  let approvals: ReturnType<typeof recordingApprovals>;
 
   const post = (activity: Record<string, unknown>) => postActivity(url, activity, lab.channelAuthorization());
 
@@ -43,6 +44,7 @@ describe('alerts in Teams: proactive posts through stored references, Action.Exe
     connector = lab.connector;
     store = Store.open(':memory:');
     book = new FakeAlertBook();
+    approvals = recordingApprovals();
     const { logger, lines } = captureLogger();
     logLines = lines;
     bot = new TeamsBot({
@@ -54,6 +56,7 @@ describe('alerts in Teams: proactive posts through stored references, Action.Exe
       port: 0,
       host: '127.0.0.1',
       alerts: book,
+      approvals,
     });
     url = `http://127.0.0.1:${(await bot.start()).port}/api/messages`;
   });
@@ -232,6 +235,10 @@ describe('alerts in Teams: proactive posts through stored references, Action.Exe
     const reply = await waitFor(() => connector.calls.find((c) => c.kind === 'reply' && c.targetId === root.messageId), 3000, 'the reply');
     expect(reply.conversationId).toBe(`${CHANNEL};messageid=${root.messageId}`);
     expect(cardText(contentOf(reply.activity))).toContain('Fix exchange-catchall-rule on contoso: asked by Bob Approver');
+    await waitFor(() => approvals.posted[0], 3000, 'the plan card handed to the fix flow');
+    expect(approvals.posted).toEqual([
+      { planId: FIX_PLAN_ID, card: { platform: 'teams', conversationId: CHANNEL, messageId: reply.activityId } },
+    ]);
 
     const forged = await post(
       teamsCardAction({ serviceUrl: connector.serviceUrl, verb: 'alert.run', data: { alertId: 'al-forged' }, replyToId: root.messageId }),
