@@ -4,6 +4,7 @@ import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import type { CheckDefinition } from '../engine/check.js';
 import type { RunObserver } from '../engine/observer.js';
 import type { Report } from '../engine/result.js';
+import type { AlertDesk } from '../monitor/alert-actions.js';
 import type { Message } from '../render/message.js';
 import type { AuditLog } from '../store/audit.js';
 
@@ -29,6 +30,8 @@ export interface Core {
   approvals?: FixApprovals;
   /** The append-only audit log (`history`, refused commands), when the bot runs with a store. */
   audit?: AuditLog;
+  /** Open alerts, ack and snooze (`alerts`), when the bot runs with a store and the watch. */
+  alerts?: AlertDesk;
 }
 
 /** Where a chat command was typed, as the platform says (for `access`). Absent in the CLI and the console. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDuration, parseDuration } from './duration.js';
 import { ipProblem } from './ip.js';
 import { resolveSecret, type Secret } from './secret.js';
 
@@ -119,6 +120,8 @@ export function buildConfigSchema(ctx: SchemaContext) {
         deliveryTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
       })
       .optional(),
+    /** Where this tenant's alerts go (instead of `alerts.default`). */
+    alerts: alertChannelsSchema.optional(),
   });
 
   const services = z
@@ -172,6 +175,8 @@ export function buildConfigSchema(ctx: SchemaContext) {
     tenants: z.array(tenant).min(1).superRefine(refuseDuplicateTenants),
     approvals: approvalsSchema,
     access: accessSchema.optional(),
+    watch: watchSchema,
+    alerts: alertsSchema,
     services,
     slack: slack.optional(),
     teams: teams.optional(),
@@ -223,6 +228,76 @@ function refuseUnknownAccessTenants(
   }
 }
 
+/** A duration string (`30s`, `5m`, `1h`, `2d`) as milliseconds, between `min` and `max`. */
+function durationField(min: number, max: number) {
+  return z.union([z.string(), z.number()]).transform((value, issueCtx): number => {
+    const ms = typeof value === 'number' ? undefined : parseDuration(value);
+    if (ms === undefined) {
+      issueCtx.addIssue({
+        code: 'custom',
+        message: `${String(value).slice(0, 40)} is not a duration: write a number and a unit (s, m, h, d)`,
+      });
+      return z.NEVER;
+    }
+    if (ms < min || ms > max) {
+      issueCtx.addIssue({ code: 'custom', message: `${value} is out of range: from ${formatDuration(min)} to ${formatDuration(max)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+const HOUR_MS = 3_600_000;
+/** A run's deadline when none is set: 2 min, or less when the interval is shorter (it must end before the next run). */
+const DEFAULT_DEADLINE_MS = 2 * 60_000;
+
+/**
+ * `watch`: the scheduled runs (issue 11). Durations become milliseconds. Present in the config, the
+ * watch runs with `mailsetup start` unless `enabled: false`; absent, it is off (the lab turns it on).
+ */
+const watchSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    /** The watched checks, per tenant. */
+    every: durationField(1000, 24 * HOUR_MS).default(5 * 60_000),
+    /** The end-to-end test (it sends real mail), per tenant; `off` never sends. */
+    e2eEvery: z.union([z.literal('off').transform(() => null), durationField(60_000, 7 * 24 * HOUR_MS)]).default(HOUR_MS),
+    /** Tenants run at the same time, at most. */
+    concurrency: z.number().int().min(1).max(256).default(16),
+    /** A run still going after this is aborted and recorded as an error; shorter than `every`. */
+    deadline: durationField(1000, HOUR_MS).optional(),
+  })
+  .transform((watch, issueCtx) => {
+    if (watch.deadline !== undefined && watch.deadline >= watch.every) {
+      issueCtx.addIssue({
+        code: 'custom',
+        path: ['deadline'],
+        message: `${formatDuration(watch.deadline)} is not shorter than watch.every (${formatDuration(watch.every)}): a run must end before the next one`,
+      });
+      return z.NEVER;
+    }
+    return { ...watch, deadline: watch.deadline ?? Math.min(DEFAULT_DEADLINE_MS, Math.floor(watch.every * 0.8)) };
+  })
+  .default({ enabled: false, every: 5 * 60_000, e2eEvery: HOUR_MS, concurrency: 16, deadline: DEFAULT_DEADLINE_MS });
+
+/** Slack channel ids and Teams conversation ids an alert is posted to. */
+const alertChannelsSchema = z.strictObject({
+  slack: z.array(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…, not the #name)')).default([]),
+  teams: z.array(z.string().min(1)).default([]),
+});
+
+/** `alerts`: when an alert opens and resolves, and where alerts go by default. */
+const alertsSchema = z
+  .strictObject({
+    /** Consecutive failing runs before an alert fires (the first makes it pending). */
+    failuresToOpen: z.number().int().min(1).max(20).default(2),
+    /** Consecutive passing runs before a firing alert resolves. */
+    passesToResolve: z.number().int().min(1).max(20).default(1),
+    /** Channels for every tenant without `tenants[].alerts`. */
+    default: alertChannelsSchema.optional(),
+  })
+  .default({ failuresToOpen: 2, passesToResolve: 1 });
+
 /** A chat person or group as the policy names them: `slack:U…` / `slack:S…` (user group), `teams:<Entra object id>`. */
 const chatPrincipal = z
   .string()
@@ -272,6 +347,9 @@ export type ServicesConfig = MailsetupConfig['services'];
 export type SlackConfig = NonNullable<MailsetupConfig['slack']>;
 export type TeamsConfig = NonNullable<MailsetupConfig['teams']>;
 export type ApprovalsConfig = MailsetupConfig['approvals'];
+export type WatchConfig = MailsetupConfig['watch'];
+export type AlertsConfig = MailsetupConfig['alerts'];
+export type AlertChannelsConfig = NonNullable<MailsetupConfig['alerts']['default']>;
 
 /** Example values, shown next to a config error (`key: problem — e.g. value`). Keys use `[]` for any index. */
 export const CONFIG_EXAMPLES: Record<string, string> = {
@@ -326,4 +404,13 @@ export const CONFIG_EXAMPLES: Record<string, string> = {
   'access.channels[].tenants': '[contoso]',
   'access.users[].id': 'slack:U0123ABCD',
   'access.users[].tenants': '[contoso]',
+  'watch.every': '5m (30s, 5m, 1h)',
+  'watch.e2eEvery': '1h (or off)',
+  'watch.concurrency': '16',
+  'watch.deadline': '2m',
+  'alerts.failuresToOpen': '2',
+  'alerts.passesToResolve': '1',
+  'alerts.default': '{ slack: [C0123ABCD], teams: ["19:abc…@thread.tacv2"] }',
+  'alerts.default.slack[]': 'C0123ABCD (the channel id, not #name)',
+  'tenants[].alerts.slack[]': 'C0123ABCD (the channel id, not #name)',
 };
