@@ -183,6 +183,26 @@ describe('alerts in Slack: the poster and the alert buttons, through the fake We
     expect(actionsOf(message?.blocks ?? [])?.elements.map((e) => e.action_id)).toEqual(['alert_fix', 'alert_run']);
   });
 
+  it('when Slack will not open the form (a stale trigger id), the clicker is told to click again or use the verb', async () => {
+    await startBot();
+    const root = await postRoot();
+    const payload = blockActionsPayload(slack, {
+      actionId: 'alert_ack',
+      value: ALERT_ID,
+      channelId: CHANNEL,
+      messageTs: root.messageId,
+      userId: 'U0LABBOB01',
+    });
+    payload.trigger_id = '1700000000.stale';
+    expect((await postInteraction(url, slack, payload)).status).toBe(200);
+    const told = await waitFor(() => slack.ephemerals.find((e) => e.user === 'U0LABBOB01'), 3000, 'the sentence');
+    expect(told.text).toBe(
+      `Slack did not open the form (invalid_trigger_id); click Acknowledge again, or use \`/mailsetup alerts ack ${ALERT_ID} <reason>\`.`,
+    );
+    expect(slack.modals).toHaveLength(0);
+    expect(book.clicks).toHaveLength(0);
+  });
+
   it('Snooze 4 h opens the modal with 4 h chosen; the submission carries the duration and the reason', async () => {
     await startBot();
     const root = await postRoot();

@@ -43,9 +43,7 @@ export function registerAlertButtons(app: App, options: SlackAlertButtonsOptions
     const place = placeOf(body);
     if (!place) return;
     const request: ReasonRequest = { action: 'acknowledge', alertId: action.value ?? '', ...place };
-    await client.views
-      .open({ trigger_id: body.trigger_id, view: redactDeep(reasonModal(request, body.message?.text ?? '')) })
-      .catch(warn('The acknowledge form could not be opened in Slack'));
+    await openForm(client, body, request, warn);
   });
 
   app.action<BlockStaticSelectAction>(ALERT_ACTION_ID.snooze, async ({ ack, body, action, client }) => {
@@ -55,9 +53,7 @@ export function registerAlertButtons(app: App, options: SlackAlertButtonsOptions
     if (!place) return;
     if (!picked) return refuse(client, place.channel, body.user.id, 'That snooze choice does not name an alert.', warn);
     const request: ReasonRequest = { action: 'snooze', alertId: picked.alertId, durationMs: picked.durationMs, ...place };
-    await client.views
-      .open({ trigger_id: body.trigger_id, view: redactDeep(reasonModal(request, body.message?.text ?? '')) })
-      .catch(warn('The snooze form could not be opened in Slack'));
+    await openForm(client, body, request, warn);
   });
 
   for (const action of ['fix', 'run'] as const) {
@@ -83,6 +79,30 @@ export function registerAlertButtons(app: App, options: SlackAlertButtonsOptions
         : { action: 'acknowledge', alertId: request.alertId, reason };
     await click(options, client, button, actorOf(body.user), request, warn);
   });
+}
+
+/** Opens the reason modal; if Slack will not (the click's trigger id expired), the clicker is told to click again. */
+async function openForm(
+  client: webApi.WebClient,
+  body: BlockButtonAction | BlockStaticSelectAction,
+  request: ReasonRequest,
+  warn: (what: string) => (error: unknown) => void,
+): Promise<void> {
+  try {
+    await client.views.open({ trigger_id: body.trigger_id, view: redactDeep(reasonModal(request, body.message?.text ?? '')) });
+  } catch (error) {
+    warn(`The ${request.action} form could not be opened in Slack`)(error);
+    const code = slackErrorCode(error);
+    const verb = request.action === 'snooze' ? `alerts snooze ${request.alertId} 4h <reason>` : `alerts ack ${request.alertId} <reason>`;
+    const button = request.action === 'snooze' ? 'Snooze' : 'Acknowledge';
+    await refuse(
+      client,
+      request.channel,
+      body.user.id,
+      `Slack did not open the form${code ? ` (${code})` : ''}; click ${button} again, or use \`/mailsetup ${verb}\`.`,
+      warn,
+    );
+  }
 }
 
 async function click(
