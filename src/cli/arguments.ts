@@ -8,6 +8,8 @@ export type CliValues = {
   lab?: string;
   scenario?: string;
   tenant?: string;
+  /** How many lab tenants (`--tenants N`), parsed and checked. */
+  tenants?: string;
   json?: boolean;
   help?: boolean;
   'remove-extra'?: boolean;
@@ -22,7 +24,12 @@ export interface CliCommand {
 /** Verbs only the CLI has, besides the chat verbs (COMMANDS). */
 export const CLI_VERBS = [
   { verb: 'start', usage: 'start', summary: 'Runs the bot (with no config file: the lab and a console channel).' },
-  { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'Runs the simulated tenant and prints the config that points at it.' },
+  {
+    verb: 'lab',
+    usage: 'lab [--scenario NAME] [--tenants N]',
+    summary:
+      'Runs the simulated tenants and prints the config that points at them, and a loopback control endpoint that switches scenarios.',
+  },
   {
     verb: 'doctor',
     usage: 'doctor [--config F] [--lab S] [--json]',
@@ -58,6 +65,7 @@ ${verbs.join('\n')}
 Options:
   --config FILE      config file (default ./mailsetup.yaml, or $MAILSETUP_CONFIG)
   --lab SCENARIO     run against an in-process lab in that state (e.g. healthy, connector-ip-missing)
+  --tenants N        with --lab (or lab, or start without a config): how many lab tenants (default 1)
   --tenant NAME      which tenant, when the config has several
   --json             machine-readable output on stdout, errors included
   --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
@@ -81,6 +89,7 @@ export function parseCliArguments(argv: string[]): CliCommand {
   }
   const [first = 'help', ...positionals] = parsed.positionals;
   const verb = first.toLowerCase();
+  if (parsed.values.tenants !== undefined) checkTenantCount(verb, parsed.values);
   const command = { verb, positionals, values: parsed.values };
   if (verb === 'help' || parsed.values.help) {
     const about = verb === 'help' ? positionals[0]?.toLowerCase() : verb;
@@ -115,6 +124,7 @@ function parse(argv: string[]) {
       lab: { type: 'string' },
       scenario: { type: 'string' },
       tenant: { type: 'string' },
+      tenants: { type: 'string' },
       json: { type: 'boolean' },
       'remove-extra': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -138,6 +148,25 @@ function validateArguments(verb: string, positionals: string[]): void {
   } else if (verb === 'status' || verb === 'test-email') {
     if (rest.length > 0) throw usage(`\`${verb}\` takes at most a tenant name, not "${positionals.join(' ')}".`, verb);
   }
+}
+
+/** The most tenants one lab holds (lab/index.ts MAX_LAB_TENANTS; checked here before any lab starts). */
+const MAX_LAB_TENANTS = 2000;
+
+/** `--tenants N`: a whole number of lab tenants, only where a lab runs. */
+function checkTenantCount(verb: string, values: CliValues): void {
+  const text = values.tenants ?? '';
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_LAB_TENANTS) {
+    throw usage(`--tenants takes a whole number of lab tenants from 1 to ${MAX_LAB_TENANTS}, not "${text}".`, verb);
+  }
+  if (verb !== 'lab' && verb !== 'start' && values.lab === undefined) {
+    throw usage('--tenants sizes the lab: use it with --lab SCENARIO (or with `mailsetup lab`).', verb);
+  }
+}
+
+/** The lab tenant count of a parsed command line (1 without `--tenants`). */
+export function labTenantCount(values: CliValues): number {
+  return values.tenants === undefined ? 1 : Number(values.tenants);
 }
 
 function usage(message: string, verb: string): MailsetupError {

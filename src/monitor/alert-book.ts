@@ -150,7 +150,7 @@ export class StoredAlertBook implements AlertBook {
         transitions.push(transition(alert, from, next.state === 'resolved' && from === 'pending' ? 'ok' : next.state, cycle));
       if (effects.includes('root')) for (const joined of alert.body.joined) this.#announce(alert, joined);
     }
-    for (const { result, rootCheckId } of joins) this.#join(tenant, result, rootCheckId, at);
+    for (const { result, rootCheckId } of joins) if (rootCheckId) this.#join(tenant, result, rootCheckId, at);
     for (const result of passes) this.#alerts.savePass(tenant, result.id, targetOf(result), { at: now, observed: result.observed });
     return transitions;
   }
@@ -166,7 +166,9 @@ export class StoredAlertBook implements AlertBook {
     const results = observation.results.map(sanitised);
     const byId = new Map(results.map((r) => [r.id, r]));
     const failing = new Set(results.filter((r) => r.status === 'fail').map((r) => r.id));
-    const openFail = new Set(open.filter((a) => a.kind === 'fail').map((a) => a.checkId));
+    // Open `fail` alerts still failing as far as this run knows (a check that passes now is no root).
+    const passingNow = new Set(results.filter((r) => r.status === 'pass' || r.status === 'warn').map((r) => r.id));
+    const openFail = new Set(open.filter((a) => a.kind === 'fail' && !passingNow.has(a.checkId)).map((a) => a.checkId));
     const evidence = new Map<string, Evidence>();
     const joins: { result: CheckResult; rootCheckId: string }[] = [];
     const put = (e: Evidence) => evidence.set(`${e.key.kind}|${e.key.key}`, e);
@@ -177,6 +179,20 @@ export class StoredAlertBook implements AlertBook {
       const root = own ? undefined : this.#rootOf(result, failing, openFail);
       if (root) joins.push({ result, rootCheckId: root });
       else put({ key, failing: true, result });
+    }
+    // A chain (the end-to-end mail → the Test Connection → the connector) joins the alert at its end;
+    // a failure whose chain ends nowhere (a loop) is an alert of its own.
+    const joinedTo = new Map(joins.map((j) => [j.result.id, j.rootCheckId]));
+    for (const join of joins) {
+      const seen = new Set([join.result.id]);
+      while (joinedTo.has(join.rootCheckId) && !seen.has(join.rootCheckId)) {
+        seen.add(join.rootCheckId);
+        join.rootCheckId = joinedTo.get(join.rootCheckId) as string;
+      }
+      if (seen.has(join.rootCheckId)) {
+        put({ key: failKey(join.result), failing: true, result: join.result });
+        join.rootCheckId = '';
+      }
     }
     for (const result of results.filter((r) => r.status === 'error')) {
       const key = errorKey(result);
@@ -203,7 +219,7 @@ export class StoredAlertBook implements AlertBook {
       }
     }
     const passes = results.filter((r) => r.status === 'pass' || r.status === 'warn');
-    return { evidence: [...evidence.values()], joins, passes };
+    return { evidence: [...evidence.values()], joins: joins.filter((j) => j.rootCheckId), passes };
   }
 
   /** The failing check this failure follows from: the one its cause names, else a failing dependency. */
