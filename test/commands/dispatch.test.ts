@@ -27,7 +27,7 @@ describe('handleCommand', () => {
     const reply = await handleCommand('@mailsetup stauts', ctx);
     expect(reply).toMatchObject({ tone: 'error', ephemeral: true });
     expect(reply.summary).toBe(
-      '"stauts" is not a mailsetup verb. Verbs: status, check, explain, test-email, fix, history, help. Try `help`.',
+      '"stauts" is not a mailsetup verb. Verbs: status, check, explain, test-email, fix, history, alerts, help. Try `help`.',
     );
   });
 
