@@ -40,7 +40,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
   let session: Session;
   try {
-    session = await openSession({ configPath: values.config, lab: values.lab, env: io.env });
+    session = await openSession({
+      configPath: values.config,
+      lab: values.lab,
+      env: io.env,
+      ...(values.tenants ? { tenants: Number(values.tenants) } : {}),
+    });
   } catch (error) {
     return out.error(error);
   }
@@ -49,6 +54,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     for (const warning of verbs.configWarnings(session.config)) logger.warn(warning);
     if (verb === 'start') return await runStart(session, io, out, logger);
     if (verb === 'doctor') return await verbs.runDoctorCli(session.config, out, logger, doctorSource(session, values.config));
+    if (verb === 'watch')
+      return await verbs.runWatchCli(command, session.config, out, logger, { platform: 'cli', userId: io.env.USER ?? 'cli' });
     const core = verbs.createCore({ config: session.config, logger });
     return await runVerb(command, core, io, out);
   } catch (error) {
@@ -108,11 +115,11 @@ interface Session {
 }
 
 /** A config file when there is one (or --config), otherwise (or with --lab) an in-process lab. */
-async function openSession(options: { configPath?: string; lab?: string; env: NodeJS.ProcessEnv }): Promise<Session> {
+async function openSession(options: { configPath?: string; lab?: string; env: NodeJS.ProcessEnv; tenants?: number }): Promise<Session> {
   const file = options.lab ? undefined : verbs.findConfigFile({ path: options.configPath, env: options.env });
   if (file) return { config: verbs.loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';
-  const lab = await startLabScenario(scenario);
+  const lab = await startLabScenario(scenario, options.tenants);
   const config = verbs.parseConfig(lab.config, { env: {} });
   const banner =
     `No ${options.configPath ?? 'mailsetup.yaml'} found: started the lab (a simulated tenant, scenario "${scenario}") on loopback.\n` +
@@ -120,10 +127,11 @@ async function openSession(options: { configPath?: string; lab?: string; env: No
   return { config, lab: scenario, labBanner: banner, close: () => lab.stop() };
 }
 
-async function startLabScenario(scenario: string) {
+async function startLabScenario(scenario: string, tenants?: number) {
   const { startLab } = await import('../lab/index.js');
   try {
-    return await startLab({ scenario });
+    // SEAM: `tenants` is the lab-tenants branch's `startLab` option (N tenants in one lab).
+    return await startLab({ scenario, ...(tenants ? { tenants } : {}) });
   } catch (error) {
     throw new MailsetupError('UsageError', (error as Error).message, { hint: 'Type `mailsetup help` for the options.' });
   }

@@ -4,6 +4,7 @@ import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import type { CheckDefinition } from '../engine/check.js';
 import type { RunObserver } from '../engine/observer.js';
 import type { Report } from '../engine/result.js';
+import type { WatchControl } from '../monitor/watch-control.js';
 import type { Message } from '../render/message.js';
 import type { AuditLog } from '../store/audit.js';
 
@@ -29,6 +30,8 @@ export interface Core {
   approvals?: FixApprovals;
   /** The append-only audit log (`history`, refused commands), when the bot runs with a store. */
   audit?: AuditLog;
+  /** The scheduled watch (`watch`): its schedule, runs and pauses, when the store is at hand. */
+  watch?: WatchControl;
 }
 
 /** Where a chat command was typed, as the platform says (for `access`). Absent in the CLI and the console. */

@@ -4,7 +4,6 @@ import type { CommandSpec } from './context.js';
 
 /** Verbs of DESIGN §2 that later versions add; help names them once, so nobody wonders where they are. */
 export const PLANNED_VERBS: Record<string, string> = {
-  watch: 'scheduled checks of the watched steps',
   alerts: 'open alerts, with ack and snooze',
 };
 
