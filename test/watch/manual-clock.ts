@@ -38,7 +38,16 @@ export class ManualClock implements Clock {
     return { signal: entry.controller.signal, clear: () => (entry.cleared = true) };
   }
 
-  async advance(ms: number): Promise<void> {
+  /** Waits for every timer call still running (runs against the lab take real time). */
+  async settle(): Promise<void> {
+    while (this.calls.size > 0) await Promise.all([...this.calls]);
+  }
+
+  /**
+   * `settleEach`: wait for each call before moving time on (runs against the lab, which take real
+   * time: without it their deadlines would pass while they run).
+   */
+  async advance(ms: number, options: { settleEach?: boolean } = {}): Promise<void> {
     const end = this.#now + ms;
     for (;;) {
       const timer = this.#timers.filter((t) => !t.stopped).sort((a, b) => a.next - b.next)[0];
@@ -52,6 +61,7 @@ export class ManualClock implements Clock {
         this.calls.add(call);
         void call.finally(() => this.calls.delete(call));
         timer.next += timer.intervalMs;
+        if (options.settleEach) await call;
       }
       await settleMicrotasks();
     }
