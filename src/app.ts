@@ -8,6 +8,8 @@ import { parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { createCore } from './core.js';
 import { createLogger } from './log.js';
+import { createWatcherAlerts } from './monitor/watcher-alerts.js';
+import { setUpWatch, storedWatchControl, type WatchSetup } from './monitor/watcher-setup.js';
 import { BotService } from './service/bot-service.js';
 import { observeCommands } from './service/command-observer.js';
 import { startChatFrontEnds } from './service/front-ends.js';
@@ -56,6 +58,15 @@ export async function startApp(options: StartOptions): Promise<App> {
     ),
   );
   const approvals = createApprovals(core, store, logger);
+  // The watch runs when the config has a `watch` section (the lab's has one): issue 11.
+  let watch: WatchSetup | undefined;
+  if (config.watch.enabled) {
+    const alerts = createWatcherAlerts({ config, store, logger });
+    watch = setUpWatch({ core, store, logger, service, alerts, deliver: true });
+    core.watch = watch.control;
+    // At SIGTERM, after the last command: the runs finish (or are aborted at the grace), the outbox is delivered.
+    service.onFlush('watch', () => watch?.watcher.stop(config.shutdown.graceSeconds * 1000) ?? Promise.resolve());
+  } else core.watch = storedWatchControl(core, store);
   const bound: ChatCommandHandler = (text, ctx) => dispatch(text, { ...ctx, core });
   let frontEnds: Awaited<ReturnType<typeof startChatFrontEnds>> = { stop: async () => {}, ports: {} };
   let http: { port: number };
@@ -64,7 +75,9 @@ export async function startApp(options: StartOptions): Promise<App> {
     http = await service.start();
     // Interrupted plans are marked, expired cards rewritten, and the sweep runs every minute.
     await approvals.start();
+    watch?.watcher.start();
   } catch (error) {
+    await watch?.watcher.stop();
     await frontEnds.stop();
     await approvals.stop();
     await service.stop();

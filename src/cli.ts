@@ -120,12 +120,16 @@ async function openSession(options: { configPath?: string; lab?: string; env: No
   if (file) return { config: verbs.loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';
   const lab = await startLabScenario(scenario, options.tenants);
-  const config = verbs.parseConfig(lab.config, { env: {} });
+  // The demo watches the lab: every 30 s, so a broken rule alerts within a minute (DESIGN §6).
+  const config = verbs.parseConfig({ watch: LAB_WATCH, ...lab.config }, { env: {} });
   const banner =
     `No ${options.configPath ?? 'mailsetup.yaml'} found: started the lab (a simulated tenant, scenario "${scenario}") on loopback.\n` +
     'Type `/mailsetup status` (or `help`). `exit` or Ctrl-D ends.\n\n';
   return { config, lab: scenario, labBanner: banner, close: () => lab.stop() };
 }
+
+/** The lab's watch when its config has none: fast enough for the demo. */
+const LAB_WATCH = { every: '30s' };
 
 async function startLabScenario(scenario: string, tenants?: number) {
   const { startLab } = await import('../lab/index.js');

@@ -126,10 +126,10 @@ function visibleTenants(ctx: CommandContext): readonly string[] {
   return scope.tenants;
 }
 
-/** `2026-12-02T10:05:00.000Z` → `10:05 UTC` today, `2 Dec 10:05 UTC` another day. */
+/** `2026-12-02T10:05:00.000Z` → `10:05:00 UTC` today, `2 Dec 10:05:00 UTC` another day. */
 function utc(iso: string): string {
   const date = new Date(iso);
-  const time = `${date.toISOString().slice(11, 16)} UTC`;
+  const time = `${date.toISOString().slice(11, 19)} UTC`;
   const today = new Date().toISOString().slice(0, 10) === iso.slice(0, 10);
   return today ? time : `${date.getUTCDate()} ${date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })} ${time}`;
 }

@@ -4,18 +4,19 @@ import type { Core } from '../commands/context.js';
 import type { TenantConfig } from '../config/schema.js';
 import { E2eRateLimited } from '../e2e/gate.js';
 import { runEndToEnd } from '../e2e/run.js';
+import type { E2eResult } from '../e2e/types.js';
 import type { CheckDefinition } from '../engine/check.js';
 import type { FetchEvent } from '../engine/observer.js';
 import type { CheckResult, Report } from '../engine/result.js';
 import { runChecks } from '../engine/run.js';
 import type { TenantRunOutcome } from './scheduler.js';
 
-/** What the end-to-end step of a watch run did. */
-export type E2eStep = 'ran' | 'not-due' | 'off' | 'not-configured' | 'held' | 'rate-limited' | 'failed';
+/** Whether this run is followed by the end-to-end test, or why not. */
+export type E2eDecision = 'due' | 'not-due' | 'off' | 'not-configured' | 'held';
 
 export interface TenantWatchRun extends TenantRunOutcome {
-  report?: Report;
-  e2e: E2eStep;
+  report: Report;
+  e2e: E2eDecision;
 }
 
 export interface TenantWatchRunInput {
@@ -23,13 +24,16 @@ export interface TenantWatchRunInput {
   tenant: TenantConfig;
   /** The watched checks (`meta.watched`), mailflow-e2e among them (it reads the last end-to-end result). */
   checks: readonly CheckDefinition[];
+  /** The run's deadline (and the watch stopping). */
   signal: AbortSignal;
+  /** The watch stopping only: the end-to-end test is bounded by its own delivery timeout. */
+  stopSignal?: AbortSignal;
   /** How often the end-to-end test (real mail) runs; null: never. */
   e2eEveryMs: number | null;
-  /** The tenant's previous watch results: no test mail while the ERP or the catch-all mailbox could not be reached. */
-  previous?: readonly CheckResult[];
   now?: () => Date;
   onFetch?: (event: FetchEvent) => void;
+  /** Told of the end-to-end result (or `rate-limited`: another run was recent). */
+  onE2e?: (result: E2eResult | 'rate-limited' | Error) => void;
   runId?: string;
 }
 
@@ -37,16 +41,16 @@ export interface TenantWatchRunInput {
 const E2E_PREREQUISITES = ['erp-reachable', 'mailflow-imap-login'];
 
 /**
- * One tenant's watch run: the end-to-end test first when it is due (so the `mailflow-e2e` check
- * reads a fresh result, and the two never overlap), then the watched checks. `status` sends no
- * mail; only this and `test-email` do, through the same gate (one at a time, rate-limited).
+ * One tenant's watch run: the watched checks, then — when due, and when the ERP and the catch-all
+ * mailbox answered — the end-to-end test, as the run's `after` (the tenant's next run waits for it;
+ * the `mailflow-e2e` check reads its result from the store then). `status` sends no mail; only this
+ * and `test-email` do, through the same gate (one at a time, rate-limited, across processes).
  */
 export async function runTenantWatch(input: TenantWatchRunInput): Promise<TenantWatchRun> {
   const { core, tenant, signal } = input;
   const now = input.now ?? (() => new Date());
   const runId = input.runId ?? randomUUID();
   const adapters = core.adapters(tenant);
-  const e2e = await endToEndStep(input, now());
   const report = await runChecks({
     checks: input.checks,
     catalogue: core.catalogue,
@@ -58,24 +62,33 @@ export async function runTenantWatch(input: TenantWatchRunInput): Promise<Tenant
     now,
     ...(input.onFetch ? { onFetch: input.onFetch } : {}),
   });
+  const e2e = decideE2e(input, report.checks, now());
   const retry = throttledFor(report.checks);
-  return { runId, results: report.checks, report, e2e, ...(retry ? { retryAfterMs: retry } : {}) };
-
-  async function endToEndStep(run: TenantWatchRunInput, at: Date): Promise<E2eStep> {
-    if (run.e2eEveryMs === null) return 'off';
-    if (!tenant.probe?.outsideSender) return 'not-configured';
-    const last = adapters.e2eRuns.last();
-    if (last?.finishedAt !== undefined && at.getTime() - last.finishedAt < run.e2eEveryMs) return 'not-due';
-    const blocked = run.previous?.some((r) => E2E_PREREQUISITES.includes(r.id) && r.status !== 'pass' && r.status !== 'warn');
-    if (blocked) return 'held';
+  const after = async () => {
     try {
-      await runEndToEnd({ adapters, tenant, signal });
-      return 'ran';
+      const result = await runEndToEnd({ adapters, tenant, ...(input.stopSignal ? { signal: input.stopSignal } : {}) });
+      input.onE2e?.(result);
     } catch (error) {
-      // Another request's run, or the rate limit: the check reads the last result either way.
-      return error instanceof E2eRateLimited ? 'rate-limited' : 'failed';
+      input.onE2e?.(error instanceof E2eRateLimited ? 'rate-limited' : error instanceof Error ? error : new Error(String(error)));
     }
-  }
+  };
+  return {
+    runId,
+    results: report.checks,
+    report,
+    e2e,
+    ...(retry ? { retryAfterMs: retry } : {}),
+    ...(e2e === 'due' ? { after } : {}),
+  };
+}
+
+function decideE2e(input: TenantWatchRunInput, results: readonly CheckResult[], at: Date): E2eDecision {
+  if (input.e2eEveryMs === null) return 'off';
+  if (!input.tenant.probe?.outsideSender) return 'not-configured';
+  const last = input.core.adapters(input.tenant).e2eRuns.last();
+  if (last?.finishedAt !== undefined && at.getTime() - last.finishedAt < input.e2eEveryMs) return 'not-due';
+  const blocked = results.some((r) => E2E_PREREQUISITES.includes(r.id) && r.status !== 'pass' && r.status !== 'warn');
+  return blocked ? 'held' : 'due';
 }
 
 /** The longest wait a service asked of this tenant (429 Retry-After), if any. */

@@ -11,6 +11,8 @@ export interface TenantRunRequest {
   dueAt: Date;
   /** Aborts at the run's deadline (`watch.deadline`) or when the watch stops. */
   signal: AbortSignal;
+  /** Aborts only when the watch stops (for the outcome's `after`, which has no deadline of its own here). */
+  stopSignal: AbortSignal;
 }
 
 /** What one tenant's run found. */
@@ -21,6 +23,11 @@ export interface TenantRunOutcome {
   runError?: string;
   /** A service asked this tenant to wait (429 Retry-After): its next run starts no earlier than this. */
   retryAfterMs?: number;
+  /**
+   * Work after the run is recorded, still in the tenant's turn (its next run waits) but outside the
+   * deadline: the end-to-end test, bounded by its own delivery timeout.
+   */
+  after?: () => Promise<void>;
 }
 
 /** A run that ended (or was stopped at its deadline), as the alert book is told of it. */
@@ -209,7 +216,7 @@ export class WatchScheduler {
     const deadline = clock.deadline(deadlineMs);
     lane.stop = new AbortController();
     const signal = AbortSignal.any([deadline.signal, lane.stop.signal]);
-    const running = this.#options.run({ tenant, cycle, dueAt, signal }).then(
+    const running = this.#options.run({ tenant, cycle, dueAt, signal, stopSignal: lane.stop.signal }).then(
       (outcome) => ({ outcome }),
       (error: unknown) => ({ error }),
     );
@@ -239,7 +246,10 @@ export class WatchScheduler {
       await this.#options.onFinished(finished);
     }
     // The tenant stays busy until its run has really let go (an adapter that ignored the abort).
-    await running;
+    const settled = await running;
+    if (!lane.stop.signal.aborted && 'outcome' in settled && settled.outcome.after) {
+      await settled.outcome.after().catch(() => {});
+    }
     lane.stop = undefined;
   }
 }

@@ -55,7 +55,6 @@ export class Watcher {
   readonly #options: WatcherOptions;
   readonly #clock: Clock;
   readonly #checks: readonly CheckDefinition[];
-  readonly #previous = new Map<string, FinishedRun['results']>();
   #delivering: Promise<void> | undefined;
   #deliverAgain = false;
   #deliveryTimer: Repeating | undefined;
@@ -161,16 +160,19 @@ export class Watcher {
     const tenant = core.tenant(request.tenant);
     const runId = `${request.tenant}-${request.cycle}-${request.dueAt.getTime().toString(36)}`;
     const observer = metrics ? runObserver({ metrics, logger: logger.child({ runId, tenant: tenant.name }), kind: 'watch' }) : undefined;
-    const previous = this.#previous.get(tenant.name);
     return runTenantWatch({
       core,
       tenant,
       checks: this.#checks,
       signal: request.signal,
+      stopSignal: request.stopSignal,
       e2eEveryMs: core.config.watch.e2eEvery,
       now: () => this.#clock.now(),
       runId,
-      ...(previous ? { previous } : {}),
+      onE2e: (result) => {
+        const verdict = result instanceof Error ? 'error' : result === 'rate-limited' ? 'rate-limited' : result.verdict;
+        logger.info({ runId, tenant: tenant.name, verdict, event: 'watch-e2e' }, `watch end-to-end test of ${tenant.name}: ${verdict}`);
+      },
       ...(observer ? { onFetch: (event) => observer.fetched(event) } : {}),
     });
   }
@@ -186,7 +188,6 @@ export class Watcher {
 
   async #runFinished(run: FinishedRun): Promise<void> {
     const { book, events, metrics, lastRuns } = this.#options;
-    this.#previous.set(run.tenant, run.results);
     const summary = summarize(run.results);
     for (const check of run.results) metrics?.checkResults.inc({ check: check.id, status: check.status });
     const counts = { pass: summary.pass, warn: summary.warn, fail: summary.fail, error: summary.error, skip: summary.skip };

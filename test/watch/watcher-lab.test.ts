@@ -24,35 +24,46 @@ async function watchLab(scenario: string) {
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const core = { ...createCore({ config, logger, store }), audit: store.audit };
   const clock = new ManualClock(Date.now());
-  const service = new BotService({ http: { host: '127.0.0.1', port: 0 }, graceSeconds: 1, logger, metrics: new Metrics({ processMetrics: false }) });
+  const service = new BotService({
+    http: { host: '127.0.0.1', port: 0 },
+    graceSeconds: 1,
+    logger,
+    metrics: new Metrics({ processMetrics: false }),
+  });
   const book = new RecordingBook();
   const { watcher, control } = setUpWatch({ core, store, logger, clock, service, alerts: { book }, deliver: true });
   return { watcher, control, clock, book, logs, service, store };
 }
 
 describe('the watcher against the lab (injected clock)', () => {
-  it('catch-all rule disabled: each interval one observation with the failing rule, the end-to-end test once, a JSON line per run', async () => {
+  it('catch-all rule disabled: one observation per interval with the failing rule, the end-to-end test once after the first run, a JSON line per run', async () => {
     const w = await watchLab('catchall-rule-disabled');
     w.watcher.start();
-    await w.clock.advance(10 * 60_000, { settleEach: true });
-    expect(w.book.ticks).toHaveLength(2);
-    expect(w.book.observations.map((o) => o.cycle)).toEqual([1, 2]);
-    const [first, second] = w.book.observations;
+    await w.clock.advance(15 * 60_000, { settleEach: true });
+    expect(w.book.ticks).toHaveLength(3);
+    expect(w.book.observations.map((o) => o.cycle)).toEqual([1, 2, 3]);
+    const [first, second, third] = w.book.observations;
     expect(first?.tenant).toBe('contoso');
     expect(first?.runError).toBeUndefined();
     expect(first?.results.find((r) => r.id === 'exchange-catchall-rule')?.status).toBe('fail');
-    // The end-to-end test ran in the first run (never run before) and its failure points at the rule.
-    const e2e = first?.results.find((r) => r.id === 'mailflow-e2e');
+    // No test mail before the first run: the end-to-end test follows it, and the second run reads it.
+    expect(first?.results.find((r) => r.id === 'mailflow-e2e')?.status).toBe('skip');
+    const e2e = second?.results.find((r) => r.id === 'mailflow-e2e');
     expect(e2e?.status).toBe('fail');
     expect(e2e?.cause?.checkId).toBe('exchange-catchall-rule');
     // Watched checks only: nothing the catalogue marks unwatched.
     expect(first?.results.map((r) => r.id)).not.toContain('dns-spf');
-    // Not due again an interval later: the second run reads the same stored result.
-    expect(second?.results.find((r) => r.id === 'mailflow-e2e')?.observed.finishedAt).toBe(e2e?.observed.finishedAt);
+    // Not due again within e2eEvery: the third run reads the same stored result.
+    expect(third?.results.find((r) => r.id === 'mailflow-e2e')?.observed.finishedAt).toBe(e2e?.observed.finishedAt);
+    expect(w.logs.filter((l) => l.event === 'watch-e2e')).toEqual([expect.objectContaining({ verdict: 'fail', tenant: 'contoso' })]);
     const runs = w.logs.filter((l) => l.event === 'watch-run');
-    expect(runs).toHaveLength(2);
-    expect(runs[0]).toMatchObject({ tenant: 'contoso', counts: expect.objectContaining({ fail: expect.any(Number) }), runId: expect.any(String) });
-    expect(await w.service.metrics.text()).toMatch(/mailsetup_run_duration_seconds_count\{kind="watch"\} 2/);
+    expect(runs).toHaveLength(3);
+    expect(runs[0]).toMatchObject({
+      tenant: 'contoso',
+      counts: expect.objectContaining({ fail: expect.any(Number) }),
+      runId: expect.any(String),
+    });
+    expect(await w.service.metrics.text()).toMatch(/mailsetup_run_duration_seconds_count\{kind="watch"\} 3/);
     // `watch` shows the last run and the next one.
     const [row] = w.control.tenants();
     expect(row?.last?.failing).toContain('exchange-catchall-rule');
@@ -65,7 +76,10 @@ describe('the watcher against the lab (injected clock)', () => {
     w.control.pauses.pause('contoso', 60 * 60_000, 'vendor changing IPs', { platform: 'cli', userId: 'ana' });
     await w.watcher.runCycle();
     expect(w.book.observations).toHaveLength(0);
-    expect(w.store.audit.list({ tenant: 'contoso' })[0]).toMatchObject({ event: 'watch-paused', details: { reason: 'vendor changing IPs' } });
+    expect(w.store.audit.list({ tenant: 'contoso' })[0]).toMatchObject({
+      event: 'watch-paused',
+      details: { reason: 'vendor changing IPs' },
+    });
     w.control.pauses.resume('contoso', { platform: 'cli', userId: 'ana' });
     await w.watcher.runCycle();
     expect(w.book.observations).toHaveLength(1);
