@@ -8,7 +8,6 @@ import { parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { createCore } from './core.js';
 import { createLogger } from './log.js';
-import { createWatcherAlerts } from './monitor/watcher-alerts.js';
 import { setUpWatch, storedWatchControl, type WatchSetup } from './monitor/watcher-setup.js';
 import { BotService } from './service/bot-service.js';
 import { observeCommands } from './service/command-observer.js';
@@ -61,8 +60,7 @@ export async function startApp(options: StartOptions): Promise<App> {
   // The watch runs when the config has a `watch` section (the lab's has one): issue 11.
   let watch: WatchSetup | undefined;
   if (config.watch.enabled) {
-    const alerts = createWatcherAlerts({ config, store, logger });
-    watch = setUpWatch({ core, store, logger, service, alerts, deliver: true });
+    watch = setUpWatch({ core, store, logger, service });
     core.watch = watch.control;
     // At SIGTERM, after the last command: the runs finish (or are aborted at the grace), the outbox is delivered.
     service.onFlush('watch', () => watch?.watcher.stop(config.shutdown.graceSeconds * 1000) ?? Promise.resolve());

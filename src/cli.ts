@@ -54,8 +54,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     for (const warning of verbs.configWarnings(session.config)) logger.warn(warning);
     if (verb === 'start') return await runStart(session, io, out, logger);
     if (verb === 'doctor') return await verbs.runDoctorCli(session.config, out, logger, doctorSource(session, values.config));
-    if (verb === 'watch')
-      return await verbs.runWatchCli(command, session.config, out, logger, { platform: 'cli', userId: io.env.USER ?? 'cli' });
+    if (verb === 'watch') {
+      const actor = { platform: 'cli' as const, userId: io.env.USER ?? 'cli' };
+      return await verbs.runWatchCli(command, session.config, out, logger, { actor, lab: session.lab !== undefined });
+    }
     const core = verbs.createCore({ config: session.config, logger });
     return await runVerb(command, core, io, out);
   } catch (error) {

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { watchCommand } from '../commands/watch.js';
 import type { MailsetupConfig } from '../config/schema.js';
 import { createCore } from '../core.js';
-import { createWatcherAlerts } from '../monitor/watcher-alerts.js';
 import { setUpWatch, storedWatchControl } from '../monitor/watcher-setup.js';
 import { renderText } from '../render/text.js';
 import { Store } from '../store/store.js';
@@ -29,8 +28,9 @@ export async function runWatchCli(
   config: MailsetupConfig,
   out: CliOutput,
   logger: Logger,
-  actor: { platform: 'cli'; userId: string },
+  options: { actor: { platform: 'cli'; userId: string }; lab: boolean },
 ): Promise<number> {
+  const { actor, lab } = options;
   const { positionals, values } = command;
   const store = Store.open(config.store.path);
   try {
@@ -41,10 +41,10 @@ export async function runWatchCli(
       return reply.tone === 'error' ? EXIT_FAILING : EXIT_OK;
     }
     const cycles = values.cycles === undefined ? 1 : Number(values.cycles);
-    // `--cycles` is the dry run of the alert policy; `--once` is a real cycle (cron users) whose
-    // messages wait in the store's outbox for the bot to post.
-    const alerts = createWatcherAlerts({ config, store, logger });
-    const { watcher, messages } = setUpWatch({ core, store, logger, alerts, deliver: false });
+    // Against the lab, and always with `--cycles`, a dry run of the alert policy; `--once` with a
+    // config is a real cycle (cron): its messages wait in the store's outbox for the bot to post.
+    const dryRun = lab || values.cycles !== undefined;
+    const { watcher, messages } = setUpWatch({ core, store, logger, dryRun });
     let failing = false;
     try {
       for (let i = 0; i < cycles; i++) await watcher.runCycle();

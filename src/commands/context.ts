@@ -4,6 +4,7 @@ import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import type { CheckDefinition } from '../engine/check.js';
 import type { RunObserver } from '../engine/observer.js';
 import type { Report } from '../engine/result.js';
+import type { AlertDesk } from '../monitor/alert-actions.js';
 import type { WatchControl } from '../monitor/watch-control.js';
 import type { Message } from '../render/message.js';
 import type { AuditLog } from '../store/audit.js';
@@ -32,6 +33,8 @@ export interface Core {
   audit?: AuditLog;
   /** The scheduled watch (`watch`): its schedule, runs and pauses, when the store is at hand. */
   watch?: WatchControl;
+  /** Open alerts, ack and snooze (`alerts`), when the bot runs with a store and the watch. */
+  alerts?: AlertDesk;
 }
 
 /** Where a chat command was typed, as the platform says (for `access`). Absent in the CLI and the console. */

@@ -1,6 +1,7 @@
 import { MailsetupError } from '../errors.js';
 import type { Message } from '../render/message.js';
 import { scopedContext } from './access-gate.js';
+import { alertsCommand } from './alerts.js';
 import { checkCommand } from './check.js';
 import type { CommandContext, CommandSpec } from './context.js';
 import { errorToMessage } from './error-message.js';
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   fixCommand,
   historyCommand,
   watchCommand,
+  alertsCommand,
   helpCommand(() => COMMANDS),
 ];
 

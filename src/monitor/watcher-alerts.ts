@@ -1,20 +1,48 @@
 import type { Logger } from 'pino';
-import type { MailsetupConfig } from '../config/schema.js';
+import type { Core } from '../commands/context.js';
+import { renderText } from '../render/text.js';
 import type { Store } from '../store/store.js';
-import type { AlertBook, OutboxDelivery, OutboxMessageView } from './contract.js';
+import type { AlertBook, AlertChannel, AlertPosterRegistry, OutboxDelivery, OutboxMessageView } from './contract.js';
 import type { Clock } from './scheduler-clock.js';
+import { createAlerts } from './wiring.js';
 
 /** The alert side as the watcher uses it: the book, its outbox, and the outbox's messages (dry run). */
 export interface WatcherAlerts {
   book: AlertBook;
-  outbox?: OutboxDelivery;
-  messages?: () => OutboxMessageView[];
+  outbox: OutboxDelivery;
+  /** Where the front ends register their posters (the outbox delivery). */
+  posters: AlertPosterRegistry;
+  messages: () => OutboxMessageView[];
 }
 
+/** The dry run's one channel: the messages are written to the outbox and listed, never posted. */
+export const DRY_RUN_CHANNEL: AlertChannel = { platform: 'slack', conversationId: 'dry-run' };
+
 /**
- * SEAM (issue 11): the alert book over the store comes from the `watch` branch (AlertBook,
- * OutboxDelivery); until it is merged, the watcher runs with a book that opens no alert.
+ * The alert book, its outbox delivery and the alert desk (the `alerts` verb, the buttons) over the
+ * store. `dryRun`: every alert goes to one placeholder channel, so `watch --cycles N` lists what
+ * would be posted; nothing has a poster for it.
  */
-export function createWatcherAlerts(_options: { config: MailsetupConfig; store: Store; logger: Logger; clock?: Clock }): WatcherAlerts {
-  return { book: { observe: () => [], tick: () => [] }, messages: () => [] };
+export function createWatcherAlerts(options: {
+  core: Core;
+  store: Store;
+  logger: Logger;
+  clock?: Clock;
+  dryRun?: boolean;
+  runNow?: (tenant: string, checkIds: string[]) => Promise<void>;
+}): WatcherAlerts {
+  const { core, store, logger, clock } = options;
+  const wiring = createAlerts(core, store, {
+    logger,
+    ...(clock ? { now: () => clock.now() } : {}),
+    ...(options.dryRun ? { channelsFor: () => [DRY_RUN_CHANNEL] } : {}),
+    ...(options.runNow ? { runNow: options.runNow } : {}),
+  });
+  return {
+    book: wiring.book,
+    outbox: wiring.delivery,
+    posters: wiring.delivery,
+    messages: () =>
+      store.outbox.all().map((row) => ({ alert: row.alertId, kind: row.kind, text: renderText(row.message, { details: true }).trim() })),
+  };
 }

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Core } from '../commands/context.js';
 import type { BotService } from '../service/bot-service.js';
 import type { Store } from '../store/store.js';
-import type { AlertBook, OutboxDelivery, OutboxMessageView } from './contract.js';
+import type { AlertBook, OutboxMessageView } from './contract.js';
 import type { Clock } from './scheduler-clock.js';
 import type { WatchControl } from './watch-control.js';
 import { LastWatchRuns } from './watch-last-runs.js';
 import { WatchPauses } from './watch-pauses.js';
 import { Watcher } from './watcher.js';
+import { createWatcherAlerts, type WatcherAlerts } from './watcher-alerts.js';
 
 export interface WatchSetupOptions {
   core: Core;
@@ -16,14 +17,15 @@ export interface WatchSetupOptions {
   clock?: Clock;
   /** The running bot: metrics, the per-run log lines, the heartbeat. */
   service?: BotService;
-  /** The alert book and its outbox (the store's, from the alert side). */
-  alerts: { book: AlertBook; outbox?: OutboxDelivery; messages?: () => OutboxMessageView[] };
-  /** Deliver the outbox (the bot; `watch --once`); false: a dry run that posts nowhere. */
-  deliver: boolean;
+  /** A dry run (`watch --cycles N`): alerts go to a placeholder channel, the outbox is listed, never delivered. */
+  dryRun?: boolean;
+  /** Tests: an alert book of their own instead of the store's. */
+  book?: AlertBook;
 }
 
 export interface WatchSetup {
   watcher: Watcher;
+  alerts: WatcherAlerts;
   control: WatchControl;
   /** What the outbox holds, for the dry run's `messages`. */
   messages(): OutboxMessageView[];
@@ -34,10 +36,19 @@ export function setUpWatch(options: WatchSetupOptions): WatchSetup {
   const { core, store, logger, service } = options;
   const pauses = new WatchPauses({ records: store, audit: store.audit, ...(options.clock ? { now: () => options.clock!.now() } : {}) });
   const lastRuns = new LastWatchRuns(store);
-  const watcher = new Watcher({
+  let watcher: Watcher | undefined;
+  const alerts = createWatcherAlerts({
     core,
-    book: options.alerts.book,
-    ...(options.deliver && options.alerts.outbox ? { outbox: options.alerts.outbox } : {}),
+    store,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+    runNow: (tenant, checkIds) => watcher?.runNow(tenant, checkIds) ?? Promise.resolve(),
+  });
+  watcher = new Watcher({
+    core,
+    book: options.book ?? alerts.book,
+    ...(options.dryRun ? {} : { outbox: alerts.outbox }),
     pauses,
     lastRuns,
     logger: logger.child({ component: 'watch' }),
@@ -45,7 +56,7 @@ export function setUpWatch(options: WatchSetupOptions): WatchSetup {
     ...(service ? { metrics: service.metrics, events: service.events, heartbeat: service.scheduler(core.config.watch.every) } : {}),
   });
   const control: WatchControl = { config: core.config.watch, running: true, pauses, tenants: (now) => watcher.tenants(now) };
-  return { watcher, control, messages: () => options.alerts.messages?.() ?? [] };
+  return { watcher, alerts, control, messages: () => alerts.messages() };
 }
 
 /** The `watch` verb's view from a process that does not run the watch (the CLI): pauses and last runs. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../commands/context.js';
 import type { CheckDefinition } from '../engine/check.js';
 import { summarize } from '../engine/result.js';
+import { runChecks } from '../engine/run.js';
 import type { Metrics } from '../service/metrics.js';
 import { runObserver } from '../service/run-observer.js';
 import type { SchedulerHeartbeat } from '../service/scheduler-heartbeat.js';
@@ -111,6 +112,38 @@ export class Watcher {
     await this.scheduler.runCycle();
     await this.deliver();
     return this.transitions.slice(before);
+  }
+
+  /**
+   * Runs these checks of the tenant now, outside the schedule (the alert's Run check now button);
+   * the results go to the alert book like a scheduled run's.
+   */
+  async runNow(tenantName: string, checkIds: string[]): Promise<void> {
+    const { core, book, logger } = this.#options;
+    const tenant = core.tenant(tenantName);
+    const checks = core.catalogue.filter((c) => checkIds.includes(c.meta.id));
+    const deadline = this.#clock.deadline(core.config.watch.deadline);
+    try {
+      const report = await runChecks({
+        checks,
+        catalogue: core.catalogue,
+        adapters: core.adapters(tenant),
+        tenant,
+        services: core.config.services,
+        timeouts: core.config.timeouts,
+        signal: deadline.signal,
+        now: () => this.#clock.now(),
+      });
+      const cycle = this.scheduler.lastRun(tenant.name)?.cycle ?? 0;
+      this.#record(
+        this.#safely('observe', () => book.observe({ tenant: tenant.name, at: this.#clock.now(), cycle, results: report.checks })),
+        undefined,
+      );
+      logger.info({ tenant: tenant.name, checks: checkIds, event: 'watch-run-now' }, `checks run now for ${tenant.name}`);
+    } finally {
+      deadline.clear();
+    }
+    await this.deliver();
   }
 
   /** Per tenant: the next run, the last one, the pause. */

@@ -82,4 +82,80 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `,
   },
+  {
+    version: 4,
+    description: 'alerts: their state machine, recent results (flapping), last passing observations, posted roots, the outbox',
+    sql: `
+      CREATE TABLE IF NOT EXISTS alerts (
+        id              TEXT PRIMARY KEY,
+        tenant          TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('fail', 'error')),
+        alert_key       TEXT NOT NULL,
+        check_id        TEXT NOT NULL,
+        target          TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('pending', 'firing', 'acknowledged', 'snoozed', 'resolved')),
+        fails           INTEGER NOT NULL DEFAULT 0,
+        passes          INTEGER NOT NULL DEFAULT 0,
+        flapping        INTEGER NOT NULL DEFAULT 0,
+        opened_at       TEXT NOT NULL,
+        firing_at       TEXT,
+        resolved_at     TEXT,
+        last_failed_at  TEXT,
+        notified_at     TEXT,
+        ack_actor       TEXT,
+        ack_reason      TEXT,
+        ack_at          TEXT,
+        snoozed_until   TEXT,
+        snooze_reason   TEXT,
+        snooze_actor    TEXT,
+        channels        TEXT NOT NULL DEFAULT '[]',
+        body            TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+      -- One open alert per key: a second observer racing the first cannot open a twin.
+      CREATE UNIQUE INDEX IF NOT EXISTS alerts_open_key ON alerts (tenant, kind, alert_key) WHERE state != 'resolved';
+      CREATE INDEX IF NOT EXISTS alerts_by_tenant ON alerts (tenant, state);
+      CREATE TABLE IF NOT EXISTS alert_results (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        tenant    TEXT NOT NULL,
+        kind      TEXT NOT NULL,
+        alert_key TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        failing   INTEGER NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS alert_results_by_key ON alert_results (tenant, kind, alert_key, seq);
+      CREATE TABLE IF NOT EXISTS last_pass (
+        tenant   TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        target   TEXT NOT NULL,
+        at       TEXT NOT NULL,
+        observed TEXT NOT NULL,
+        PRIMARY KEY (tenant, check_id, target)
+      );
+      CREATE TABLE IF NOT EXISTS alert_posts (
+        alert_id        TEXT NOT NULL REFERENCES alerts (id),
+        platform        TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        message_id      TEXT NOT NULL,
+        posted_at       TEXT NOT NULL,
+        PRIMARY KEY (alert_id, platform, conversation_id)
+      );
+      CREATE TABLE IF NOT EXISTS outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        alert_id        TEXT NOT NULL REFERENCES alerts (id),
+        platform        TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        kind            TEXT NOT NULL CHECK (kind IN ('root', 'update', 'thread')),
+        message         TEXT NOT NULL,
+        broadcast       INTEGER NOT NULL DEFAULT 0,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        not_before      INTEGER NOT NULL,
+        created_at      TEXT NOT NULL,
+        sent_at         TEXT,
+        failed_at       TEXT,
+        last_error      TEXT
+      );
+      CREATE INDEX IF NOT EXISTS outbox_due ON outbox (sent_at, failed_at, id);
+    `,
+  },
 ];

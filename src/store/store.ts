@@ -4,9 +4,11 @@ import Database from 'better-sqlite3';
 import type { E2eRunLog } from '../e2e/run-log.js';
 import { MailsetupError } from '../errors.js';
 import type { Message } from '../render/message.js';
+import { AlertStore } from './alerts.js';
 import { AuditLog } from './audit.js';
 import { StoredE2eRuns } from './e2e-runs.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { OutboxStore } from './outbox.js';
 import { PlanStore } from './plans.js';
 
 /** A chat platform's handle on a conversation, kept so the bot can post there later (alerts). */
@@ -56,6 +58,10 @@ export class Store implements ChatStore {
   readonly audit: AuditLog;
   /** Fix plans and their state machine. */
   readonly plans: PlanStore;
+  /** Alerts (state, recent results, last passes) — the alert book's rows. */
+  readonly alerts: AlertStore;
+  /** Alert messages to deliver, and where their roots were posted. */
+  readonly outbox: OutboxStore;
 
   private constructor(db: Database.Database, path: string, now: () => Date) {
     this.#db = db;
@@ -63,6 +69,8 @@ export class Store implements ChatStore {
     this.#now = now;
     this.audit = new AuditLog(db, now);
     this.plans = new PlanStore(db, this.audit, now);
+    this.alerts = new AlertStore(db, now);
+    this.outbox = new OutboxStore(db, now);
   }
 
   /**

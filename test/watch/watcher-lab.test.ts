@@ -31,7 +31,7 @@ async function watchLab(scenario: string) {
     metrics: new Metrics({ processMetrics: false }),
   });
   const book = new RecordingBook();
-  const { watcher, control } = setUpWatch({ core, store, logger, clock, service, alerts: { book }, deliver: true });
+  const { watcher, control } = setUpWatch({ core, store, logger, clock, service, book });
   return { watcher, control, clock, book, logs, service, store };
 }
 
