@@ -19,6 +19,8 @@ export type FaultKind =
 export type Fault = FaultKind & {
   service: LabServiceName;
   match?: string;
+  /** Only requests routed to this tenant (by name); unset: every tenant's. */
+  tenant?: string;
   times?: number;
   /**
    * Fires only on the n-th write call (1-based) the service receives that matches, then is spent:
@@ -35,12 +37,16 @@ export interface RequestRecord {
   /** Method + path, cmdlet name, `model.method`, DNS question, … */
   key: string;
   at: number;
+  /** The tenant the request was routed to (absent before a tenant is known, e.g. an SMTP connect). */
+  tenant?: string;
 }
 
 /** The part of the lab state every service writes to: faults to apply, requests to record. */
 export interface LabTraffic {
   faults: Fault[];
   requests: RequestRecord[];
+  /** Set when the request belongs to one tenant (a `LabState` is its tenant's traffic). */
+  tenant?: { name: string };
 }
 
 /**
@@ -48,8 +54,9 @@ export interface LabTraffic {
  * Every lab service sees its requests this way, so recording and fault matching use the same key.
  */
 export function recordAndTakeFault(lab: LabTraffic, service: LabServiceName, key: string): Fault | undefined {
-  lab.requests.push({ service, key, at: Date.now() });
-  return takeFault(lab.faults, service, key);
+  const tenant = lab.tenant?.name;
+  lab.requests.push(tenant === undefined ? { service, key, at: Date.now() } : { service, key, at: Date.now(), tenant });
+  return takeFault(lab.faults, service, key, tenant);
 }
 
 const EXCHANGE_WRITE = /^(Set|New|Enable|Disable|Add|Remove)-/;
@@ -63,9 +70,10 @@ export function isWriteKey(service: LabServiceName, key: string): boolean {
 }
 
 /** Returns the first matching fault and counts it down; undefined when none applies. */
-export function takeFault(faults: Fault[], service: LabServiceName, key: string): Fault | undefined {
+export function takeFault(faults: Fault[], service: LabServiceName, key: string, tenant?: string): Fault | undefined {
   const index = faults.findIndex((f) => {
     if (f.service !== service || (f.match !== undefined && !key.includes(f.match))) return false;
+    if (f.tenant !== undefined && f.tenant !== tenant) return false;
     if (f.nthWrite === undefined) return true;
     if (!isWriteKey(service, key)) return false;
     f.writesSeen = (f.writesSeen ?? 0) + 1;

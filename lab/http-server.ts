@@ -2,11 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as NetServer } from 'node:net';
 import { type LabServiceName, type LabTraffic, recordAndTakeFault, sleep } from './faults.js';
 
-/** Listens on an ephemeral port of `host` and resolves with the port. */
-export function listen(server: NetServer, host = '127.0.0.1'): Promise<number> {
+/** Listens on `port` of `host` (default: an ephemeral one) and resolves with the port. */
+export function listen(server: NetServer, host = '127.0.0.1', port = 0): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       const address = server.address();
       if (address && typeof address === 'object') resolve(address.port);

@@ -1,4 +1,5 @@
 import type { LabState } from './state.js';
+import type { LabTenants } from './tenants.js';
 
 /** The config the lab hands the bot, as plain YAML-shaped data (secrets inline). */
 export interface LabRawConfig {
@@ -13,7 +14,8 @@ export interface RunningLabService {
 }
 
 /**
- * Starts one area's servers on loopback over the shared state, and writes into `config` the
- * addresses the bot must use (so the lab and the real world differ only by config).
+ * Starts one area's servers on loopback over the lab's tenants (or one bare tenant state, in tests
+ * of a single service), and writes into `config` the addresses the bot must use (so the lab and the
+ * real world differ only by config).
  */
-export type LabServiceStarter = (state: LabState, config: LabRawConfig) => Promise<RunningLabService>;
+export type LabServiceStarter = (lab: LabState | LabTenants, config: LabRawConfig) => Promise<RunningLabService>;

@@ -38,6 +38,8 @@ export interface StartOptions {
   interactive: boolean;
   /** Run the console channel (always in lab mode; with a real config when stdin is a terminal or no chat is configured). */
   console: boolean;
+  /** Lines the console answers itself before the chat verbs (the lab's `lab scenario` when it runs the lab). */
+  consoleLine?: (text: string) => string | undefined;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -103,7 +105,14 @@ export async function startApp(options: StartOptions): Promise<App> {
     },
   };
   if (options.console) {
-    await runConsole({ core, handleCommand: dispatch, input: options.input, output: options.output, interactive: options.interactive });
+    await runConsole({
+      core,
+      handleCommand: dispatch,
+      input: options.input,
+      output: options.output,
+      interactive: options.interactive,
+      ownLine: options.consoleLine,
+    });
   }
   return app;
 }

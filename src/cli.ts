@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type CliCommand, cliVerbs, parseCliArguments, usageText } from './cli/arguments.js';
+import { type CliCommand, cliVerbs, labTenantCount, parseCliArguments, usageText } from './cli/arguments.js';
 import { CliOutput, EXIT_FAILING, EXIT_INTERNAL, EXIT_OK } from './cli/output.js';
 import { exitOnUncaughtFailures, exitWhenWritten } from './cli/process.js';
 import type * as VerbModules from './cli/verb-modules.js';
@@ -36,16 +36,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   verbs = await import('./cli/verb-modules.js');
-  if (verb === 'lab') return runLabServer(values.scenario ?? values.lab ?? 'healthy', out);
+  if (verb === 'lab') return runLabServer(values.scenario ?? values.lab ?? 'healthy', labTenantCount(values), out);
 
   let session: Session;
   try {
-    session = await openSession({
-      configPath: values.config,
-      lab: values.lab,
-      env: io.env,
-      ...(values.tenants ? { tenants: Number(values.tenants) } : {}),
-    });
+    session = await openSession({ configPath: values.config, lab: values.lab, tenants: labTenantCount(values), env: io.env });
   } catch (error) {
     return out.error(error);
   }
@@ -77,6 +72,7 @@ async function runStart(session: Session, io: CliIo, out: CliOutput, logger: Log
     output: io.stdout,
     interactive: io.isTty,
     console: session.lab !== undefined || io.isTty || !chat,
+    consoleLine: session.consoleLine,
   });
   if (chat) await untilSignal();
   await app.stop();
@@ -113,49 +109,63 @@ interface Session {
   config: MailsetupConfig;
   lab?: string;
   labBanner?: string;
+  /** The console's own lines when it runs the lab (`lab scenario …`). */
+  consoleLine?: (text: string) => string | undefined;
   close(): Promise<void>;
 }
 
 /** A config file when there is one (or --config), otherwise (or with --lab) an in-process lab. */
-async function openSession(options: { configPath?: string; lab?: string; env: NodeJS.ProcessEnv; tenants?: number }): Promise<Session> {
+async function openSession(options: { configPath?: string; lab?: string; tenants: number; env: NodeJS.ProcessEnv }): Promise<Session> {
   const file = options.lab ? undefined : verbs.findConfigFile({ path: options.configPath, env: options.env });
   if (file) return { config: verbs.loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';
   const lab = await startLabScenario(scenario, options.tenants);
   // The demo watches the lab: every 30 s, so a broken rule alerts within a minute (DESIGN §6).
   const config = verbs.parseConfig({ watch: LAB_WATCH, ...lab.config }, { env: {} });
+  const what = options.tenants === 1 ? 'a simulated tenant' : `${options.tenants} simulated tenants`;
   const banner =
-    `No ${options.configPath ?? 'mailsetup.yaml'} found: started the lab (a simulated tenant, scenario "${scenario}") on loopback.\n` +
-    'Type `/mailsetup status` (or `help`). `exit` or Ctrl-D ends.\n\n';
-  return { config, lab: scenario, labBanner: banner, close: () => lab.stop() };
+    `No ${options.configPath ?? 'mailsetup.yaml'} found: started the lab (${what}, scenario "${scenario}") on loopback.\n` +
+    'Type `/mailsetup status` (or `help`); `lab scenario <name> [tenant]` switches the lab. `exit` or Ctrl-D ends.\n\n';
+  const { labConsoleLine } = await import('../lab/control.js');
+  return { config, lab: scenario, labBanner: banner, consoleLine: (text) => labConsoleLine(lab, text), close: () => lab.stop() };
 }
 
 /** The lab's watch when its config has none: fast enough for the demo. */
 const LAB_WATCH = { every: '30s' };
 
-async function startLabScenario(scenario: string, tenants?: number) {
+async function startLabScenario(scenario: string, tenants = 1) {
   const { startLab } = await import('../lab/index.js');
   try {
-    // SEAM: `tenants` is the lab-tenants branch's `startLab` option (N tenants in one lab).
-    return await startLab({ scenario, ...(tenants ? { tenants } : {}) });
+    return await startLab({ scenario, tenants });
   } catch (error) {
     throw new MailsetupError('UsageError', (error as Error).message, { hint: 'Type `mailsetup help` for the options.' });
   }
 }
 
-/** `mailsetup lab`: runs the lab until Ctrl-C and prints the config that points at it. */
-async function runLabServer(scenario: string, out: CliOutput): Promise<number> {
+/**
+ * `mailsetup lab`: runs the lab until Ctrl-C and prints the config that points at it, and the
+ * loopback control endpoint that switches a tenant's scenario.
+ */
+async function runLabServer(scenario: string, tenants: number, out: CliOutput): Promise<number> {
   let lab: Awaited<ReturnType<typeof startLabScenario>>;
   try {
-    lab = await startLabScenario(scenario);
+    lab = await startLabScenario(scenario, tenants);
   } catch (error) {
     return out.error(error);
   }
+  const { startLabControl } = await import('../lab/control.js');
+  const control = await startLabControl(lab);
+  const scenarioUrl = `${control.url}/scenario`;
+  const example = JSON.stringify({ name: 'catchall-rule-disabled', tenant: lab.state.tenant.name });
   out.result(
-    { scenario, config: lab.config },
-    () => `# The lab is running (scenario "${scenario}"). Save this as mailsetup.yaml to point the bot at it.\n${verbs.toYaml(lab.config)}`,
+    { scenario, tenants, control: { scenarioUrl }, config: lab.config },
+    () =>
+      `# The lab is running (${tenants === 1 ? 'one tenant' : `${tenants} tenants`}, scenario "${scenario}"). Save this as mailsetup.yaml to point the bot at it.\n` +
+      `# Switch a tenant's scenario: curl -X POST -H 'Content-Type: application/json' -d '${example}' ${scenarioUrl}\n` +
+      `# List them: curl ${scenarioUrl}\n${verbs.toYaml(lab.config)}`,
   );
   await untilSignal();
+  await control.stop();
   await lab.stop();
   return EXIT_OK;
 }

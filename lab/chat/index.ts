@@ -1,5 +1,6 @@
 import type { LabServiceStarter } from '../service.js';
 import type { LabState } from '../state.js';
+import { labTenantsOf } from '../tenants.js';
 import { type FakeConnector, startFakeConnector } from './connector.js';
 import { type FakeSlack, startFakeSlack } from './slack-api.js';
 
@@ -26,7 +27,9 @@ export function chatLab(state: LabState): ChatLab | undefined {
  * lab's default config starts the console alone. Tests and `mailsetup lab` take the fake
  * credentials from `chatLab(state)` and the connector's `serviceUrl` for Teams activities.
  */
-export const startChatLab: LabServiceStarter = async (state, config) => {
+export const startChatLab: LabServiceStarter = async (lab, config) => {
+  // One chat workspace for the lab: the bot's, whatever the tenant count.
+  const state = labTenantsOf(lab).first;
   const slack = await startFakeSlack(state);
   let connector: FakeConnector;
   try {

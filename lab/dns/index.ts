@@ -3,6 +3,7 @@ import dns2 from 'dns2';
 import { recordAndTakeFault, sleep } from '../faults.js';
 import type { LabServiceStarter } from '../service.js';
 import type { LabState } from '../state.js';
+import { type LabTenants, labTenantsOf } from '../tenants.js';
 import type { DnsRecord, DnsRecordType } from './state.js';
 
 const { Packet } = dns2;
@@ -21,9 +22,10 @@ const MAX_CNAME_CHAIN = 8;
  * resolver would: CNAMEs followed within the data, NXDOMAIN for names that do not exist, NOERROR
  * with no answers for names that exist without the asked type. Sets `services.dnsServers`.
  */
-export const startDnsLab: LabServiceStarter = async (state, config) => {
+export const startDnsLab: LabServiceStarter = async (lab, config) => {
+  const tenants = labTenantsOf(lab);
   const handle: DnsHandler = (request, send) => {
-    void answer(state, request)
+    void answer(tenants, request)
       .then(async (response) => {
         // The UDP send returns a promise, the TCP one writes synchronously; a client gone is not our error.
         if (response) await Promise.resolve(send(response)).catch(() => {});
@@ -73,7 +75,7 @@ async function listenUdpAndTcp(handle: DnsHandler) {
 }
 
 /** Builds the response, or undefined to stay silent (a timeout fault). */
-async function answer(state: LabState, request: Packet): Promise<Packet | Buffer | undefined> {
+async function answer(tenants: LabTenants, request: Packet): Promise<Packet | Buffer | undefined> {
   const question = request.questions[0];
   const response = Packet.createResponseFromRequest(request);
   response.header.ra = 1;
@@ -84,6 +86,7 @@ async function answer(state: LabState, request: Packet): Promise<Packet | Buffer
   const name = question.name.toLowerCase().replace(/\.$/, '');
   const type = TYPE_NAMES.get(question.type) ?? String(question.type);
   const key = `${type} ${name}`;
+  const state = zoneOf(tenants, name);
   const fault = recordAndTakeFault(state, 'dns', key);
   if (fault?.kind === 'timeout' || fault?.kind === 'close') return undefined; // UDP: a lost answer
   if (fault?.kind === 'latency') await sleep(fault.ms);
@@ -117,6 +120,20 @@ async function answer(state: LabState, request: Packet): Promise<Packet | Buffer
     return full.subarray(0, Math.max(14, full.length - 7));
   }
   return response;
+}
+
+/**
+ * The tenant whose data answers a name: the one whose domain (or `<name>.onmicrosoft.com`, or MX host)
+ * is the name or a suffix of it; names of the outside world (`spf.protection.outlook.com`) are in
+ * every tenant's data, so the first answers them.
+ */
+function zoneOf(tenants: LabTenants, name: string): LabState {
+  const labels = name.split('.');
+  for (let i = 0; i < labels.length - 1; i++) {
+    const found = tenants.byTenantRef(labels.slice(i).join('.'));
+    if (found) return found;
+  }
+  return tenants.first;
 }
 
 /** `_domainkey.contoso.test` exists when a name below it does (RFC 8020): NOERROR, not NXDOMAIN. */

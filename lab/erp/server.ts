@@ -2,25 +2,56 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readBody } from '../http-body.js';
 import { close, type HttpFaultReplies, listen, recordAndApplyFault, sendBody } from '../http-server.js';
 import type { LabState } from '../state.js';
+import type { LabTenants } from '../tenants.js';
 import { dispatch, type ErpRuntime, fromPositional } from './methods.js';
 import { accessDenied, OdooError } from './odoo-error.js';
 import type { Env } from './orm.js';
 import type { ErpUser } from './state.js';
 
+export interface ErpServer {
+  /** Starts listening on 127.0.0.1 (`port` 0: a free one) and resolves with the port. */
+  open(port: number): Promise<number>;
+  close(): Promise<void>;
+  listening(): boolean;
+}
+
 /**
  * The lab ERP over HTTP, as Odoo answers: `/web/webclient/version_info`, `/jsonrpc` (common.version,
  * common.authenticate, object.execute_kw; errors as HTTP 200 with `error.data.name`), and on 19+
  * `/web/version` and `/json/2/<model>/<method>` (bearer API key; errors as HTTP status + body).
+ *
+ * It is the hosting front of every tenant's ERP, as an MSP's reverse proxy is: `/<tenant name>/…`
+ * goes to that tenant's ERP (the prefix stripped), anything else to the first tenant's. A tenant
+ * whose ERP is down while others are up gets the front's 502 page, as nginx answers for a dead upstream.
  */
-export async function startErpServer(lab: LabState, runtime: ErpRuntime): Promise<{ url: string; close(): Promise<void> }> {
+export async function startErpServer(tenants: LabTenants, runtimeOf: (state: LabState) => ErpRuntime): Promise<ErpServer> {
   const server = createServer((req, res) => {
-    handle(lab, runtime, req, res).catch((error) => {
+    const { state, path } = routeToTenant(tenants, req.url ?? '/');
+    const answer = state.erp.reachable ? handle(state, runtimeOf(state), req, res, path) : badGateway(res);
+    answer.catch((error) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
     });
   });
-  const port = await listen(server);
-  return { url: `http://127.0.0.1:${port}`, close: () => close(server) };
+  return {
+    open: (port) => listen(server, '127.0.0.1', port),
+    close: () => close(server),
+    listening: () => server.listening,
+  };
+}
+
+function routeToTenant(tenants: LabTenants, url: string): { state: LabState; path: string } {
+  const path = url.split('?')[0] ?? '/';
+  const [, first = '', ...rest] = path.split('/');
+  const state = first === tenants.first.tenant.name ? undefined : tenants.byName(first);
+  return state ? { state, path: `/${rest.join('/')}` } : { state: tenants.first, path };
+}
+
+async function badGateway(res: ServerResponse): Promise<void> {
+  res.writeHead(502, { 'Content-Type': 'text/html' });
+  res.end(
+    '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
+  );
 }
 
 interface Routed {
@@ -28,9 +59,8 @@ interface Routed {
   answer(): Promise<void>;
 }
 
-async function handle(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(lab: LabState, runtime: ErpRuntime, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const body = await readBody(req);
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
   const routed = route(lab, runtime, req, res, path, body);
   if (await recordAndApplyFault(lab, 'erp', routed.key, req, res, ERP_FAULT_REPLIES)) return;
   await routed.answer();

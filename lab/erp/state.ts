@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { LabTenant } from '../tenant.js';
 
 /**
@@ -192,12 +191,12 @@ export function odooDate(ms: number): string {
 export function healthyErpState(t: LabTenant): ErpState {
   const [catchallAlias, domain] = t.catchallMailbox.split('@') as [string, string];
   const mxHost = `${t.domain.replace(/\./g, '-')}.mail.protection.outlook.com`;
-  const bot = { login: 'mailsetup-bot', password: `erp-pw-${randomBytes(9).toString('hex')}`, apiKey: randomBytes(20).toString('hex') };
+  const bot = { login: 'mailsetup-bot', password: t.secrets.erpBotPassword, apiKey: t.secrets.erpBotApiKey };
   const now = odooDate(t.now);
   return {
     version: 16,
     reachable: true,
-    database: 'contoso-prod',
+    database: `${t.name}-prod`,
     publicUrl: `https://erp.${t.domain}`,
     bot,
     users: [
@@ -206,7 +205,7 @@ export function healthyErpState(t: LabTenant): ErpState {
         login: 'admin',
         name: 'Mitchell Admin',
         email: `admin@${domain}`,
-        password: `admin-${randomBytes(6).toString('hex')}`,
+        password: t.secrets.erpAdminPassword,
         apiKeys: [],
         groups: ['base.group_user', 'base.group_system'],
         active: true,
@@ -278,7 +277,7 @@ export function healthyErpState(t: LabTenant): ErpState {
     aliasDomains: [
       { id: 1, name: domain, catchall_alias: catchallAlias, bounce_alias: 'bounce', default_from: 'notifications', sequence: 10 },
     ],
-    companies: [{ id: 1, name: 'Contoso Ltd', email: `info@${domain}`, alias_domain_id: 1 }],
+    companies: [{ id: 1, name: t.company, email: `info@${domain}`, alias_domain_id: 1 }],
     teams: [
       {
         id: 1,

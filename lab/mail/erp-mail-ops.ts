@@ -39,8 +39,6 @@ export interface MailOpsTimeouts {
 }
 
 const TIMEOUTS: MailOpsTimeouts = { connectionTimeout: 4000, greetingTimeout: 4000, socketTimeout: 8000 };
-/** The ERP's EHLO name. */
-const ERP_HELO = 'erp.contoso.test';
 
 /** Real SMTP and IMAP from the ERP's loopback address (`state.tenant.erpLoopback`), trusting the lab CA. */
 export function createErpMailOps(state: LabState, caPem: string, timeouts: MailOpsTimeouts = TIMEOUTS): ErpMailOps {
@@ -52,7 +50,7 @@ export function createErpMailOps(state: LabState, caPem: string, timeouts: MailO
       host: target.host,
       port: target.port,
       localAddress,
-      name: ERP_HELO,
+      name: `erp.${state.tenant.domain}`,
       secure: server.encryption.startsWith('ssl'),
       requireTLS: server.encryption.startsWith('starttls'),
       ignoreTLS: server.encryption === 'none',

@@ -3,6 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import hoodiecrow, { type HoodiecrowConnection, type HoodiecrowParsed, type HoodiecrowServer } from 'hoodiecrow-imap';
 import { recordAndTakeFault, sleep } from '../faults.js';
 import type { LabState } from '../state.js';
+import type { LabTenants } from '../tenants.js';
 import { authorizePassword, authorizeXoauth2, EXO_IMAP_TEXT } from './imap-auth.js';
 import type { LabMailbox, LabMessage, MailboxHost } from './state.js';
 import { findMailbox } from './store.js';
@@ -18,13 +19,14 @@ import { findMailbox } from './store.js';
  */
 export interface LabImapHost {
   port: number;
-  /** Tells connections that have the mailbox selected about a new message (untagged EXISTS). */
-  announce(box: LabMailbox, message: LabMessage): void;
+  /** Tells connections that have the tenant's mailbox selected about a new message (untagged EXISTS). */
+  announce(state: LabState, box: LabMailbox, message: LabMessage): void;
   stop(): Promise<void>;
 }
 
 export interface LabImapOptions {
-  state: LabState;
+  /** Every tenant: a login goes to the tenant of its user (Exchange: by domain; outside: by probe address). */
+  tenants: LabTenants;
   host: MailboxHost;
   key: string;
   cert: string;
@@ -47,14 +49,22 @@ const GREETING: Record<MailboxHost, string> = {
 };
 
 export async function startImapHost(options: LabImapOptions): Promise<LabImapHost> {
-  const { state, host } = options;
+  const { tenants, host } = options;
   const credentials = { key: options.key, cert: options.cert };
   const sockets = new Set<Socket>();
-  const stores = new Map<string, HoodiecrowServer>();
+  /** By tenant state, then mailbox address (two tenants may hold the same outside address). */
+  const stores = new Map<LabState, Map<string, HoodiecrowServer>>();
+  const tenantOf = (user: string): LabState =>
+    (host === 'exchange' ? tenants.byDomain(user) : tenants.byOutsideAddress(user)) ?? tenants.first;
 
   const front = hoodiecrow({ secureConnection: true, credentials, plugins: PLUGINS[host], users: {} });
-  const storeFor = (box: LabMailbox): HoodiecrowServer => {
-    let server = stores.get(box.address);
+  const storeFor = (state: LabState, box: LabMailbox): HoodiecrowServer => {
+    let byAddress = stores.get(state);
+    if (!byAddress) {
+      byAddress = new Map();
+      stores.set(state, byAddress);
+    }
+    let server = byAddress.get(box.address);
     if (!server) {
       server = hoodiecrow({
         credentials,
@@ -64,16 +74,19 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
       });
       server.setMaxListeners(0);
       installAuthHandlers(server);
-      stores.set(box.address, server);
+      byAddress.set(box.address, server);
     }
     return server;
   };
 
   /** Authenticated without FullAccess: Exchange refuses every mailbox command. */
   const notConnected = new WeakSet<HoodiecrowConnection>();
-  const enter = (connection: HoodiecrowConnection, box: LabMailbox, connected = true) => {
+  /** The tenant a session logged in to (its commands are that tenant's requests). */
+  const tenantOfConnection = new WeakMap<HoodiecrowConnection, LabState>();
+  const enter = (connection: HoodiecrowConnection, state: LabState, box: LabMailbox, connected = true) => {
     if (!connected) notConnected.add(connection);
-    const store = storeFor(box);
+    tenantOfConnection.set(connection, state);
+    const store = storeFor(state, box);
     connection.server.removeListener('notify', connection._notificationCallback);
     connection.server = store;
     store.on('notify', connection._notificationCallback);
@@ -89,26 +102,26 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
         : EXO_IMAP_TEXT.authenticateFailed;
   const welcome = (command: 'LOGIN' | 'AUTHENTICATE') => (host === 'outside' ? 'Logged in' : `${command} completed.`);
   /** A refused login is answered late, as real servers do (state.mail.failedLoginDelayMs). */
-  const refuse = (connection: HoodiecrowConnection, parsed: HoodiecrowParsed, text: string, done: () => void) =>
-    void sleep(state.mail.failedLoginDelayMs).then(() => reply(connection, parsed, 'NO', text, done));
+  const refuse = (connection: HoodiecrowConnection, parsed: HoodiecrowParsed, user: string, text: string, done: () => void) =>
+    void sleep(tenantOf(user).mail.failedLoginDelayMs).then(() => reply(connection, parsed, 'NO', text, done));
   const passwordLogin = (user: string, password: string) =>
-    host === 'outside' ? authorizePassword(state, host, user, password) : undefined;
+    host === 'outside' ? authorizePassword(tenantOf(user), host, user, password) : undefined;
 
   function installAuthHandlers(server: HoodiecrowServer): void {
     server.setCommandHandler('LOGIN', (connection, parsed, _data, done) => {
       if (connection.state !== 'Not Authenticated') return reply(connection, parsed, 'BAD', 'Command received in Invalid state.', done);
       const [user = '', password = ''] = (parsed.attributes ?? []).map((a) => String(a.value));
       const box = passwordLogin(user, password);
-      if (!box) return refuse(connection, parsed, refused('LOGIN'), done);
-      enter(connection, box);
+      if (!box) return refuse(connection, parsed, user, refused('LOGIN'), done);
+      enter(connection, tenantOf(user), box);
       reply(connection, parsed, 'OK', welcome('LOGIN'), done);
     });
     server.setCommandHandler('AUTHENTICATE PLAIN', (connection, parsed, _data, done) =>
       withSaslResponse(connection, parsed, done, (payload, finish) => {
         const [, user = '', password = ''] = payload.split('\x00');
         const box = passwordLogin(user, password);
-        if (!box) return refuse(connection, parsed, refused('AUTHENTICATE'), finish);
-        enter(connection, box);
+        if (!box) return refuse(connection, parsed, user, refused('AUTHENTICATE'), finish);
+        enter(connection, tenantOf(user), box);
         reply(connection, parsed, 'OK', welcome('AUTHENTICATE'), finish);
       }),
     );
@@ -118,16 +131,16 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
         const [userPart = '', authPart = ''] = payload.split('\x01');
         const user = userPart.startsWith('user=') ? userPart.slice(5) : '';
         const token = authPart.startsWith('auth=Bearer ') ? authPart.slice(12) : '';
-        const result = authorizeXoauth2(state, user, token);
-        if (!result.ok) return refuse(connection, parsed, result.text, finish);
-        enter(connection, result.mailbox, result.connected);
+        const result = authorizeXoauth2(tenantOf(user), user, token);
+        if (!result.ok) return refuse(connection, parsed, user, result.text, finish);
+        enter(connection, tenantOf(user), result.mailbox, result.connected);
         reply(connection, parsed, 'OK', 'AUTHENTICATE completed.', finish);
       }),
     );
   }
   installAuthHandlers(front);
 
-  front.connectionHandlers.push((connection) => guardCommands(connection, state, notConnected));
+  front.connectionHandlers.push((connection) => guardCommands(connection, tenants, tenantOfConnection, notConnected));
   front.server.removeAllListeners('secureConnection');
   front.server.on('secureConnection', (socket: TLSSocket) => {
     sockets.add(socket);
@@ -135,7 +148,8 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     socket.setNoDelay(true);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    const fault = recordAndTakeFault(state, 'imap', 'connect');
+    // The user is not known yet: only faults for every tenant apply.
+    const fault = recordAndTakeFault(tenants.traffic, 'imap', 'connect');
     if (fault?.kind === 'close') return void socket.destroy();
     if (fault?.kind === 'timeout') return;
     if (fault?.kind === 'status') return void socket.end(`* BYE ${fault.body ?? 'Server unavailable.'}\r\n`);
@@ -159,8 +173,8 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
 
   return {
     port,
-    announce: (box) => {
-      const store = stores.get(box.address);
+    announce: (state, box) => {
+      const store = stores.get(state)?.get(box.address);
       if (store)
         store.notify({ tag: '*', attributes: [box.messages.length, { type: 'ATOM', value: 'EXISTS' }] }, store.getMailbox('INBOX'));
     },
@@ -215,13 +229,24 @@ const SESSION_COMMANDS = new Set(['CAPABILITY', 'NOOP', 'LOGOUT', 'ID']);
  * Records each command, applies faults by command name (`LOGIN`, `AUTHENTICATE XOAUTH2`, `UID FETCH`,
  * …), and refuses mailbox commands of a session without mailbox access as Exchange does.
  */
-function guardCommands(connection: HoodiecrowConnection, state: LabState, notConnected: WeakSet<HoodiecrowConnection>): void {
+function guardCommands(
+  connection: HoodiecrowConnection,
+  tenants: LabTenants,
+  tenantOf: WeakMap<HoodiecrowConnection, LabState>,
+  notConnected: WeakSet<HoodiecrowConnection>,
+): void {
   const schedule = connection.scheduleCommand.bind(connection);
   connection.scheduleCommand = (data: string) => {
     const words = data.trim().split(/\s+/);
     const first = (words[1] ?? '').toUpperCase();
     const key = first === 'UID' || first === 'AUTHENTICATE' ? `${first} ${(words[2] ?? '').toUpperCase()}` : first;
-    const fault = recordAndTakeFault(state, 'imap', key);
+    // LOGIN names its user; after a login the session belongs to the user's tenant.
+    if (first === 'LOGIN' && words[2]) {
+      const user = words[2].replace(/^"|"$/g, '');
+      const state = tenants.byDomain(user) ?? tenants.byOutsideAddress(user);
+      if (state) tenantOf.set(connection, state);
+    }
+    const fault = recordAndTakeFault(tenantOf.get(connection) ?? tenants.traffic, 'imap', key);
     const tag = words[0] ?? '*';
     if (!fault && notConnected.has(connection) && !SESSION_COMMANDS.has(first)) {
       connection.socket?.write(`${tag} BAD ${EXO_IMAP_TEXT.notConnected}\r\n`);

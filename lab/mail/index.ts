@@ -1,6 +1,7 @@
 import { exchangeMxHost } from '../dns/state.js';
 import type { LabRawConfig, LabServiceStarter } from '../service.js';
 import type { LabState } from '../state.js';
+import { type LabTenants, labTenantsOf } from '../tenants.js';
 import { labTls } from '../tls.js';
 import { createErpMailOps } from './erp-mail-ops.js';
 import { startImapHost } from './imap.js';
@@ -16,20 +17,33 @@ export const OUTSIDE_IMAP_HOST = 'imap.outside.test';
  * registers their host names for the lab ERP (`state.hosts`, `name:port` → loopback port), gives
  * the ERP real SMTP/IMAP (`state.mailOps`), and points the bot's config at them.
  */
-export const startMailLab: LabServiceStarter = async (state, config) => {
+export const startMailLab: LabServiceStarter = async (lab, config) => {
+  const tenants = labTenantsOf(lab);
+  const state = tenants.first;
   const tls = labTls();
   const keys = { key: tls.keyPem, cert: tls.certPem };
-  const exchangeImap = await startImapHost({ state, host: 'exchange', ...keys });
-  const outsideImap = await startImapHost({ state, host: 'outside', ...keys });
+  const exchangeImap = await startImapHost({ tenants, host: 'exchange', ...keys });
+  const outsideImap = await startImapHost({ tenants, host: 'outside', ...keys });
   const imapHosts = { exchange: exchangeImap, outside: outsideImap };
-  const mx = await startMx({ state, ...keys, delivered: (box, message) => imapHosts[box.host].announce(box, message) });
+  const mx = await startMx({
+    tenants,
+    ...keys,
+    delivered: (owner, box, message) => imapHosts[box.host].announce(owner, box, message),
+  });
 
   const at = (port: number) => ({ host: '127.0.0.1', port });
-  for (const name of mxHostNames(state)) register(state, name, 25, at(mx.port));
+  // The host table is the lab's (every tenant's state shares it).
+  for (const name of mxHostNames(tenants)) register(state, name, 25, at(mx.port));
   for (const name of EXCHANGE_IMAP_HOSTS) register(state, name, 993, at(exchangeImap.port));
   register(state, OUTSIDE_IMAP_HOST, 993, at(outsideImap.port));
-  state.mailOps = createErpMailOps(state, tls.caPem);
-  writeConfig(state, config, at(mx.port), at(exchangeImap.port), at(outsideImap.port));
+  for (const tenant of tenants.all) {
+    tenant.mailOps = createErpMailOps(tenant, tls.caPem);
+    writeConfig(tenant, config, at(mx.port), at(exchangeImap.port), at(outsideImap.port));
+  }
+  // A scenario switch may point the domain's MX at another protection host.
+  tenants.onChange(() => {
+    for (const name of mxHostNames(tenants)) register(state, name, 25, at(mx.port));
+  });
 
   return {
     name: 'mail',
@@ -44,12 +58,15 @@ function register(state: LabState, name: string, port: number, endpoint: { host:
   state.hosts[`${name}:${port}`] = endpoint;
 }
 
-/** The Exchange MX host of the domain, and any other `*.mail.protection.outlook.com` the lab DNS serves. */
-function mxHostNames(state: LabState): string[] {
-  const names = new Set([exchangeMxHost(state.tenant.domain)]);
-  for (const records of Object.values(state.dns.records)) {
-    for (const r of records)
-      if (r.type === 'MX' && r.exchange.endsWith('.mail.protection.outlook.com')) names.add(r.exchange.toLowerCase());
+/** Each tenant's Exchange MX host, and any other `*.mail.protection.outlook.com` the lab DNS serves. */
+function mxHostNames(tenants: LabTenants): string[] {
+  const names = new Set<string>();
+  for (const state of tenants.all) {
+    names.add(exchangeMxHost(state.tenant.domain));
+    for (const records of Object.values(state.dns.records)) {
+      for (const r of records)
+        if (r.type === 'MX' && r.exchange.endsWith('.mail.protection.outlook.com')) names.add(r.exchange.toLowerCase());
+    }
   }
   return [...names];
 }
@@ -59,7 +76,7 @@ type Endpoint = { host: string; port: number };
 function writeConfig(state: LabState, config: LabRawConfig, mx: Endpoint, imap: Endpoint, outside: Endpoint): void {
   config.services.mx = mx;
   config.services.imap = imap;
-  const tenant = config.tenants[0];
+  const tenant = config.tenants.find((t) => t.name === state.tenant.name) ?? (config.tenants.length === 1 ? config.tenants[0] : undefined);
   if (!tenant) return;
   const probe = (tenant.probe ?? {}) as Record<string, unknown>;
   tenant.probe = {

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { recordAndTakeFault, sleep } from '../faults.js';
 import type { LabState } from '../state.js';
+import type { LabTenants } from '../tenants.js';
 import { acceptedDomainOf, isKnownRecipient, matchingConnectors } from './directory.js';
 import { type Delivered, routeMessage } from './mx-delivery.js';
 
@@ -30,11 +31,11 @@ export interface LabMx {
 }
 
 export interface LabMxOptions {
-  state: LabState;
+  tenants: LabTenants;
   key: string;
   cert: string;
-  /** Called after each delivery into a lab mailbox (the IMAP server announces it). */
-  delivered?: Delivered;
+  /** Called after each delivery into a lab mailbox of a tenant (the IMAP server announces it). */
+  delivered?: (state: LabState, ...delivery: Parameters<Delivered>) => void;
 }
 
 /**
@@ -42,18 +43,36 @@ export interface LabMxOptions {
  * STARTTLS), relay to outside domains only for a sender IP in an enabled OnPremises inbound
  * connector, Direct Send refused when `RejectDirectSend` is on, Directory-Based Edge Blocking on
  * Authoritative domains, then transport rules and delivery. It reads the Microsoft lab state live.
+ *
+ * One MX serves every tenant, as EOP's front ends do: a transaction belongs to the tenant of its
+ * first recipient's domain, else (a relay to the outside) to the tenant whose ERP connects from the
+ * sender's address, else to the tenant of the envelope sender's domain, else to the first.
  */
 export async function startMx(options: LabMxOptions): Promise<LabMx> {
-  const { state } = options;
+  const { tenants } = options;
   const delivered = options.delivered ?? (() => {});
   const held = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const mappedIp = (remote: string) => {
-    const plain = remote.replace(/^::ffff:/, '');
-    return state.tenant.egressMap[plain] ?? plain;
-  };
+  const plain = (remote: string) => remote.replace(/^::ffff:/, '');
+  /** Whose loopback stand-ins (egress IP, client certificate) a connecting address is. */
+  const facts = (remote: string) => (tenants.byLoopback(plain(remote)) ?? tenants.first).tenant;
+  const mappedIp = (remote: string) => facts(remote).egressMap[plain(remote)] ?? plain(remote);
   const presentedCertificate = (session: SMTPServerSession) =>
-    session.secure ? state.tenant.certificateMap[session.remoteAddress.replace(/^::ffff:/, '')] : undefined;
+    session.secure ? facts(session.remoteAddress).certificateMap[plain(session.remoteAddress)] : undefined;
+  const transactionTenant = new WeakMap<SMTPServerSession, LabState>();
+  const tenantOf = (session: SMTPServerSession, recipient?: string): LabState => {
+    let state = transactionTenant.get(session);
+    if (!state) {
+      const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      state =
+        (recipient ? tenants.byDomain(recipient) : undefined) ??
+        tenants.byLoopback(plain(session.remoteAddress)) ??
+        (sender ? tenants.byDomain(sender) : undefined) ??
+        tenants.first;
+      transactionTenant.set(session, state);
+    }
+    return state;
+  };
 
   const server = new SMTPServer({
     name: MX_FRONTEND,
@@ -67,13 +86,14 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     size: 157_286_400,
     logger: false,
     closeTimeout: 200,
-    onMailFrom(_address: SMTPServerAddress, _session: SMTPServerSession, callback: (err?: Error | null) => void) {
+    onMailFrom(_address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
+      transactionTenant.delete(session);
       callback();
     },
     onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: (err?: Error | null) => void) {
       const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
       callback(
-        rcptVerdict(state, {
+        rcptVerdict(tenantOf(session, address.address), {
           recipient: address.address,
           sender,
           senderIp: mappedIp(session.remoteAddress),
@@ -88,6 +108,7 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
       stream.on('end', () => {
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const ip = mappedIp(session.remoteAddress);
+        const state = tenantOf(session);
         const exchange = state.microsoft.exchange;
         routeMessage(
           state,
@@ -102,7 +123,7 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
             tls: session.secure,
             mxHost: MX_FRONTEND,
           },
-          delivered,
+          (box, message) => delivered(state, box, message),
         );
         const id = `${Date.now().toString(36)}.${session.id}`;
         callback(null, `2.6.0 <${id}@${MX_FRONTEND}> [InternalId=${Date.now()}, Hostname=${MX_FRONTEND}] Queued mail for delivery`);
@@ -116,9 +137,10 @@ export async function startMx(options: LabMxOptions): Promise<LabMx> {
     const proceed = () => {
       originalConnect(socket, socketOptions);
       const connection = [...server.connections].at(-1);
-      if (connection) exchangeQuirks(connection, { state, mappedIp });
+      if (connection) exchangeQuirks(connection, { tenants, mappedIp });
     };
-    const fault = recordAndTakeFault(state, 'mx', 'connect');
+    // Before EHLO the tenant is not known: only faults for every tenant apply.
+    const fault = recordAndTakeFault(tenants.traffic, 'mx', 'connect');
     if (!fault) return proceed();
     switch (fault.kind) {
       case 'close':
@@ -213,8 +235,17 @@ function defaultText(status: number): string {
 }
 
 interface QuirkContext {
-  state: LabState;
+  tenants: LabTenants;
   mappedIp: (remote: string) => string;
+}
+
+/**
+ * Whose request an SMTP command is, for records and tenant-scoped faults: RCPT names its recipient;
+ * other commands belong to the tenant whose ERP is connecting, if it is one.
+ */
+function commandTenant(ctx: QuirkContext, connection: Connection, command: string): LabState | undefined {
+  const recipient = /^RCPT\s+TO:\s*<?([^>\s]+)>?/i.exec(command)?.[1];
+  return (recipient ? ctx.tenants.byDomain(recipient) : undefined) ?? ctx.tenants.byLoopback(connection.remoteAddress ?? '');
 }
 
 /**
@@ -245,7 +276,7 @@ function exchangeQuirks(connection: Connection, ctx: QuirkContext): void {
     const name = command.toString().trim().split(/\s+/)[0]?.toUpperCase() ?? '';
     const stage = STAGE_OF[name];
     if (!stage) return onCommand(command, callback);
-    const fault = recordAndTakeFault(ctx.state, 'mx', stage);
+    const fault = recordAndTakeFault(commandTenant(ctx, connection, command.toString()) ?? ctx.tenants.traffic, 'mx', stage);
     if (!fault) return onCommand(command, callback);
     switch (fault.kind) {
       case 'close':

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { LabTenant } from '../tenant.js';
 
 /**
@@ -84,7 +83,7 @@ export interface MailState {
 export const FAILED_LOGIN_DELAY_MS = 2000;
 
 export function healthyMailState(t: LabTenant): MailState {
-  const password = `lab-probe-${randomBytes(9).toString('hex')}`;
+  const password = t.secrets.probePassword;
   const catchall: LabMailbox = { address: t.catchallMailbox, host: 'exchange', messages: [], uidnext: 1, uidvalidity: 1 };
   const probe: LabMailbox = { address: t.outsideSender, host: 'outside', password, messages: [], uidnext: 1, uidvalidity: 1 };
   return {

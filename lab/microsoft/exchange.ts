@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { LabState } from '../state.js';
+import type { LabTenants } from '../tenants.js';
 import { type CmdletError, runCmdlet } from './cmdlets.js';
-import type { LabEndpoint, LabReply, LabRequest } from './http.js';
+import { type LabEndpoint, type LabReply, type LabRequest, tokenTenantId } from './http.js';
 import type { MicrosoftState } from './state.js';
 import { type LabOrigins, validateLabToken } from './tokens.js';
 
@@ -17,13 +17,18 @@ export const EXCHANGE_LAB_PAGE_SIZE = 3;
  * Paging re-POSTs the same body to `@odata.nextLink`. The received `CmdletInput` is recorded as
  * parsed JSON in `state.microsoft.receivedCommands`.
  */
-export function exchangeEndpoint(state: LabState, origins: LabOrigins): LabEndpoint {
+export function exchangeEndpoint(tenants: LabTenants, origins: LabOrigins): LabEndpoint {
   return {
     service: 'exchange',
     key: keyOf,
+    // The URL's tenant (id or domain); a URL naming no lab tenant is answered by the token's tenant.
+    tenant: (request) =>
+      tenants.byTenantRef(decodeURIComponent(/^\/adminapi\/beta\/([^/]+)\//i.exec(request.url.pathname)?.[1] ?? '')) ??
+      tenants.byTenantRef(tokenTenantId(request.bearer) ?? '') ??
+      tenants.first,
     faultBody: (status) =>
       exoError(status, status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', 'The server is busy. Please try again later.').body,
-    route: (request) => route(state.microsoft, origins, request),
+    route: (request, state) => route(state.microsoft, origins, request),
   };
 }
 

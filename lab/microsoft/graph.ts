@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { LabState } from '../state.js';
-import type { LabEndpoint, LabReply, LabRequest } from './http.js';
+import type { LabTenants } from '../tenants.js';
+import { type LabEndpoint, type LabReply, type LabRequest, tokenTenantId } from './http.js';
 import type { GraphUser, MicrosoftState } from './state.js';
 import { type LabOrigins, validateLabToken } from './tokens.js';
 
@@ -15,15 +15,16 @@ export const GRAPH_LAB_PAGE_SIZE = 3;
  * `/subscribedSkus`, `/domains`. Real shapes: `@odata.context`, `value`, `@odata.nextLink` with
  * `$top`/`$skiptoken`, `$select` (users: only the default properties without it), and the `{error:{code,message,innerError}}` error body.
  */
-export function graphEndpoint(state: LabState, origins: LabOrigins): LabEndpoint {
+export function graphEndpoint(tenants: LabTenants, origins: LabOrigins): LabEndpoint {
   return {
     service: 'graph',
     key: (request) => `${request.method} ${decodeURIComponent(request.url.pathname)}${request.url.search}`,
+    tenant: (request) => tenants.byTenantRef(tokenTenantId(request.bearer) ?? '') ?? tenants.first,
     faultBody: (status) =>
       status === 429
         ? graphError(status, 'TooManyRequests', 'Too many requests').body
         : graphError(status, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.').body,
-    route: (request) => route(state.microsoft, origins, request),
+    route: (request, state) => route(state.microsoft, origins, request),
   };
 }
 

@@ -24,13 +24,16 @@ export interface LabReply {
   headers?: Record<string, string>;
 }
 
-export type LabRoute = (request: LabRequest) => LabReply | Promise<LabReply>;
-
-/** How a service names a request (for `state.requests` and fault matching) and shapes an error body. */
+/**
+ * How a service names a request (for `state.requests` and fault matching), which tenant it is for,
+ * and how it shapes an error body.
+ */
 export interface LabEndpoint {
   service: LabServiceName;
   key(request: LabRequest): string;
-  route: LabRoute;
+  /** The tenant the request is routed to (by the URL's tenant, or the bearer token's `tid`). */
+  tenant(request: LabRequest): LabState;
+  route(request: LabRequest, state: LabState): LabReply | Promise<LabReply>;
   /** The service's own error body for an injected status fault. */
   faultBody(status: number): unknown;
 }
@@ -42,18 +45,18 @@ export interface LabListener {
 
 /**
  * Serves one lab endpoint over TLS (the lab CA's certificate) on 127.0.0.1, an ephemeral port.
- * Every request is recorded in `state.requests`, then faults apply, then the route answers.
+ * Every request is routed to its tenant and recorded in `state.requests`, then faults apply, then the route answers.
  */
-export async function listenTls(state: LabState, endpoint: LabEndpoint): Promise<LabListener> {
+export async function listenTls(endpoint: LabEndpoint): Promise<LabListener> {
   const tls = labTls();
   const server: Server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
-    void handle(state, endpoint, req, res);
+    void handle(endpoint, req, res);
   });
   const port = await listen(server);
   return { origin: `https://127.0.0.1:${port}`, stop: () => close(server) };
 }
 
-async function handle(state: LabState, endpoint: LabEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(endpoint: LabEndpoint, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const body = await readBody(req);
     const authorization = req.headers.authorization;
@@ -64,8 +67,9 @@ async function handle(state: LabState, endpoint: LabEndpoint, req: IncomingMessa
       body,
       bearer: authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined,
     };
+    const state = endpoint.tenant(request);
     if (await recordAndApplyFault(state, endpoint.service, endpoint.key(request), req, res, faultReplies(endpoint))) return;
-    send(res, await endpoint.route(request));
+    send(res, await endpoint.route(request, state));
   } catch (error) {
     if (!res.headersSent) send(res, { status: 500, body: endpoint.faultBody(500) });
     else res.destroy(error as Error);
@@ -88,4 +92,16 @@ function send(res: ServerResponse, reply: LabReply): void {
 /** `2024-05-01 10:00:00Z`, the timestamp format of Entra error bodies. */
 export function entraTimestamp(date = new Date()): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+}
+
+/** The `tid` claim of a lab access token (a JWT), if it has one. */
+export function tokenTenantId(bearer: string | undefined): string | undefined {
+  const payload = bearer?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { tid?: unknown };
+    return typeof claims.tid === 'string' ? claims.tid : undefined;
+  } catch {
+    return undefined;
+  }
 }

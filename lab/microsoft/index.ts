@@ -1,4 +1,5 @@
 import type { LabServiceStarter } from '../service.js';
+import { labTenantsOf } from '../tenants.js';
 import { exchangeEndpoint } from './exchange.js';
 import { graphEndpoint } from './graph.js';
 import { type LabListener, listenTls } from './http.js';
@@ -8,17 +9,20 @@ import { type LabOrigins, loginEndpoint } from './tokens.js';
  * Starts the lab's Microsoft services over TLS on 127.0.0.1: the identity platform (token endpoint,
  * OpenID metadata), Microsoft Graph v1.0 and the Exchange admin endpoint. Each listens on its own
  * port, as each is its own host in the real world — which also keeps the Graph and Exchange token
- * audiences (`<origin>/.default`) apart. Writes the addresses into the bot's config.
+ * audiences (`<origin>/.default`) apart. One listener each serves every tenant, routed by the
+ * URL's tenant (token endpoint, Exchange) or the bearer token's `tid` (Graph). Writes the addresses
+ * into the bot's config.
  */
-export const startMicrosoftLab: LabServiceStarter = async (state, config) => {
+export const startMicrosoftLab: LabServiceStarter = async (lab, config) => {
+  const tenants = labTenantsOf(lab);
   const origins: LabOrigins = { login: '', graph: '', exchange: '' };
   const listeners: LabListener[] = [];
   try {
-    const login = await listenTls(state, loginEndpoint(state, origins));
+    const login = await listenTls(loginEndpoint(tenants, origins));
     listeners.push(login);
-    const graph = await listenTls(state, graphEndpoint(state, origins));
+    const graph = await listenTls(graphEndpoint(tenants, origins));
     listeners.push(graph);
-    const exchange = await listenTls(state, exchangeEndpoint(state, origins));
+    const exchange = await listenTls(exchangeEndpoint(tenants, origins));
     listeners.push(exchange);
     Object.assign(origins, { login: login.origin, graph: graph.origin, exchange: exchange.origin });
   } catch (error) {

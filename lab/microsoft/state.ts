@@ -1,4 +1,3 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { LabTenant } from '../tenant.js';
 
 /**
@@ -269,7 +268,7 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
   return {
     tenantId: t.tenantId,
     app: { clientId: t.clientId, clientSecret: t.clientSecret },
-    botApp: { appId: randomUUID(), password: `lab-bot-password-${randomBytes(12).toString('hex')}` },
+    botApp: { appId: t.secrets.botAppId, password: t.secrets.botAppPassword },
     tokenLifetimeSeconds: 3599,
     tokens: [],
     receivedCommands: [],

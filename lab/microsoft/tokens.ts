@@ -1,6 +1,7 @@
 import { constants, createHash, randomBytes, randomUUID, verify, X509Certificate } from 'node:crypto';
 import { recordIssuedToken } from '../issued-tokens.js';
 import type { LabState } from '../state.js';
+import type { LabTenants } from '../tenants.js';
 import { entraTimestamp, type LabEndpoint, type LabReply, type LabRequest } from './http.js';
 import type { IssuedToken, MicrosoftState } from './state.js';
 
@@ -37,12 +38,14 @@ export function validateLabToken(
  * and the v2.0 token endpoint (client credentials with a secret or a certificate assertion).
  * Error bodies follow the real AADSTS shape.
  */
-export function loginEndpoint(state: LabState, origins: LabOrigins): LabEndpoint {
+export function loginEndpoint(tenants: LabTenants, origins: LabOrigins): LabEndpoint {
   return {
     service: 'token',
     key: (request) => `${request.method} ${request.url.pathname}${scopeOf(request)}`,
+    // `/{tenant}/…`; `common/discovery/instance` and `botframework.com` (the Teams bot's) go to the first tenant.
+    tenant: (request) => tenants.byTenantRef(request.url.pathname.split('/').filter(Boolean)[0] ?? '') ?? tenants.first,
     faultBody: (status) => aadError(status, 'temporarily_unavailable', 50001, 'The service is temporarily unavailable.').body,
-    route: (request) => route(state.microsoft, origins, request),
+    route: (request, state) => route(state.microsoft, origins, request),
   };
 }
 

@@ -8,12 +8,13 @@ export type CliValues = {
   lab?: string;
   scenario?: string;
   tenant?: string;
+  /** How many lab tenants (`--tenants N`), parsed and checked. */
+  tenants?: string;
   json?: boolean;
   help?: boolean;
   'remove-extra'?: boolean;
   once?: boolean;
   cycles?: string;
-  tenants?: string;
 };
 
 export interface CliCommand {
@@ -25,7 +26,12 @@ export interface CliCommand {
 /** Verbs only the CLI has, besides the chat verbs (COMMANDS). */
 export const CLI_VERBS = [
   { verb: 'start', usage: 'start', summary: 'Runs the bot (with no config file: the lab and a console channel).' },
-  { verb: 'lab', usage: 'lab [--scenario NAME]', summary: 'Runs the simulated tenant and prints the config that points at it.' },
+  {
+    verb: 'lab',
+    usage: 'lab [--scenario NAME] [--tenants N]',
+    summary:
+      'Runs the simulated tenants and prints the config that points at them, and a loopback control endpoint that switches scenarios.',
+  },
   {
     verb: 'doctor',
     usage: 'doctor [--config F] [--lab S] [--json]',
@@ -68,11 +74,11 @@ ${verbs.join('\n')}
 Options:
   --config FILE      config file (default ./mailsetup.yaml, or $MAILSETUP_CONFIG)
   --lab SCENARIO     run against an in-process lab in that state (e.g. healthy, connector-ip-missing)
+  --tenants N        with --lab (or lab, or start without a config): how many lab tenants (default 1)
   --tenant NAME      which tenant, when the config has several
   --json             machine-readable output on stdout, errors included
   --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
   --once             with watch: one cycle now (cron); --cycles N: N cycles back to back, posting nowhere
-  --tenants N        with --lab: a lab of N tenants (each its own domain and state)
 
 Exit codes: 0 nothing failing, 1 a check failed or could not tell, 2 bad usage or config, 3 mailsetup itself failed.
 `;
@@ -93,6 +99,7 @@ export function parseCliArguments(argv: string[]): CliCommand {
   }
   const [first = 'help', ...positionals] = parsed.positionals;
   const verb = first.toLowerCase();
+  if (parsed.values.tenants !== undefined) checkTenantCount(verb, parsed.values);
   const command = { verb, positionals, values: parsed.values };
   if (verb === 'help' || parsed.values.help) {
     const about = verb === 'help' ? positionals[0]?.toLowerCase() : verb;
@@ -128,11 +135,11 @@ function parse(argv: string[]) {
       lab: { type: 'string' },
       scenario: { type: 'string' },
       tenant: { type: 'string' },
+      tenants: { type: 'string' },
       json: { type: 'boolean' },
       'remove-extra': { type: 'boolean' },
       once: { type: 'boolean' },
       cycles: { type: 'string' },
-      tenants: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -156,14 +163,9 @@ function validateArguments(verb: string, positionals: string[]): void {
   }
 }
 
-/** `--once`, `--cycles N` and `--tenants N`: where they go and what they take. */
+/** `--once` and `--cycles N`: where they go and what they take. */
 function validateWatchOptions(verb: string, positionals: string[], values: CliValues): void {
   if ((values.once || values.cycles !== undefined) && verb !== 'watch') throw usage('--once and --cycles go with `watch`.', 'watch');
-  if (values.tenants !== undefined) {
-    const n = Number(values.tenants);
-    if (!Number.isInteger(n) || n < 1 || n > 500) throw usage('--tenants must be a whole number from 1 to 500.', verb);
-    if (values.lab === undefined && verb !== 'lab') throw usage('--tenants N goes with --lab (a lab of N tenants).', verb);
-  }
   if (verb !== 'watch') return;
   if (values.once && values.cycles !== undefined) throw usage('Give --once or --cycles N, not both.', verb);
   if (values.cycles !== undefined) {
@@ -180,6 +182,25 @@ function validateWatchOptions(verb: string, positionals: string[], values: CliVa
   if (sub === 'resume' && (!tenant || duration)) throw usage('`watch resume` takes exactly one tenant.', verb);
   if (sub !== undefined && sub !== 'pause' && sub !== 'resume' && positionals.length > 1)
     throw usage(`\`watch\` takes pause, resume or a tenant, not "${positionals.join(' ')}".`, verb);
+}
+
+/** The most tenants one lab holds (lab/index.ts MAX_LAB_TENANTS; checked here before any lab starts). */
+const MAX_LAB_TENANTS = 2000;
+
+/** `--tenants N`: a whole number of lab tenants, only where a lab runs. */
+function checkTenantCount(verb: string, values: CliValues): void {
+  const text = values.tenants ?? '';
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_LAB_TENANTS) {
+    throw usage(`--tenants takes a whole number of lab tenants from 1 to ${MAX_LAB_TENANTS}, not "${text}".`, verb);
+  }
+  if (verb !== 'lab' && verb !== 'start' && values.lab === undefined) {
+    throw usage('--tenants sizes the lab: use it with --lab SCENARIO (or with `mailsetup lab`).', verb);
+  }
+}
+
+/** The lab tenant count of a parsed command line (1 without `--tenants`). */
+export function labTenantCount(values: CliValues): number {
+  return values.tenants === undefined ? 1 : Number(values.tenants);
 }
 
 function usage(message: string, verb: string): MailsetupError {

@@ -11,6 +11,8 @@ export interface ConsoleOptions {
   output: NodeJS.WritableStream;
   /** Show a live progress line (only sensible on a terminal). */
   interactive: boolean;
+  /** Console-only lines (not chat verbs): answered here when this returns text, else dispatched. */
+  ownLine?: (text: string) => string | undefined;
 }
 
 /**
@@ -32,6 +34,12 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       continue;
     }
     if (/^(exit|quit|\/?mailsetup\s+(exit|quit))$/i.test(text)) break;
+    const own = options.ownLine?.(text);
+    if (own !== undefined) {
+      output.write(`${neutraliseControls(own)}\n`);
+      prompt();
+      continue;
+    }
     let lastProgress = '';
     const reply = await options.handleCommand(text, {
       core: options.core,
