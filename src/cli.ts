@@ -90,6 +90,8 @@ async function runVerb({ verb, positionals, values }: CliCommand, core: Core, io
     return report.summary.ok ? EXIT_OK : EXIT_FAILING;
   }
   if (verb === 'fix') return await verbs.runFixCli(core, positionals, values, out);
+  if (verb === 'alerts')
+    return await verbs.runAlertsCli(core, [...positionals, ...(values.tenant ? ['--tenant', values.tenant] : [])], actor, out);
   if (verb === 'test-email') {
     const result = await verbs.runTestEmail(core, values.tenant ?? positionals[0]);
     out.result(result, () => verbs.renderText(verbs.testEmailMessage(result)));

@@ -6,6 +6,7 @@
 export { stringify as toYaml } from 'yaml';
 export { startApp } from '../app.js';
 export { selectChecks } from '../checks/registry.js';
+export { runAlertsCli } from '../commands/alerts-cli.js';
 export { findCommand } from '../commands/dispatch.js';
 export { runFixCli } from '../commands/fix-cli.js';
 export { runReport } from '../commands/run-report.js';

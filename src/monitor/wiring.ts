@@ -46,9 +46,11 @@ export function createAlerts(core: Core, store: Store, options: AlertsWiringOpti
     audit: store.audit,
     now,
     deliver: () => delivery.deliverDue(),
-    ...(core.approvals
-      ? { requestFix: (checkId, tenant, actor) => (core.approvals as NonNullable<Core['approvals']>).request(checkId, tenant, actor) }
-      : {}),
+    // Looked up at click time: the fix flow may be wired after the alerts.
+    requestFix: async (checkId, tenant, actor) =>
+      core.approvals
+        ? core.approvals.request(checkId, tenant, actor)
+        : { summary: 'Fixes are approved in chat, where the bot runs with its store.', tone: 'info', blocks: [], ephemeral: true },
     ...(options.runNow ? { runNow: options.runNow } : {}),
   });
   core.alerts = desk;

@@ -81,7 +81,7 @@ export class OutboxStore {
         row.kind,
         JSON.stringify(row.message),
         row.broadcast ? 1 : 0,
-        now.getTime(),
+        0,
         now.toISOString(),
       );
   }
