@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Core } from '../commands/context.js';
-import { renderText } from '../render/text.js';
 import type { Store } from '../store/store.js';
 import type { AlertBook, AlertChannel, AlertPosterRegistry, OutboxDelivery, OutboxMessageView } from './contract.js';
+import { outboxMessages } from './outbox-view.js';
 import type { Clock } from './scheduler-clock.js';
 import { createAlerts } from './wiring.js';
 
@@ -42,7 +42,6 @@ export function createWatcherAlerts(options: {
     book: wiring.book,
     outbox: wiring.delivery,
     posters: wiring.delivery,
-    messages: () =>
-      store.outbox.all().map((row) => ({ alert: row.alertId, kind: row.kind, text: renderText(row.message, { details: true }).trim() })),
+    messages: () => outboxMessages(store.outbox).map(({ alert, kind, text }) => ({ alert, kind, text })),
   };
 }
