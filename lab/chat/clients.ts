@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { FakeSlack } from './slack-api.js';
+import type { FakeSlack, SlackModalRecord } from './slack-api.js';
 
 /**
  * What Slack and Teams send to the bot, for tests and demos: signed slash commands and
@@ -34,7 +34,7 @@ export function slashCommandPayload(slack: FakeSlack, options: SlashCommandOptio
     api_app_id: slack.identity.appId,
     is_enterprise_install: 'false',
     response_url: slack.responseUrl(),
-    trigger_id: `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    trigger_id: slack.triggerId(options.userId ?? 'U0LABADA01'),
   };
 }
 
@@ -97,6 +97,10 @@ export interface ButtonClickOptions {
   userId?: string;
   userName?: string;
   blockId?: string;
+  /** A menu (`static_select`) choice instead of a button: the chosen option's value and its text. */
+  selected?: { value: string; text: string };
+  /** Where the message is a thread reply: its root's ts. */
+  threadTs?: string;
 }
 
 /**
@@ -106,30 +110,98 @@ export interface ButtonClickOptions {
 export function blockActionsPayload(slack: FakeSlack, click: ButtonClickOptions): Record<string, unknown> {
   const userId = click.userId ?? 'U0LABADA01';
   const userName = click.userName ?? 'ada';
+  // Slack sends the clicked message as it stands (text, blocks, thread); the fake workspace knows it.
+  const posted = slack.messages.find((m) => m.channel === click.channelId && m.ts === click.messageTs);
+  const threadTs = click.threadTs ?? posted?.threadTs;
   return {
     type: 'block_actions',
     user: { id: userId, username: userName, name: userName, team_id: slack.identity.teamId },
     api_app_id: slack.identity.appId,
     token: 'deprecated-verification-token',
     container: { type: 'message', message_ts: click.messageTs, channel_id: click.channelId, is_ephemeral: false },
-    trigger_id: `${Date.now()}.${randomUUID().slice(0, 8)}`,
+    trigger_id: slack.triggerId(userId),
     team: { id: slack.identity.teamId, domain: slack.identity.teamDomain },
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: click.channelId, name: 'it-ops' },
-    message: { type: 'message', user: slack.identity.botUserId, ts: click.messageTs, bot_id: slack.identity.botId, text: '' },
+    message: {
+      type: 'message',
+      user: slack.identity.botUserId,
+      ts: click.messageTs,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+      bot_id: slack.identity.botId,
+      text: posted?.text ?? '',
+      ...(posted ? { blocks: posted.blocks } : {}),
+    },
     state: { values: {} },
     response_url: slack.responseUrl(),
     actions: [
-      {
-        type: 'button',
-        action_id: click.actionId,
-        block_id: click.blockId ?? 'block',
-        text: { type: 'plain_text', text: click.actionId, emoji: true },
-        value: click.value,
-        action_ts: `${Date.now() / 1000}`,
-      },
+      click.selected
+        ? {
+            type: 'static_select',
+            action_id: click.actionId,
+            block_id: click.blockId ?? 'block',
+            selected_option: { text: { type: 'plain_text', text: click.selected.text, emoji: true }, value: click.selected.value },
+            action_ts: `${Date.now() / 1000}`,
+          }
+        : {
+            type: 'button',
+            action_id: click.actionId,
+            block_id: click.blockId ?? 'block',
+            text: { type: 'plain_text', text: click.actionId, emoji: true },
+            value: click.value,
+            action_ts: `${Date.now() / 1000}`,
+          },
     ],
+  };
+}
+
+/**
+ * The `view_submission` Slack sends when a person submits a modal the bot opened: the view as
+ * opened (callback id, private metadata), with what they entered in `state.values`, keyed by block
+ * id then action id. `inputs` maps an input block's id to the text typed or the option value chosen.
+ */
+export function viewSubmissionPayload(
+  slack: FakeSlack,
+  modal: SlackModalRecord,
+  inputs: Record<string, string>,
+  user: { id: string; name: string } = { id: modal.userId ?? 'U0LABADA01', name: 'ada' },
+): Record<string, unknown> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const raw of (modal.view.blocks as Record<string, unknown>[] | undefined) ?? []) {
+    if (raw.type !== 'input') continue;
+    const blockId = String(raw.block_id ?? '');
+    const element = raw.element as { type: string; action_id: string; options?: { text: { text: string }; value: string }[] };
+    const given = inputs[blockId];
+    if (element.type === 'static_select') {
+      const option = element.options?.find((o) => o.value === given);
+      values[blockId] = { [element.action_id]: { type: 'static_select', selected_option: option ?? null } };
+    } else values[blockId] = { [element.action_id]: { type: element.type, value: given ?? null } };
+  }
+  return {
+    type: 'view_submission',
+    team: { id: slack.identity.teamId, domain: slack.identity.teamDomain },
+    user: { id: user.id, username: user.name, name: user.name, team_id: slack.identity.teamId },
+    api_app_id: slack.identity.appId,
+    token: 'deprecated-verification-token',
+    trigger_id: slack.triggerId(user.id),
+    view: {
+      id: modal.id,
+      team_id: slack.identity.teamId,
+      type: 'modal',
+      blocks: modal.view.blocks,
+      private_metadata: modal.view.private_metadata ?? '',
+      callback_id: modal.view.callback_id ?? '',
+      state: { values },
+      hash: `${Math.floor(Date.now() / 1000)}.lab`,
+      title: modal.view.title,
+      root_view_id: modal.id,
+      app_id: slack.identity.appId,
+      bot_id: slack.identity.botId,
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
   };
 }
 

@@ -26,6 +26,8 @@ export interface SlackMessageRecord {
   channel: string;
   ts: string;
   threadTs?: string;
+  /** A thread reply also shown in the channel (`reply_broadcast`; Slack's `thread_broadcast` subtype). */
+  broadcast?: boolean;
   text: string;
   blocks: unknown[];
   /** Every version of the message: as posted, then each `chat.update`. */
@@ -37,6 +39,16 @@ export interface SlackEphemeralRecord {
   user: string;
   text: string;
   blocks: unknown[];
+  at: number;
+}
+
+/** A modal the bot opened with `views.open`, for the person whose click gave the trigger id. */
+export interface SlackModalRecord {
+  id: string;
+  triggerId: string;
+  /** Who clicked (the trigger id's person), when the trigger id came from `triggerId(user)`. */
+  userId?: string;
+  view: Record<string, unknown>;
   at: number;
 }
 
@@ -63,6 +75,8 @@ export interface FakeSlack {
   messages: SlackMessageRecord[];
   ephemerals: SlackEphemeralRecord[];
   views: { userId: string; view: Record<string, unknown>; at: number }[];
+  /** Modals opened with `views.open`. */
+  modals: SlackModalRecord[];
   responses: ResponseUrlPost[];
   /** Channels where the bot is not a member: `chat.postMessage` answers `not_in_channel`. */
   channelsWithoutBot: Set<string>;
@@ -75,6 +89,11 @@ export interface FakeSlack {
   refusedTokens: Map<string, 'account_inactive' | 'token_revoked' | 'invalid_auth'>;
   /** The bot token's scopes, as Slack names them in the `x-oauth-scopes` header (the manifest's by default). */
   botScopes: string[];
+  /**
+   * A fresh `trigger_id` for an interaction payload, as Slack mints one per click: `views.open`
+   * accepts it once, within 3 seconds (`expired_trigger_id`, `exchanged_trigger_id` after that).
+   */
+  triggerId(userId?: string): string;
   /** A fresh `response_url` (usable 5 times, as Slack's). */
   responseUrl(): string;
   /** Socket Mode: the bot's live connections and a way to deliver envelopes to them. */
@@ -107,6 +126,9 @@ const HEADER_TEXT = 150;
 const MESSAGE_BLOCKS = 50;
 const VIEW_BLOCKS = 100;
 const RESPONSE_URL_USES = 5;
+const TRIGGER_ID_MS = 3000;
+const MODAL_TITLE = 24;
+const PRIVATE_METADATA = 3000;
 
 /**
  * A stand-in for the Slack Web API on 127.0.0.1 (`/api/<method>`), with the real response shapes
@@ -129,6 +151,8 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
   const messages: SlackMessageRecord[] = [];
   const ephemerals: SlackEphemeralRecord[] = [];
   const views: FakeSlack['views'] = [];
+  const modals: SlackModalRecord[] = [];
+  const triggers = new Map<string, { userId?: string; at: number; used: boolean }>();
   const responses: ResponseUrlPost[] = [];
   const responseUses = new Map<string, number>();
   const channelsWithoutBot = new Set<string>();
@@ -168,8 +192,18 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
       const blocks = (args.blocks as unknown[]) ?? [];
       const threadTs = args.thread_ts === undefined ? undefined : String(args.thread_ts);
       if (threadTs && !messages.some((m) => m.channel === channel && m.ts === threadTs)) return { ok: false, error: 'thread_not_found' };
-      messages.push({ channel, ts, threadTs, text, blocks, versions: [{ text, blocks, at: Date.now() }] });
-      return { ok: true, channel, ts, message: botMessage(ts, text, blocks, threadTs) };
+      // Form-encoded by @slack/web-api, so the boolean arrives as the string "true"; only a thread reply can be broadcast.
+      const broadcast = threadTs !== undefined && (args.reply_broadcast === true || args.reply_broadcast === 'true');
+      messages.push({
+        channel,
+        ts,
+        threadTs,
+        ...(broadcast ? { broadcast } : {}),
+        text,
+        blocks,
+        versions: [{ text, blocks, at: Date.now() }],
+      });
+      return { ok: true, channel, ts, message: botMessage(ts, text, blocks, threadTs, broadcast) };
     },
     'chat.update': (args) => {
       const channel = String(args.channel ?? '');
@@ -224,6 +258,50 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
           type: 'home',
           blocks,
           app_id: identity.appId,
+          bot_id: identity.botId,
+        },
+      };
+    },
+    'views.open': (args) => {
+      const triggerId = String(args.trigger_id ?? '');
+      const view = args.view as Record<string, unknown> | undefined;
+      if (!triggerId || !view)
+        return {
+          ok: false,
+          error: 'invalid_arguments',
+          response_metadata: { messages: ['[ERROR] missing required field: trigger_id or view'] },
+        };
+      const trigger = triggers.get(triggerId);
+      if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+      if (trigger.used) return { ok: false, error: 'exchanged_trigger_id' };
+      if (Date.now() - trigger.at > TRIGGER_ID_MS) return { ok: false, error: 'expired_trigger_id' };
+      const problems = modalProblems(view);
+      if (problems.length > 0)
+        return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((p) => `[ERROR] ${p}`) } };
+      trigger.used = true;
+      const id = `V${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
+      modals.push({ id, triggerId, ...(trigger.userId ? { userId: trigger.userId } : {}), view, at: Date.now() });
+      return {
+        ok: true,
+        view: {
+          id,
+          team_id: identity.teamId,
+          type: 'modal',
+          title: view.title,
+          submit: view.submit ?? null,
+          close: view.close ?? null,
+          blocks: view.blocks ?? [],
+          private_metadata: view.private_metadata ?? '',
+          callback_id: view.callback_id ?? '',
+          external_id: view.external_id ?? '',
+          state: { values: {} },
+          hash: `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`,
+          clear_on_close: false,
+          notify_on_close: false,
+          root_view_id: id,
+          previous_view_id: null,
+          app_id: identity.appId,
+          app_installed_team_id: identity.teamId,
           bot_id: identity.botId,
         },
       };
@@ -384,10 +462,16 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
     messages,
     ephemerals,
     views,
+    modals,
     responses,
     channelsWithoutBot,
     refusedTokens,
     botScopes: ['commands', 'chat:write'],
+    triggerId(userId) {
+      const id = `${Date.now()}.${randomBytes(6).toString('hex')}`;
+      triggers.set(id, { ...(userId ? { userId } : {}), at: Date.now(), used: false });
+      return id;
+    },
     responseUrl() {
       const id = randomUUID();
       responseUses.set(id, 0);
@@ -403,10 +487,10 @@ export async function startFakeSlack(shared: ChatLabShared = { faults: [], reque
   };
   return fake;
 
-  function botMessage(ts: string, text: string, blocks: unknown[], threadTs?: string): Record<string, unknown> {
+  function botMessage(ts: string, text: string, blocks: unknown[], threadTs?: string, broadcast = false): Record<string, unknown> {
     return {
       type: 'message',
-      subtype: 'bot_message',
+      subtype: broadcast ? 'thread_broadcast' : 'bot_message',
       text,
       user: identity.botUserId,
       bot_id: identity.botId,
@@ -459,6 +543,23 @@ function checkMessage(args: Record<string, unknown>): Record<string, unknown> | 
     : undefined;
 }
 
+/** What Slack refuses in a modal view (docs.slack.dev/reference/views/modal-views). */
+function modalProblems(view: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const title = view.title as { type?: string; text?: string } | undefined;
+  if (view.type !== 'modal') problems.push('view.type must be modal [json-pointer:/view/type]');
+  if (title?.type !== 'plain_text' || !title.text) problems.push('must provide a plain_text title [json-pointer:/view/title]');
+  else if (title.text.length > MODAL_TITLE)
+    problems.push(`must be less than ${MODAL_TITLE + 1} characters [json-pointer:/view/title/text]`);
+  const blocks = Array.isArray(view.blocks) ? view.blocks : [];
+  if (blocks.some((b) => (b as { type?: string }).type === 'input') && !view.submit)
+    problems.push('must provide submit when an input block is present [json-pointer:/view/submit]');
+  if (String(view.private_metadata ?? '').length > PRIVATE_METADATA)
+    problems.push(`must be less than ${PRIVATE_METADATA + 1} characters [json-pointer:/view/private_metadata]`);
+  problems.push(...blockProblems(blocks, VIEW_BLOCKS));
+  return problems;
+}
+
 function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
   const problems: string[] = [];
   if (blocks.length > maxBlocks) problems.push(`no more than ${maxBlocks} items allowed [json-pointer:/blocks]`);
@@ -482,6 +583,28 @@ function blockProblems(blocks: unknown[], maxBlocks: number): string[] {
       fields.forEach((f, j) => {
         if ((f.text?.length ?? 0) > 2000) problems.push(`must be less than 2001 characters [json-pointer:/blocks/${i}/fields/${j}/text]`);
       });
+    }
+    if (block.type === 'actions') {
+      const elements = (block.elements as Record<string, unknown>[] | undefined) ?? [];
+      if (elements.length === 0 || elements.length > 25) problems.push(`must have 1 to 25 elements [json-pointer:/blocks/${i}/elements]`);
+      const ids = elements.map((e) => String(e.action_id ?? ''));
+      if (new Set(ids).size !== ids.length) problems.push(`action_id must be unique in the block [json-pointer:/blocks/${i}/elements]`);
+      elements.forEach((e, j) => {
+        const label = (e.text ?? e.placeholder) as { text?: string } | undefined;
+        if ((label?.text?.length ?? 0) > 75)
+          problems.push(`must be less than 76 characters [json-pointer:/blocks/${i}/elements/${j}/text]`);
+        if (String(e.value ?? '').length > 2000)
+          problems.push(`must be less than 2001 characters [json-pointer:/blocks/${i}/elements/${j}/value]`);
+        for (const [k, option] of ((e.options as { value?: string }[] | undefined) ?? []).entries()) {
+          if (String(option.value ?? '').length > 150)
+            problems.push(`must be less than 151 characters [json-pointer:/blocks/${i}/elements/${j}/options/${k}/value]`);
+        }
+      });
+    }
+    if (block.type === 'input') {
+      const label = block.label as { type?: string; text?: string } | undefined;
+      if (label?.type !== 'plain_text' || !label.text) problems.push(`must provide a plain_text label [json-pointer:/blocks/${i}/label]`);
+      if (!block.element) problems.push(`must provide an element [json-pointer:/blocks/${i}/element]`);
     }
     if (block.type === 'context') {
       const elements = (block.elements as { text?: string }[] | undefined) ?? [];

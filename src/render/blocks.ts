@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { alertActionsBlock } from './alert-blocks.js';
 import { chunk, splitText } from './blocks-split.js';
 import { forPlace } from './for-place.js';
 import { type Message, type MessageBlock, STATUS_EMOJI } from './message.js';
@@ -217,9 +218,8 @@ function blockToSlack(block: MessageBlock, fold: 'inline' | 'count' | MessageBlo
       });
       return sections([`*${toMrkdwn(block.title)}*`, ...lines].join('\n'));
     }
-    // Rendered by the chat front ends' alert work (issue 11); nothing until then.
     case 'alert-actions':
-      return [];
+      return block.actions.length > 0 ? [alertActionsBlock(block)] : [];
     case 'plan-actions':
       return [planButtons(block)];
     case 'hops':

@@ -1,3 +1,4 @@
+import { alertActionElements } from './alert-cards.js';
 import { splitText } from './blocks-split.js';
 import { parseInline, toCardMarkdown } from './cards-inline.js';
 import { forPlace } from './for-place.js';
@@ -305,9 +306,8 @@ function blockToElements(block: MessageBlock, ids: IdSource): CardElement[] {
           })),
         },
       ];
-    // Rendered by the chat front ends' alert work (issue 11); nothing until then.
     case 'alert-actions':
-      return [];
+      return alertActionElements(block);
     case 'plan-actions':
       return [
         {

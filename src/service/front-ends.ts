@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { FixApprovals } from '../approvals/service.js';
 import type { ChatCommandHandler } from '../chat/front-end.js';
 import type { MailsetupConfig } from '../config/schema.js';
+import type { AlertActions, AlertPosterRegistry } from '../monitor/contract.js';
 import type { Store } from '../store/store.js';
 import type { BotService } from './bot-service.js';
 
@@ -23,10 +24,12 @@ export async function startChatFrontEnds(options: {
   store: Store;
   /** The fix flow: plan cards and their buttons. */
   approvals?: FixApprovals;
+  /** The alert book: alert buttons, and where each front end registers its poster once started. */
+  alerts?: AlertActions & AlertPosterRegistry;
   logger: Logger;
   service: BotService;
 }): Promise<FrontEnds> {
-  const { config, handleCommand, store, approvals, logger, service } = options;
+  const { config, handleCommand, store, approvals, alerts, logger, service } = options;
   const stops: (() => Promise<void>)[] = [];
   const ports: FrontEnds['ports'] = {};
   const stop = async () => {
@@ -36,7 +39,7 @@ export async function startChatFrontEnds(options: {
     if (config.slack) {
       const { SlackBot, SLACK_EVENTS_PATH } = await import('../chat/slack/slack-bot.js');
       const mounted = config.slack.mode === 'http' && config.slack.port === undefined;
-      const slack = new SlackBot({ config, handleCommand, store, approvals, logger: logger.child({ frontEnd: 'slack' }), mounted });
+      const slack = new SlackBot({ config, handleCommand, store, approvals, alerts, logger: logger.child({ frontEnd: 'slack' }), mounted });
       service.readiness('slack', () => slack.notReady());
       stops.push(() => slack.stop());
       const started = await slack.start();
@@ -49,7 +52,7 @@ export async function startChatFrontEnds(options: {
     }
     if (config.teams) {
       const { TeamsBot, TEAMS_MESSAGES_PATH } = await import('../chat/teams/teams-bot.js');
-      const teams = new TeamsBot({ config, handleCommand, store, approvals, logger: logger.child({ frontEnd: 'teams' }) });
+      const teams = new TeamsBot({ config, handleCommand, store, approvals, alerts, logger: logger.child({ frontEnd: 'teams' }) });
       let serving = false;
       service.readiness('teams', () => (serving ? undefined : 'the Teams endpoint is not listening yet'));
       stops.push(() => teams.stop());

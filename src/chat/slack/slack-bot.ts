@@ -7,9 +7,12 @@ import type { Actor, CommandPlace } from '../../commands/context.js';
 import type { MailsetupConfig, SlackConfig } from '../../config/schema.js';
 import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
+import type { AlertActions, AlertPosterRegistry } from '../../monitor/contract.js';
 import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
 import { type ChatCommandHandler, commandVerb, LiveReply, redactDeep, runChatCommand, workingMessage } from '../front-end.js';
+import { registerAlertButtons } from './alert-buttons.js';
+import { alertWebClient, SlackAlertPoster } from './alert-poster.js';
 import { boltLogger } from './bolt-logger.js';
 import { homeView } from './home.js';
 import { registerPlanButtons, type SlackApprovals, slackCardPublisher } from './plan-buttons.js';
@@ -39,6 +42,8 @@ export interface SlackBotOptions {
   socketBackoff?: SocketBackoff;
   /** The fix flow: plan cards' buttons are handled, and their cards rewritten, when given. */
   approvals?: SlackApprovals;
+  /** The alert book: alert buttons are handled, and a Slack poster is registered once the bot has started, when given. */
+  alerts?: AlertActions & AlertPosterRegistry;
 }
 
 /** The endpoint Slack posts slash commands, interactivity and events to in HTTP mode. */
@@ -113,6 +118,13 @@ export class SlackBot {
     } catch (error) {
       throw slackStartError(error, 'bot token', apiUrl);
     }
+    // The token works: alerts can be delivered from now on.
+    this.#options.alerts?.setPoster(
+      'slack',
+      new SlackAlertPoster(
+        alertWebClient(this.#slack.botToken.reveal(), { slackApiUrl: apiUrl, logger: boltLogger(this.#options.logger) }),
+      ),
+    );
     try {
       if (this.#receiver instanceof HTTPReceiver && this.#options.mounted) {
         this.#mounted = true;
@@ -195,8 +207,16 @@ export class SlackBot {
       registerPlanButtons(this.app, this.#options.approvals, this.#logger, (work) => void this.#track(work));
       this.#options.approvals.setPublisher('slack', slackCardPublisher(this.app.client));
     }
+    if (this.#options.alerts) {
+      registerAlertButtons(this.app, {
+        alerts: this.#options.alerts,
+        approvals: this.#options.approvals,
+        logger: this.#logger,
+        track: (work) => void this.#track(work),
+      });
+    }
     // Any other button is acknowledged and explained, never left spinning.
-    this.app.action(/^(?!plan_)/, async ({ ack, respond }) => {
+    this.app.action(this.#options.alerts ? /^(?!plan_|alert_)/ : /^(?!plan_)/, async ({ ack, respond }) => {
       await ack();
       await respond({
         response_type: 'ephemeral',

@@ -83,6 +83,8 @@ export function placeOf(activity: Partial<Activity>): CommandPlace {
  * `/mailsetup` or `mailsetup` is left for the dispatcher, which accepts it.
  */
 export function commandText(activity: Partial<Activity>): string {
+  // A card's Action.Submit arrives without text (botbuilder's mention removal would throw on it).
+  if (typeof activity.text !== 'string') return '';
   const copy = { ...activity };
   const text = TurnContext.removeRecipientMention(copy) ?? activity.text ?? '';
   return text

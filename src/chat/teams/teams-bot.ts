@@ -18,10 +18,13 @@ import { errorToMessage } from '../../commands/error-message.js';
 import type { MailsetupConfig } from '../../config/schema.js';
 import { redact } from '../../config/secret.js';
 import { MailsetupError } from '../../errors.js';
+import type { AlertActions, AlertPosterRegistry } from '../../monitor/contract.js';
 import type { ChatStore } from '../../store/store.js';
 import { type ChatCommandHandler, commandVerb, LiveReply, runChatCommand, workingMessage } from '../front-end.js';
 import { MailsetupTeamsHandler, storedReference } from './activity-handler.js';
 import { ActivityTooLarge, answerError, isSigningKeyFetchFailure, MAX_ACTIVITY_BYTES, readActivityBody } from './activity-request.js';
+import { isAlertVerb, TeamsAlertActions } from './alert-actions.js';
+import { TeamsAlertPoster } from './alert-poster.js';
 import { teamsAuthentication } from './auth.js';
 import { type TeamsApprovals, TeamsCardPublisher, TeamsPlanActions } from './plan-actions.js';
 import { TeamsReply } from './teams-reply.js';
@@ -41,6 +44,8 @@ export interface TeamsBotOptions {
   placeholderAfterMs?: number;
   /** The fix flow: plan cards' Action.Execute / Action.Submit are handled, and their cards rewritten, when given. */
   approvals?: TeamsApprovals;
+  /** The alert book: alert buttons are handled, and a Teams poster (proactive, stored references) is registered, when given. */
+  alerts?: AlertActions & AlertPosterRegistry;
 }
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
@@ -89,12 +94,37 @@ export class TeamsBot {
       this.#cards = new TeamsCardPublisher(this.adapter, options.config.teams?.appId ?? '', options.store, this.#logger);
       options.approvals.setPublisher('teams', this.#cards);
     }
+    const alertActions = options.alerts
+      ? new TeamsAlertActions({
+          alerts: options.alerts,
+          adapter: this.adapter,
+          logger: this.#logger,
+          track,
+          planCardPosted: (planId, reply, conversationId) => {
+            if (!reply.activityId || !this.#cards) return;
+            this.#cards.posted(reply.activityId, reply);
+            options.approvals?.cardPosted(planId, { platform: 'teams', conversationId, messageId: reply.activityId });
+          },
+        })
+      : undefined;
+    // Proactive alerts go through the conversation references stored on install.
+    options.alerts?.setPoster('teams', new TeamsAlertPoster(this.adapter, options.config.teams?.appId ?? '', options.store));
+    const buttons = planActions || alertActions;
     this.handler = new MailsetupTeamsHandler({
       command: (text, actor, context, place) => this.#startCommand(text, actor, context, place),
-      ...(planActions
+      ...(buttons
         ? {
-            cardAction: (context, value) => planActions.cardAction(context, value),
-            submit: (context, value) => planActions.submit(context, value),
+            cardAction: async (context, value) => {
+              if (alertActions && isAlertVerb(value.action?.verb)) return alertActions.cardAction(context, value);
+              if (planActions) return planActions.cardAction(context, value);
+              return {
+                statusCode: 200,
+                type: 'application/vnd.microsoft.activity.message',
+                value: 'That button does nothing in this version of mailsetup.' as never,
+              };
+            },
+            submit: async (context, value) =>
+              ((await alertActions?.submit(context, value)) ?? false) || ((await planActions?.submit(context, value)) ?? false),
           }
         : {}),
       remember: async (context) => this.#remember(context),
