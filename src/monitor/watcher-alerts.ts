@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Core } from '../commands/context.js';
 import type { Store } from '../store/store.js';
-import type { AlertBook, AlertChannel, AlertPosterRegistry, OutboxDelivery, OutboxMessageView } from './contract.js';
+import type { AlertActions, AlertBook, AlertChannel, AlertPosterRegistry, OutboxDelivery, OutboxMessageView } from './contract.js';
 import { outboxMessages } from './outbox-view.js';
 import type { Clock } from './scheduler-clock.js';
 import { createAlerts } from './wiring.js';
@@ -12,6 +12,8 @@ export interface WatcherAlerts {
   outbox: OutboxDelivery;
   /** Where the front ends register their posters (the outbox delivery). */
   posters: AlertPosterRegistry;
+  /** Acknowledge, snooze, fix, run now: the buttons and the `alerts` verb. */
+  actions: AlertActions;
   messages: () => OutboxMessageView[];
 }
 
@@ -42,6 +44,7 @@ export function createWatcherAlerts(options: {
     book: wiring.book,
     outbox: wiring.delivery,
     posters: wiring.delivery,
+    actions: wiring.desk,
     messages: () => outboxMessages(store.outbox).map(({ alert, kind, text }) => ({ alert, kind, text })),
   };
 }
