@@ -63,7 +63,10 @@ describe('the watcher against the lab (injected clock)', () => {
       counts: expect.objectContaining({ fail: expect.any(Number) }),
       runId: expect.any(String),
     });
-    expect(await w.service.metrics.text()).toMatch(/mailsetup_run_duration_seconds_count\{kind="watch"\} 3/);
+    const metrics = await w.service.metrics.text();
+    expect(metrics).toMatch(/mailsetup_run_duration_seconds_count\{kind="watch"\} 3/);
+    // The heartbeat ticked with each cycle: the lag gauge is set (the manual clock is exactly on time).
+    expect(metrics).toMatch(/mailsetup_scheduler_lag_seconds 0\n/);
     // `watch` shows the last run and the next one.
     const [row] = w.control.tenants();
     expect(row?.last?.failing).toContain('exchange-catchall-rule');
