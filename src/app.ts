@@ -8,6 +8,7 @@ import { parseConfig } from './config/load.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { createCore } from './core.js';
 import { createLogger } from './log.js';
+import { setUpWatch, storedWatchControl, type WatchSetup } from './monitor/watcher-setup.js';
 import { BotService } from './service/bot-service.js';
 import { observeCommands } from './service/command-observer.js';
 import { startChatFrontEnds } from './service/front-ends.js';
@@ -58,15 +59,28 @@ export async function startApp(options: StartOptions): Promise<App> {
     ),
   );
   const approvals = createApprovals(core, store, logger);
+  // The alerts (book, outbox, desk) always; the watch runs when the config has a `watch` section
+  // (the lab's has one). Issue 11.
+  const watching = config.watch.enabled;
+  const watch: WatchSetup = setUpWatch({ core, store, logger, ...(watching ? { service } : {}) });
+  core.watch = watching ? watch.control : storedWatchControl(core, store);
+  // At SIGTERM, after the last command: the runs finish (or are aborted at the grace), the outbox is delivered.
+  service.onFlush('watch', () => watch.watcher.stop(config.shutdown.graceSeconds * 1000));
+  const alerts = {
+    click: watch.alerts.actions.click.bind(watch.alerts.actions),
+    setPoster: watch.alerts.posters.setPoster.bind(watch.alerts.posters),
+  };
   const bound: ChatCommandHandler = (text, ctx) => dispatch(text, { ...ctx, core });
   let frontEnds: Awaited<ReturnType<typeof startChatFrontEnds>> = { stop: async () => {}, ports: {} };
   let http: { port: number };
   try {
-    frontEnds = await startChatFrontEnds({ config, handleCommand: bound, store, approvals, logger, service });
+    frontEnds = await startChatFrontEnds({ config, handleCommand: bound, store, approvals, alerts, logger, service });
     http = await service.start();
     // Interrupted plans are marked, expired cards rewritten, and the sweep runs every minute.
     await approvals.start();
+    if (watching) watch.watcher.start();
   } catch (error) {
+    await watch.watcher.stop();
     await frontEnds.stop();
     await approvals.stop();
     await service.stop();

@@ -55,6 +55,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     for (const warning of verbs.configWarnings(session.config)) logger.warn(warning);
     if (verb === 'start') return await runStart(session, io, out, logger);
     if (verb === 'doctor') return await verbs.runDoctorCli(session.config, out, logger, doctorSource(session, values.config));
+    if (verb === 'watch') {
+      const actor = { platform: 'cli' as const, userId: io.env.USER ?? 'cli' };
+      return await verbs.runWatchCli(command, session.config, out, logger, { actor, lab: session.lab !== undefined });
+    }
     const core = verbs.createCore({ config: session.config, logger });
     return await runVerb(command, core, io, out);
   } catch (error) {
@@ -132,7 +136,8 @@ async function openSession(options: {
   if (file) return { config: verbs.loadConfigFile(file, options.env), close: async () => {} };
   const scenario = options.lab ?? 'healthy';
   const lab = await startLabScenario(scenario, options.tenants, options.longRunning);
-  const config = verbs.parseConfig(lab.config, { env: {} });
+  // The demo watches the lab: every 30 s, so a broken rule alerts within a minute (DESIGN §6).
+  const config = verbs.parseConfig({ watch: LAB_WATCH, ...lab.config }, { env: {} });
   const what = options.tenants === 1 ? 'a simulated tenant' : `${options.tenants} simulated tenants`;
   const banner =
     `No ${options.configPath ?? 'mailsetup.yaml'} found: started the lab (${what}, scenario "${scenario}") on loopback.\n` +
@@ -140,6 +145,9 @@ async function openSession(options: {
   const { labConsoleLine } = await import('../lab/control.js');
   return { config, lab: scenario, labBanner: banner, consoleLine: (text) => labConsoleLine(lab, text), close: () => lab.stop() };
 }
+
+/** The lab's watch when its config has none: fast enough for the demo. */
+const LAB_WATCH = { every: '30s' };
 
 async function startLabScenario(scenario: string, tenants = 1, longRunning = false) {
   const { startLab } = await import('../lab/index.js');

@@ -15,6 +15,8 @@ export type CliValues = {
   'remove-extra'?: boolean;
   limit?: string;
   jsonl?: boolean;
+  once?: boolean;
+  cycles?: string;
 };
 
 export interface CliCommand {
@@ -39,6 +41,12 @@ export const CLI_VERBS = [
       'Checks the config, the store, every configured service (reachable, TLS) and the app permissions: run it after writing the config.',
   },
   {
+    verb: 'watch',
+    usage: 'watch [--once | --cycles N] [pause <tenant> <duration> <reason> | resume <tenant>]',
+    summary:
+      'With --once runs one watch cycle now and prints the alert transitions; --cycles N --lab S is a dry run of the alert policy; alone, the next and last run per tenant and the pauses.',
+  },
+  {
     verb: 'fix',
     usage: 'fix <id> [tenant] [--remove-extra]',
     summary: 'Plans the fix of a failing check and prints it (a dry run: it changes nothing; fixes are approved in chat).',
@@ -47,7 +55,8 @@ export const CLI_VERBS = [
 
 /** Every verb the CLI takes: its own, then the chat verbs (COMMANDS, the one list of them). */
 export function cliVerbs(): { verb: string; usage: string; summary: string }[] {
-  return [...CLI_VERBS, ...COMMANDS].map(({ verb, usage, summary }) => ({ verb, usage, summary }));
+  const own = new Set<string>(CLI_VERBS.map((v) => v.verb));
+  return [...CLI_VERBS, ...COMMANDS.filter((c) => !own.has(c.verb))].map(({ verb, usage, summary }) => ({ verb, usage, summary }));
 }
 
 /** The usage text; with a verb, that verb's line. */
@@ -73,6 +82,7 @@ Options:
   --remove-extra     with fix exchange-connector-ips: plan removing the entries that are not the ERP's
   --limit N          with history: how many audit entries (default 20, at most 500)
   --jsonl            with history: one JSON object per line (for a SIEM)
+  --once             with watch: one cycle now (cron); --cycles N: N cycles back to back, posting nowhere
 
 Exit codes: 0 nothing failing, 1 a check failed or could not tell, 2 bad usage or config, 3 mailsetup itself failed.
 `;
@@ -109,6 +119,7 @@ export function parseCliArguments(argv: string[]): CliCommand {
     if (verb === 'start' && parsed.values.json) throw usage('`start` runs the bot; it has no JSON output.', 'start');
     return command;
   }
+  validateWatchOptions(verb, positionals, parsed.values);
   if (!CLI_VERBS.some((v) => v.verb === verb))
     findCommand(
       verb,
@@ -137,6 +148,8 @@ function parse(argv: string[]) {
       'remove-extra': { type: 'boolean' },
       limit: { type: 'string' },
       jsonl: { type: 'boolean' },
+      once: { type: 'boolean' },
+      cycles: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -160,6 +173,27 @@ function validateArguments(verb: string, positionals: string[]): void {
   } else if (verb === 'status' || verb === 'test-email') {
     if (rest.length > 0) throw usage(`\`${verb}\` takes at most a tenant name, not "${positionals.join(' ')}".`, verb);
   }
+}
+
+/** `--once` and `--cycles N`: where they go and what they take. */
+function validateWatchOptions(verb: string, positionals: string[], values: CliValues): void {
+  if ((values.once || values.cycles !== undefined) && verb !== 'watch') throw usage('--once and --cycles go with `watch`.', 'watch');
+  if (verb !== 'watch') return;
+  if (values.once && values.cycles !== undefined) throw usage('Give --once or --cycles N, not both.', verb);
+  if (values.cycles !== undefined) {
+    const n = Number(values.cycles);
+    if (!Number.isInteger(n) || n < 1 || n > 100) throw usage('--cycles must be a whole number from 1 to 100.', verb);
+    if (values.lab === undefined)
+      throw usage('--cycles N is a dry run against the lab: add --lab SCENARIO (use --once with a config).', verb);
+  }
+  const [sub, tenant, duration, ...reason] = positionals;
+  if ((values.once || values.cycles !== undefined) && positionals.length > 0)
+    throw usage(`--once and --cycles take no arguments, not "${positionals.join(' ')}".`, verb);
+  if (sub === 'pause' && (!tenant || !duration || reason.length === 0))
+    throw usage('`watch pause` needs a tenant, a duration (e.g. 4h) and a reason.', verb);
+  if (sub === 'resume' && (!tenant || duration)) throw usage('`watch resume` takes exactly one tenant.', verb);
+  if (sub !== undefined && sub !== 'pause' && sub !== 'resume' && positionals.length > 1)
+    throw usage(`\`watch\` takes pause, resume or a tenant, not "${positionals.join(' ')}".`, verb);
 }
 
 /** The most tenants one lab holds (lab/index.ts MAX_LAB_TENANTS; checked here before any lab starts). */

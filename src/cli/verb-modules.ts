@@ -17,3 +17,4 @@ export { configWarnings } from '../config/warnings.js';
 export { createCore } from '../core.js';
 export { runDoctorCli } from '../doctor/doctor-cli.js';
 export { renderText } from '../render/text.js';
+export { runWatchCli } from './watch.js';

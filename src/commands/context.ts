@@ -5,6 +5,7 @@ import type { CheckDefinition } from '../engine/check.js';
 import type { RunObserver } from '../engine/observer.js';
 import type { Report } from '../engine/result.js';
 import type { AlertDesk } from '../monitor/alert-actions.js';
+import type { WatchControl } from '../monitor/watch-control.js';
 import type { Message } from '../render/message.js';
 import type { AuditLog } from '../store/audit.js';
 
@@ -30,6 +31,8 @@ export interface Core {
   approvals?: FixApprovals;
   /** The append-only audit log (`history`, refused commands), when the bot runs with a store. */
   audit?: AuditLog;
+  /** The scheduled watch (`watch`): its schedule, runs and pauses, when the store is at hand. */
+  watch?: WatchControl;
   /** Open alerts, ack and snooze (`alerts`), when the bot runs with a store and the watch. */
   alerts?: AlertDesk;
 }

@@ -12,6 +12,7 @@ import { historyCommand } from './history.js';
 import { parseCommandLine } from './parse.js';
 import { statusCommand } from './status.js';
 import { testEmailCommand } from './test-email.js';
+import { watchCommand } from './watch.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   statusCommand,
@@ -20,6 +21,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   testEmailCommand,
   fixCommand,
   historyCommand,
+  watchCommand,
   alertsCommand,
   helpCommand(() => COMMANDS),
 ];

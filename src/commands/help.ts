@@ -3,9 +3,12 @@ import { botCommand } from '../render/message.js';
 import type { CommandSpec } from './context.js';
 
 /** Verbs of DESIGN §2 that later versions add; help names them once, so nobody wonders where they are. */
-export const PLANNED_VERBS: Record<string, string> = {
-  watch: 'scheduled checks of the watched steps',
-};
+export const PLANNED_VERBS: Record<string, string> = {};
+
+function planned(): string {
+  const verbs = Object.keys(PLANNED_VERBS);
+  return verbs.length > 0 ? `\nNot built yet: ${verbs.join(', ')}.` : '';
+}
 
 export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
   return {
@@ -45,7 +48,7 @@ export function helpCommand(verbs: () => readonly CommandSpec[]): CommandSpec {
           },
           {
             type: 'text',
-            text: `Areas for \`check\`: ${AREAS.join(', ')}.\nNot built yet: ${Object.keys(PLANNED_VERBS).join(', ')}.`,
+            text: `Areas for \`check\`: ${AREAS.join(', ')}.${planned()}`,
           },
         ],
       };

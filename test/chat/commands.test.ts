@@ -131,8 +131,7 @@ describe('help and explain as a person reads them', () => {
     const slack = slackText(renderBlocks(await ask('help')).main.blocks);
     for (const c of COMMANDS) expect(slack).toContain(`\`/mailsetup ${c.usage.replace(/</g, '&lt;').replace(/>/g, '&gt;')}\``);
     expect(slack).not.toMatch(/\([^()]*\(/);
-    expect(slack).toContain('Not built yet: watch.');
-    for (const verb of ['watch']) expect(slack.match(new RegExp(`\\b${verb}\\b`, 'g'))).toHaveLength(1);
+    expect(slack).not.toContain('Not built yet');
     const teams = cardText(renderCards(await ask('help')).cards[0]);
     expect(teams).toContain('@mailsetup check <id or area> [tenant]');
   });

@@ -27,13 +27,8 @@ describe('handleCommand', () => {
     const reply = await handleCommand('@mailsetup stauts', ctx);
     expect(reply).toMatchObject({ tone: 'error', ephemeral: true });
     expect(reply.summary).toBe(
-      '"stauts" is not a mailsetup verb. Verbs: status, check, explain, test-email, fix, history, alerts, help. Try `help`.',
+      '"stauts" is not a mailsetup verb. Verbs: status, check, explain, test-email, fix, history, watch, alerts, help. Try `help`.',
     );
-  });
-
-  it('a planned verb says it is not in this version and what to do meanwhile', async () => {
-    const reply = await handleCommand('watch', ctx);
-    expect(reply.summary).toMatch(/^`watch` \([^()]*\) is not in this version yet\. Meanwhile `explain <id>`/);
   });
 
   it('a 5,000-character argument gets a short answer', async () => {
