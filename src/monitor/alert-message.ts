@@ -32,7 +32,7 @@ export function rootMessage(alert: AlertRecord, ctx: MessageContext): Message {
     const { what, meaning } = impactOf(alert.checkId, result.title, ctx.domain);
     const since = alert.body.baseline
       ? `${capital(what)} stopped working between ${clock(alert.body.baseline.at, ctx.now)} and ${clock(alert.openedAt, ctx.now)}`
-      : `${capital(what)} has been failing since ${clock(alert.openedAt, ctx.now)} (no passing run seen before)`;
+      : `${capital(what)} — failing since ${clock(alert.openedAt, ctx.now)}, with no passing run seen before`;
     blocks.push({ type: 'text', text: `${since}: ${meaning}.` });
     blocks.push({ type: 'text', text: result.detail });
     const changes = whatChanged(alert);
