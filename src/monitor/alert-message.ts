@@ -67,7 +67,7 @@ export function rootMessage(alert: AlertRecord, ctx: MessageContext): Message {
   });
   if (!resolved) blocks.push({ type: 'alert-actions', alertId: alert.id, actions: actionsFor(alert) });
   return safeMessage({
-    summary: resolved ? `✅ ${alertTitle(alert, ctx.domain)} — resolved` : alertTitle(alert, ctx.domain),
+    summary: resolved ? `${alertTitle(alert, ctx.domain)} — resolved` : alertTitle(alert, ctx.domain),
     tone: resolved ? 'ok' : alert.kind === 'error' ? 'error' : alert.state === 'acknowledged' || alert.state === 'snoozed' ? 'warn' : 'bad',
     blocks,
   });
@@ -90,7 +90,7 @@ export function recoveryMessage(alert: AlertRecord, ctx: MessageContext): Messag
   const what =
     alert.kind === 'error' ? 'the bot can check again' : `${impactOf(alert.checkId, alert.body.result.title, ctx.domain).what} works again`;
   return safeMessage({
-    summary: `✅ ${alert.tenant}: ${what} (resolved after ${lasted(alert.openedAt, alert.resolvedAt ?? ctx.now.toISOString())}).`,
+    summary: `${alert.tenant}: ${what} (resolved after ${lasted(alert.openedAt, alert.resolvedAt ?? ctx.now.toISOString())}).`,
     tone: 'ok',
     blocks: [{ type: 'text', text: `\`${alert.checkId}\` passes again at ${clock(alert.resolvedAt ?? ctx.now.toISOString(), ctx.now)}.` }],
   });
