@@ -64,6 +64,8 @@ export interface WatchSchedulerOptions {
 
 interface Lane {
   busy: boolean;
+  /** The run holding the lane, so a Run-now can wait for it. */
+  current?: Promise<unknown>;
   notBefore?: number;
   last?: FinishedRun;
   stop?: AbortController;
@@ -203,10 +205,31 @@ export class WatchScheduler {
       .use(() => this.#runOne(tenant, lane, cycle, dueAt))
       .finally(() => {
         lane.busy = false;
+        lane.current = undefined;
         this.#inFlight.delete(work);
       });
+    lane.current = work.catch(() => {});
     this.#inFlight.add(work);
     await work;
+  }
+
+  /**
+   * Runs `work` for the tenant once no run of it is going, and holds the lane meanwhile (a tick
+   * that falls due is skipped as busy): a tenant's runs never overlap, Run check now included.
+   */
+  async exclusive<T>(tenant: string, work: () => Promise<T>): Promise<T> {
+    const lane = this.#lanes.get(tenant);
+    if (!lane) return work();
+    while (lane.busy) await (lane.current ?? new Promise((resolve) => setTimeout(resolve, 20)));
+    lane.busy = true;
+    const held = work();
+    lane.current = held.catch(() => {});
+    try {
+      return await held;
+    } finally {
+      lane.busy = false;
+      lane.current = undefined;
+    }
   }
 
   async #runOne(tenant: string, lane: Lane, cycle: number, dueAt: Date): Promise<void> {

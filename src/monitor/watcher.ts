@@ -119,8 +119,15 @@ export class Watcher {
    * the results go to the alert book like a scheduled run's.
    */
   async runNow(tenantName: string, checkIds: string[]): Promise<void> {
-    const { core, book, logger } = this.#options;
+    const { core } = this.#options;
     const tenant = core.tenant(tenantName);
+    // After the tenant's scheduled run, if one is going: the two never overlap.
+    await this.scheduler.exclusive(tenant.name, () => this.#runChecksNow(tenant, checkIds));
+    await this.deliver();
+  }
+
+  async #runChecksNow(tenant: ReturnType<Core['tenant']>, checkIds: string[]): Promise<void> {
+    const { core, book, logger } = this.#options;
     const checks = core.catalogue.filter((c) => checkIds.includes(c.meta.id));
     const deadline = this.#clock.deadline(core.config.watch.deadline);
     try {
@@ -143,7 +150,6 @@ export class Watcher {
     } finally {
       deadline.clear();
     }
-    await this.deliver();
   }
 
   /** Per tenant: the next run, the last one, the pause. */

@@ -97,6 +97,39 @@ describe('watch scheduler (injected clock)', () => {
     expect(slow[0]?.durationMs).toBe(DEADLINE);
   });
 
+  it('runs a Run-now only after the tenant’s scheduled run ends, and skips a tick that falls due meanwhile: runs never overlap', async () => {
+    let release: (() => void) | undefined;
+    const h = harness({
+      tenants: ['contoso'],
+      run: () =>
+        new Promise<TenantRunOutcome>((resolve) => {
+          release = () => resolve({ runId: 'r', results: [passing('contoso')] });
+        }),
+    });
+    const events: string[] = [];
+    const scheduled = h.scheduler.runCycle();
+    await settleMicrotasks();
+    expect(h.started).toHaveLength(1);
+    const now = h.scheduler.exclusive('contoso', async () => {
+      events.push('run-now');
+    });
+    await settleMicrotasks();
+    expect(events).toEqual([]);
+    release?.();
+    await scheduled;
+    await now;
+    expect(events).toEqual(['run-now']);
+    // While a Run-now holds the lane, a cycle skips the tenant as busy instead of running beside it.
+    let finishNow: (() => void) | undefined;
+    const holding = h.scheduler.exclusive('contoso', () => new Promise<void>((resolve) => (finishNow = resolve)));
+    await settleMicrotasks();
+    await h.scheduler.runCycle();
+    expect(h.started).toHaveLength(1);
+    expect(h.skipped).toEqual([{ tenant: 'contoso', reason: 'busy' }]);
+    finishNow?.();
+    await holding;
+  });
+
   it('aborts a run at its deadline through its signal', async () => {
     let aborted = false;
     const h = harness({
