@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createApprovals } from './approvals/wiring.js';
+import { CONSOLE_CHANNEL, ConsoleAlertPoster } from './chat/console/alert-printer.js';
 import { runConsole } from './chat/console/console.js';
 import type { ChatCommandHandler } from './chat/front-end.js';
 import type { Core } from './commands/context.js';
@@ -62,7 +63,15 @@ export async function startApp(options: StartOptions): Promise<App> {
   // The alerts (book, outbox, desk) always; the watch runs when the config has a `watch` section
   // (the lab's has one). Issue 11.
   const watching = config.watch.enabled;
-  const watch: WatchSetup = setUpWatch({ core, store, logger, ...(watching ? { service } : {}) });
+  // With the console running, alerts print there too (the lab demo: break the rule, see the alert).
+  const watch: WatchSetup = setUpWatch({
+    core,
+    store,
+    logger,
+    ...(watching ? { service } : {}),
+    ...(options.console ? { extraChannels: [CONSOLE_CHANNEL] } : {}),
+  });
+  if (options.console) watch.alerts.posters.setPoster('console', new ConsoleAlertPoster(options.output));
   core.watch = watching ? watch.control : storedWatchControl(core, store);
   // At SIGTERM, after the last command: the runs finish (or are aborted at the grace), the outbox is delivered.
   service.onFlush('watch', () => watch.watcher.stop(config.shutdown.graceSeconds * 1000));

@@ -3,7 +3,7 @@ import type { AlertRecord, AlertStore } from '../store/alerts.js';
 import type { AuditLog } from '../store/audit.js';
 import type { StoredAlertBook } from './alert-book.js';
 import { clock, safeText } from './alert-message.js';
-import type { AlertActions, AlertActor, AlertButton, AlertClickOutcome } from './contract.js';
+import type { AlertActions, AlertActor, AlertButton, AlertChannel, AlertClickOutcome } from './contract.js';
 import { formatDuration, MAX_SNOOZE_MS } from './duration.js';
 
 export interface AlertDeskOptions {
@@ -99,11 +99,7 @@ export class AlertDesk implements AlertActions {
     });
   }
 
-  async click(
-    button: AlertButton,
-    actor: AlertActor,
-    _place?: { platform: 'slack' | 'teams'; conversationId: string },
-  ): Promise<AlertClickOutcome> {
+  async click(button: AlertButton, actor: AlertActor, _place?: AlertChannel): Promise<AlertClickOutcome> {
     const now = this.#now();
     const idle = Promise.resolve();
     if (button.action === 'acknowledge' || button.action === 'snooze') {

@@ -12,15 +12,18 @@ export type AlertKind = 'fail' | 'error';
 /** ok → pending → firing → acknowledged | snoozed → resolved (DESIGN §6, issue 11). */
 export type AlertState = 'pending' | 'firing' | 'acknowledged' | 'snoozed' | 'resolved';
 
-/** A place alerts go: a Slack channel id, or a Teams conversation id whose reference was stored on install. */
+/**
+ * A place alerts go: a Slack channel id, or a Teams conversation id whose reference was stored on
+ * install; `console` is the terminal the bot runs in (the lab demo, a console beside real chat).
+ */
 export interface AlertChannel {
-  platform: 'slack' | 'teams';
+  platform: 'slack' | 'teams' | 'console';
   conversationId: string;
 }
 
 /** A posted message: Slack channel + ts; Teams conversation id + activity id. */
 export interface PostedRef {
-  platform: 'slack' | 'teams';
+  platform: AlertChannel['platform'];
   conversationId: string;
   messageId: string;
 }
@@ -77,7 +80,7 @@ export interface AlertClickOutcome {
 
 /** What the front ends call when an alert button is clicked. */
 export interface AlertActions {
-  click(button: AlertButton, actor: AlertActor, place: { platform: 'slack' | 'teams'; conversationId: string }): Promise<AlertClickOutcome>;
+  click(button: AlertButton, actor: AlertActor, place: AlertChannel): Promise<AlertClickOutcome>;
 }
 
 /** Where the watch registers each platform's poster once its front end has started. */

@@ -4,7 +4,7 @@ import type { Store } from '../store/store.js';
 import type { AlertActions, AlertBook, AlertChannel, AlertPosterRegistry, OutboxDelivery, OutboxMessageView } from './contract.js';
 import { outboxMessages } from './outbox-view.js';
 import type { Clock } from './scheduler-clock.js';
-import { createAlerts } from './wiring.js';
+import { configuredChannels, createAlerts } from './wiring.js';
 
 /** The alert side as the watcher uses it: the book, its outbox, and the outbox's messages (dry run). */
 export interface WatcherAlerts {
@@ -31,6 +31,7 @@ export function createWatcherAlerts(options: {
   logger: Logger;
   clock?: Clock;
   dryRun?: boolean;
+  extraChannels?: AlertChannel[];
   runNow?: (tenant: string, checkIds: string[]) => Promise<void>;
 }): WatcherAlerts {
   const { core, store, logger, clock } = options;
@@ -38,6 +39,9 @@ export function createWatcherAlerts(options: {
     logger,
     ...(clock ? { now: () => clock.now() } : {}),
     ...(options.dryRun ? { channelsFor: () => [DRY_RUN_CHANNEL] } : {}),
+    ...(!options.dryRun && options.extraChannels
+      ? { channelsFor: (tenant: string) => [...configuredChannels(core.config, tenant), ...(options.extraChannels ?? [])] }
+      : {}),
     ...(options.runNow ? { runNow: options.runNow } : {}),
   });
   return {

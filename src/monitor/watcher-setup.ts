@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../commands/context.js';
 import type { BotService } from '../service/bot-service.js';
 import type { Store } from '../store/store.js';
-import type { AlertBook, OutboxMessageView } from './contract.js';
+import type { AlertBook, AlertChannel, OutboxMessageView } from './contract.js';
 import type { Clock } from './scheduler-clock.js';
 import type { WatchControl } from './watch-control.js';
 import { LastWatchRuns } from './watch-last-runs.js';
@@ -21,6 +21,8 @@ export interface WatchSetupOptions {
   dryRun?: boolean;
   /** Tests: an alert book of their own instead of the store's. */
   book?: AlertBook;
+  /** Channels every tenant's alerts also go to (the console the bot runs in). */
+  extraChannels?: AlertChannel[];
 }
 
 export interface WatchSetup {
@@ -43,6 +45,7 @@ export function setUpWatch(options: WatchSetupOptions): WatchSetup {
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.extraChannels ? { extraChannels: options.extraChannels } : {}),
     runNow: (tenant, checkIds) => watcher?.runNow(tenant, checkIds) ?? Promise.resolve(),
   });
   watcher = new Watcher({
