@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { ConnectionOptions } from 'node:tls';
+import { type ConnectionOptions, createSecureContext, type SecureContext } from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ErpImapServer, ErpMailOps, ErpSmtpServer } from '../erp/mail-ops.js';
@@ -38,6 +38,17 @@ export interface MailOpsTimeouts {
   socketTimeout: number;
 }
 
+/** One secure context per CA for every connection (`{ ca }` would parse the CA again on each). */
+const contexts = new Map<string, SecureContext>();
+function trusting(ca: string): SecureContext {
+  let context = contexts.get(ca);
+  if (!context) {
+    context = createSecureContext({ ca });
+    contexts.set(ca, context);
+  }
+  return context;
+}
+
 const TIMEOUTS: MailOpsTimeouts = { connectionTimeout: 4000, greetingTimeout: 4000, socketTimeout: 8000 };
 
 /** Real SMTP and IMAP from the ERP's loopback address (`state.tenant.erpLoopback`), trusting the lab CA. */
@@ -54,7 +65,7 @@ export function createErpMailOps(state: LabState, caPem: string, timeouts: MailO
       secure: server.encryption.startsWith('ssl'),
       requireTLS: server.encryption.startsWith('starttls'),
       ignoreTLS: server.encryption === 'none',
-      tls: { ca: caPem },
+      tls: { secureContext: trusting(caPem) },
       logger: false,
       socketCloseTimeout: 0,
       ...timeouts,
@@ -101,7 +112,7 @@ export function createErpMailOps(state: LabState, caPem: string, timeouts: MailO
       logger: false,
       disableAutoIdle: true,
       // tls.connect hands localAddress to the socket's connect (imapflow has no option of its own for it).
-      tls: { ca: caPem, localAddress } as ConnectionOptions,
+      tls: { secureContext: trusting(caPem), localAddress } as ConnectionOptions,
       ...timeouts,
     });
   };

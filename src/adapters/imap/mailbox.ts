@@ -1,3 +1,4 @@
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { SearchObject } from 'imapflow';
 import type { Secret } from '../../config/secret.js';
 import { type ImapStage, toImapError } from './errors.js';
@@ -106,7 +107,7 @@ export async function openMailbox(login: MailboxLogin, options: MailboxOptions):
     // Inactivity bound for the login answer; the commands after it have their own timer (`step`).
     // Later than the greeting timer, so a silent server reads as "no greeting".
     socketTimeout: Math.max(options.loginTimeoutMs, options.timeoutMs + 250),
-    ...(options.ca ? { tls: { ca: options.ca } } : {}),
+    ...(options.ca ? { tls: { secureContext: trusting(options.ca) } } : {}),
   });
   client.on('error', () => {}); // errors reach the awaiting call; this only keeps a late socket error from crashing
   const onAbort = () => client.close();
@@ -246,4 +247,18 @@ function quietLogger(onGarbled: (error: unknown) => void) {
     if (err && typeof err.code === 'string' && GARBLED.test(err.code)) onGarbled(err);
   };
   return { debug: () => {}, info: () => {}, warn: watch, error: watch };
+}
+
+/**
+ * `tls.connect({ ca })` parses the CA into a new secure context on every connection; one per CA,
+ * shared by all sessions (it is immutable), trusts exactly the same certificates.
+ */
+const contexts = new Map<string, SecureContext>();
+function trusting(ca: string): SecureContext {
+  let context = contexts.get(ca);
+  if (!context) {
+    context = createSecureContext({ ca });
+    contexts.set(ca, context);
+  }
+  return context;
 }
