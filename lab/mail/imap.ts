@@ -58,6 +58,8 @@ export async function startImapHost(options: LabImapOptions): Promise<LabImapHos
     (host === 'exchange' ? tenants.byDomain(user) : tenants.byOutsideAddress(user)) ?? tenants.first;
 
   const front = hoodiecrow({ secureConnection: true, credentials, plugins: PLUGINS[host], users: {} });
+  // Each connection listens for notifications on the front until it logs in: many tenants at once are no leak.
+  front.setMaxListeners(0);
   const storeFor = (state: LabState, box: LabMailbox): HoodiecrowServer => {
     let byAddress = stores.get(state);
     if (!byAddress) {
