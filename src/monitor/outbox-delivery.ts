@@ -74,6 +74,12 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
     const now = this.#now().getTime();
     if (row.notBefore > now) return 'waiting';
     const poster = this.#posters.get(row.channel.platform);
+    if (!poster && row.channel.platform === 'console') {
+      // The console that was open when the alert fired is gone (the bot restarted without one): a
+      // terminal's scrollback cannot be posted to later, so its rows are given up, not kept waiting.
+      this.#outbox.markFailed(row.id, 'the console it was meant for is closed');
+      return 'failed';
+    }
     if (!poster) return 'waiting';
     const root = row.kind === 'root' ? undefined : this.#outbox.postedRef(row.alertId, row.channel);
     if (row.kind !== 'root' && !root) {

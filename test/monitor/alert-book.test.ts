@@ -210,6 +210,22 @@ describe('the alert book on real lab results', () => {
     ]);
   });
 
+  it('rows for a console that is no longer open are given up, and the Slack channel still gets the alert', async () => {
+    const clock = new TestClock('2026-12-02T10:00:00Z');
+    const store = Store.open(':memory:', { now: clock.now });
+    const { run, poster, delivery } = alertRig(store, clock, {
+      channelsFor: () => [CHANNEL, { platform: 'console', conversationId: 'console' }],
+    });
+    await run(ruleDisabled);
+    clock.advance(5 * MIN);
+    await run(ruleDisabled);
+    expect(poster.roots()).toHaveLength(1);
+    expect(await delivery.deliverDue()).toEqual({ sent: 0, failed: 0, waiting: 0 });
+    const consoleRows = store.outbox.all().filter((r) => r.channel.platform === 'console');
+    expect(consoleRows.map((r) => [r.kind, r.lastError])).toEqual([['root', 'the console it was meant for is closed']]);
+    store.close();
+  });
+
   it('a restart from the file while firing posts no second root and keeps the ack', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mailsetup-alerts-'));
     dirs.push(dir);
