@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { TEST_TENANT } from '../engine/fixtures.js';
 import { runCli, writeConfigFile } from '../lab-e2e/io.js';
 import { alertRig, labResults, TestClock } from './helpers.js';
 
@@ -20,22 +21,7 @@ describe('mailsetup alerts on the bot host', () => {
     await rig.run(await labResults('catchall-rule-disabled'));
     const id = rig.desk.list()[0]!.id;
     const config = writeConfigFile({
-      tenants: [
-        {
-          name: 'contoso',
-          domain: 'contoso.test',
-          tenantId: 't-1',
-          catchallMailbox: 'erp@contoso.test',
-          erpEgressIps: ['203.0.113.10'],
-          erp: {
-            url: 'http://127.0.0.1:9',
-            database: 'db',
-            login: 'bot',
-            password: 'erp-password-seed',
-            publicUrl: 'https://erp.contoso.test',
-          },
-        },
-      ],
+      tenants: [TEST_TENANT],
       store: { path: storePath },
       log: { level: 'silent' },
     });
