@@ -53,39 +53,53 @@ async function main(): Promise<void> {
 
   rows.push(...(await measurePromptFailures()));
 
+  // Issue 11's ratio is cycle ÷ the slowest tenant alone, ideal 1.0. That ideal holds only while
+  // every tenant has a slot: 16 tenants at concurrency 16 measure it as written. With 50 tenants a
+  // slot runs ceil(50/16) = 4 tenants back to back, so the ratio cannot go below 4; there the
+  // budget applies per wave (cycle ÷ (4 × alone)), which is 1.0 when side by side costs nothing.
+  const oneWave = await measureWatchCycle({ tenants: 16, latencyMs: 40, concurrency: 16 });
+  rows.push({
+    budget: 'one watch cycle over 16 tenants ≤ 1.5× the slowest tenant alone (concurrency 16: one wave)',
+    measured: `cycle ${oneWave.cycleMs} ms; one tenant alone ${oneWave.slowestAloneMs} ms; in the cycle median ${oneWave.inCycle.medianMs} ms; latency ${oneWave.latencyMs} ms per call; bot peak RSS ${oneWave.peakRssMb} MB`,
+    ratio: oneWave.ratio,
+    limit: 1.5,
+  });
   const watch = await measureWatchCycle({ tenants: 50, latencyMs: 40, concurrency: 16 });
   rows.push({
-    budget: 'one watch cycle over 50 tenants ≤ 1.5× the slowest tenant alone (concurrency 16)',
-    measured: `cycle ${watch.cycleMs} ms (cold ${watch.coldCycleMs} ms); one tenant alone ${watch.slowestAloneMs} ms; latency ${watch.latencyMs} ms per call; peak RSS ${watch.peakRssMb} MB; loop lag p99 ${watch.loopLagP99Ms} ms`,
-    ratio: watch.ratio,
+    budget: `one watch cycle over 50 tenants ≤ 1.5× (${watch.waves} waves × the slowest tenant alone) (concurrency 16)`,
+    measured: `cycle ${watch.cycleMs} ms (cold ${watch.coldCycleMs} ms), ${watch.ratio}× one tenant alone (${watch.slowestAloneMs} ms); in the cycle median ${watch.inCycle.medianMs} ms, slowest ${watch.inCycle.maxMs} ms; bot peak RSS ${watch.peakRssMb} MB; loop lag p99 ${watch.loopLagP99Ms} ms`,
+    ratio: watch.ratioPerWave,
     limit: 1.5,
   });
 
   const scale = await measureWatchCycle({ tenants: 500, latencyMs: 40, concurrency: 16, aloneSample: 3, throttleOne: true });
   rows.push({
     budget: 'issue 12: one watch cycle over 500 tenants within a fifth of the 5 min interval (≤ 60 s)',
-    measured: `cycle ${scale.cycleMs} ms (cold ${scale.coldCycleMs} ms); peak RSS ${scale.peakRssMb} MB (limit 300); loop lag p99 ${scale.loopLagP99Ms} ms`,
+    measured: `cycle ${scale.cycleMs} ms (cold ${scale.coldCycleMs} ms); ${scale.ratioPerWave}× (${scale.waves} waves × one tenant alone); loop lag p99 ${scale.loopLagP99Ms} ms`,
     ratio: Math.round((scale.cycleMs / 60_000) * 100) / 100,
     limit: 1,
   });
   rows.push({
     budget: 'issue 12: outside calls per tenant per cycle ÷ distinct resources',
-    measured: `most calls per resource in one tenant's cycle: ${scale.callsPerResource}`,
+    measured: `most calls per resource in one tenant's cycle: ${scale.callsPerResource} (the throttled tenant: ${scale.throttled?.callsPerResource ?? '-'}, its 429'd call sent again after the wait)`,
     ratio: scale.callsPerResource,
     limit: 1,
   });
   rows.push({
     budget: 'issue 12: peak RSS at 500 tenants ≤ 300 MB',
-    measured: `${scale.peakRssMb} MB`,
+    measured: `the bot's process (compiled, store on disk; the lab runs in its own): ${scale.peakRssMb} MB`,
     ratio: Math.round((scale.peakRssMb / 300) * 100) / 100,
     limit: 1,
   });
-  const notes: string[] = [];
   if (scale.throttled) {
     const { tenantMs, othersMedianMs, othersMaxMs } = scale.throttled;
-    notes.push(
-      `issue 12: the tenant answering 429 (Retry-After 2 s) took ${tenantMs} ms; the other 499: median ${othersMedianMs} ms, slowest ${othersMaxMs} ms`,
-    );
+    // Delayed alone: the throttled tenant waited out its Retry-After; no other tenant's run took that long.
+    rows.push({
+      budget: "issue 12: a tenant answering 429 (Retry-After 2 s) is delayed alone: the others' slowest run ÷ its run < 1",
+      measured: `the throttled tenant ${tenantMs} ms; the other 499: median ${othersMedianMs} ms, slowest ${othersMaxMs} ms`,
+      ratio: tenantMs >= 2000 ? Math.round((othersMaxMs / tenantMs) * 100) / 100 : Number.POSITIVE_INFINITY,
+      limit: 0.99,
+    });
   }
 
   const cold = measureCliColdStart();
@@ -100,7 +114,6 @@ async function main(): Promise<void> {
     const verdict = r.ratio <= r.limit ? 'within' : 'OVER';
     console.log(`${verdict.padEnd(6)} ${r.budget}: ratio ${r.ratio} (limit ${r.limit}) — ${r.measured}`);
   }
-  for (const note of notes) console.log(`note   ${note}`);
   if (rows.some((r) => r.ratio > r.limit)) process.exitCode = 1;
 }
 

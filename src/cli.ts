@@ -7,6 +7,7 @@ import type { Core } from './commands/context.js';
 import type { MailsetupConfig } from './config/schema.js';
 import { MailsetupError } from './errors.js';
 import { createLogger } from './log.js';
+import { tuneHeapForService } from './service/heap.js';
 
 interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   verbs = await import('./cli/verb-modules.js');
+  if (verb === 'start' || verb === 'watch' || verb === 'lab') tuneHeapForService();
   if (verb === 'lab') return runLabServer(values.scenario ?? values.lab ?? 'healthy', labTenantCount(values), out);
 
   let session: Session;

@@ -52,6 +52,8 @@ export function createInvokeCommandClient(options: InvokeCommandOptions): Invoke
               method: 'POST',
               body,
               signal,
+              // Every cmdlet is a POST; only a Get- is safe to send twice.
+              retrySafe: cmdlet.startsWith('Get-'),
               headers: {
                 authorization: `Bearer ${await options.tokens.getToken('exchange', signal)}`,
                 'content-type': 'application/json; charset=utf-8',

@@ -8,6 +8,11 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /**
+   * Safe to send again when a kept-alive connection turns out to be closed before any answer
+   * (a read; a sign-in). Default: GET only. A write is never sent twice.
+   */
+  retrySafe?: boolean;
 }
 
 export interface HttpResponse {
@@ -40,70 +45,117 @@ const MAX_BODY_BYTES = 50 * 1024 * 1024;
  * @example const send = createHttpSend({ ca, timeoutMs: 10_000, label: 'Microsoft Graph', source: 'graph' });
  */
 export function createHttpSend(options: HttpClientOptions): HttpSend {
-  const agent = new Agent({ keepAlive: false, ...(options.ca ? { secureContext: secureContextFor(options.ca) } : {}) });
-  return function send(request: HttpRequest): Promise<HttpResponse> {
-    return new Promise<HttpResponse>((resolve, reject) => {
-      if (request.signal?.aborted) {
-        reject(cancelled(options));
-        return;
-      }
-      const url = new URL(request.url);
-      const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
-      if (body) headers['content-length'] = String(body.length);
-      const req = httpsRequest(url, { method: request.method, agent, headers });
-      let settled = false;
-      const finish = (error: MailsetupError | undefined, response?: HttpResponse) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request.signal?.removeEventListener('abort', onAbort);
-        if (error) {
-          req.destroy();
-          reject(error);
-        } else resolve(response as HttpResponse);
-      };
-      const timer = setTimeout(() => {
-        finish(
-          new MailsetupError('AdapterTimeout', `No answer from ${options.label} (${url.host}) within ${seconds(options.timeoutMs)} s.`, {
-            hint: 'The service may be down or unreachable from the bot; try again, and check the address in the config.',
-            source: options.source,
-          }),
-        );
-      }, options.timeoutMs);
-      const onAbort = () => finish(cancelled(options));
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
-            finish(
-              new MailsetupError('GarbledResponse', `${options.label} sent an answer larger than ${MAX_BODY_BYTES} bytes.`, {
-                source: options.source,
-              }),
-            );
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          finish(undefined, { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
-        });
-        res.on('aborted', () => finish(connectionLost(options, url)));
-        res.on('error', () => finish(connectionLost(options, url)));
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => finish(transportError(options, url, error)));
-      req.end(body);
-    });
+  const agent = sharedAgent(options.ca);
+  return async function send(request: HttpRequest): Promise<HttpResponse> {
+    const retrySafe = request.retrySafe ?? request.method === 'GET';
+    try {
+      return await sendOnce(agent, options, request);
+    } catch (error) {
+      // A kept-alive connection the server closed while idle fails on reuse before any answer:
+      // that request never reached the service, so a safe one goes again on a fresh connection.
+      if (error instanceof StaleConnection && retrySafe) return sendOnce(agent, options, request);
+      throw error instanceof StaleConnection ? connectionLost(options, new URL(request.url)) : error;
+    }
   };
+}
+
+/** A reused keep-alive socket that was reset before the answer began (not yet a MailsetupError). */
+class StaleConnection extends Error {}
+
+function sendOnce(agent: Agent, options: HttpClientOptions, request: HttpRequest): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    if (request.signal?.aborted) {
+      reject(cancelled(options));
+      return;
+    }
+    const url = new URL(request.url);
+    const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    if (body) headers['content-length'] = String(body.length);
+    const req = httpsRequest(url, { method: request.method, agent, headers });
+    let settled = false;
+    let answered = false;
+    const finish = (error: Error | undefined, response?: HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      if (error) {
+        req.destroy();
+        reject(error);
+      } else resolve(response as HttpResponse);
+    };
+    const timer = setTimeout(() => {
+      finish(
+        new MailsetupError('AdapterTimeout', `No answer from ${options.label} (${url.host}) within ${seconds(options.timeoutMs)} s.`, {
+          hint: 'The service may be down or unreachable from the bot; try again, and check the address in the config.',
+          source: options.source,
+        }),
+      );
+    }, options.timeoutMs);
+    const onAbort = () => finish(cancelled(options));
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          finish(
+            new MailsetupError('GarbledResponse', `${options.label} sent an answer larger than ${MAX_BODY_BYTES} bytes.`, {
+              source: options.source,
+            }),
+          );
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        finish(undefined, { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('aborted', () => finish(connectionLost(options, url)));
+      res.on('error', () => finish(connectionLost(options, url)));
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const reset = error.code === 'ECONNRESET' || error.code === 'EPIPE';
+      if (reset && req.reusedSocket && !answered) finish(new StaleConnection());
+      else finish(transportError(options, url, error));
+    });
+    req.end(body);
+  });
+}
+
+/**
+ * One keep-alive pool per CA bundle for the whole process. Every tenant talks to the same few hosts
+ * (login.microsoftonline.com, graph.microsoft.com, outlook.office365.com); a fresh TLS handshake per
+ * call was most of a watch cycle's CPU. Each request carries its own tenant's token, so sharing a
+ * connection shares nothing else. Idle sockets close after 4 s, before the 5 s a Node or IIS server
+ * waits (a server's shorter `Keep-Alive: timeout` hint is honoured by Node), so between watch runs
+ * nothing stays open.
+ */
+const IDLE_SOCKET_MS = 4000;
+const agents = new Map<string, Agent>();
+function sharedAgent(ca: string | undefined): Agent {
+  const key = ca ?? '';
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({
+      keepAlive: true,
+      timeout: IDLE_SOCKET_MS,
+      maxFreeSockets: 64,
+      scheduling: 'lifo',
+      ...(ca ? { secureContext: secureContextFor(ca) } : {}),
+    });
+    agents.set(key, agent);
+  }
+  return agent;
 }
 
 /**

@@ -19,7 +19,13 @@ export function createMsalNetwork(send: HttpSend, evidence: MsalWireEvidence): I
   async function request<T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> {
     let response: Awaited<ReturnType<HttpSend>>;
     try {
-      response = await send({ url, method, headers: options?.headers, body: method === 'POST' ? (options?.body ?? '') : undefined });
+      response = await send({
+        url,
+        method,
+        headers: options?.headers,
+        body: method === 'POST' ? (options?.body ?? '') : undefined,
+        retrySafe: true,
+      });
     } catch (error) {
       evidence.failure = isMailsetupError(error) ? error : new MailsetupError('AdapterUnavailable', String(error), { source: 'token' });
       throw error;
