@@ -11,8 +11,6 @@ export interface ChildLab {
   /** The requests served since a mark: who, which service, which resource. */
   since(mark: number): Promise<{ tenant?: string; service: LabServiceName; key: string }[]>;
   inject(fault: Fault): Promise<void>;
-  /** The lab process's own peak RSS is not the bot's; this is its pid, for whoever wants it. */
-  pid: number;
   stop(): Promise<void>;
 }
 
@@ -50,7 +48,6 @@ export async function startChildLab(options: { scenario?: string; tenants?: numb
   const { config } = await ready;
   return {
     config,
-    pid: child.pid ?? 0,
     mark: () => call<number>('mark'),
     since: (mark) => call('since', { mark }),
     inject: (fault) => call<void>('inject', { fault }),
