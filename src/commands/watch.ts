@@ -39,7 +39,7 @@ export const watchCommand: CommandSpec = {
         throw usageError(`"${durationArg.slice(0, 20)}" is not a duration: write a number and a unit, like 30m, 4h or 2d.`, USAGE);
       const pause = control.pauses.pause(tenant.name, ms, reasonWords.join(' '), actor);
       return {
-        summary: `The watch of ${tenant.name} is paused for ${formatDuration(ms)}, until ${utc(pause.until)}: ${pause.reason}`,
+        summary: `The watch of ${tenant.name} is paused for ${formatDuration(ms)}, until ${utc(pause.until, control.now())}: ${pause.reason}`,
         tone: 'warn',
         blocks: [
           {
@@ -55,7 +55,7 @@ export const watchCommand: CommandSpec = {
       const ended = control.pauses.resume(tenant.name, actor);
       return ended
         ? {
-            summary: `The watch of ${tenant.name} runs again (it was paused until ${utc(ended.until)}: ${ended.reason}).`,
+            summary: `The watch of ${tenant.name} runs again (it was paused until ${utc(ended.until, control.now())}: ${ended.reason}).`,
             tone: 'ok',
             blocks: [],
           }
@@ -68,6 +68,7 @@ export const watchCommand: CommandSpec = {
         control.tenants().filter((t) => t.tenant === ctx.core.tenant(sub).name),
         ctx,
         control.config.every,
+        control.now(),
       );
     }
     const visible = visibleTenants(ctx);
@@ -75,12 +76,13 @@ export const watchCommand: CommandSpec = {
       control.tenants().filter((t) => visible.includes(t.tenant)),
       ctx,
       control.config.every,
+      control.now(),
       control.running,
     );
   },
 };
 
-function overview(tenants: WatchedTenant[], ctx: CommandContext, everyMs: number, running = true): Message {
+function overview(tenants: WatchedTenant[], ctx: CommandContext, everyMs: number, now: Date, running = true): Message {
   const e2e = ctx.core.config.watch.e2eEvery;
   const schedule = `every ${formatDuration(everyMs)}, the end-to-end test ${e2e === null ? 'off' : `every ${formatDuration(e2e)}`}`;
   const paused = tenants.filter((t) => t.pause).length;
@@ -96,10 +98,10 @@ function overview(tenants: WatchedTenant[], ctx: CommandContext, everyMs: number
         columns: ['Tenant', 'Next run', 'Last run', 'Pause'],
         rows: tenants.map((t) => [
           t.tenant,
-          t.pause ? 'paused' : t.nextRunAt ? utc(t.nextRunAt.toISOString()) : running ? '-' : 'when the bot runs',
-          lastRunText(t),
+          t.pause ? 'paused' : t.nextRunAt ? utc(t.nextRunAt.toISOString(), now) : running ? '-' : 'when the bot runs',
+          lastRunText(t, now),
           t.pause
-            ? `until ${utc(t.pause.until)}: ${t.pause.reason}${t.pause.by ? ` (${t.pause.by.displayName ?? t.pause.by.userId})` : ''}`
+            ? `until ${utc(t.pause.until, now)}: ${t.pause.reason}${t.pause.by ? ` (${t.pause.by.displayName ?? t.pause.by.userId})` : ''}`
             : '-',
         ]),
       },
@@ -107,10 +109,10 @@ function overview(tenants: WatchedTenant[], ctx: CommandContext, everyMs: number
   };
 }
 
-function lastRunText(t: WatchedTenant): string {
+function lastRunText(t: WatchedTenant, now: Date): string {
   const last = t.last;
   if (!last) return 'not yet';
-  const when = utc(last.at);
+  const when = utc(last.at, now);
   if (last.runError) return `${when}: could not run — ${last.runError}`;
   const { pass, warn, fail, error, skip } = last.counts;
   const failing = last.failing.length > 0 ? ` (${last.failing.join(', ')})` : '';
@@ -127,9 +129,9 @@ function visibleTenants(ctx: CommandContext): readonly string[] {
 }
 
 /** `2026-12-02T10:05:00.000Z` → `10:05:00 UTC` today, `2 Dec 10:05:00 UTC` another day. */
-function utc(iso: string): string {
+function utc(iso: string, now: Date): string {
   const date = new Date(iso);
   const time = `${date.toISOString().slice(11, 19)} UTC`;
-  const today = new Date().toISOString().slice(0, 10) === iso.slice(0, 10);
+  const today = now.toISOString().slice(0, 10) === date.toISOString().slice(0, 10);
   return today ? time : `${date.getUTCDate()} ${date.toLocaleString('en-GB', { month: 'short', timeZone: 'UTC' })} ${time}`;
 }

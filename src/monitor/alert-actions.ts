@@ -54,7 +54,7 @@ export class AlertDesk implements AlertActions {
     const { alerts, audit, book } = this.#options;
     return alerts.transaction((): DeskOutcome => {
       const alert = alerts.get(id);
-      const refusal = refusalFor(alert, id, 'acknowledge');
+      const refusal = refusalFor(alert, id, 'acknowledge', this.#now());
       if (refusal || !alert) return { refusal: refusal ?? unknownAlert(id) };
       const now = this.#now();
       const why = safeText(reason);
@@ -80,7 +80,7 @@ export class AlertDesk implements AlertActions {
     }
     return alerts.transaction((): DeskOutcome => {
       const alert = alerts.get(id);
-      const refusal = refusalFor(alert, id, 'snooze');
+      const refusal = refusalFor(alert, id, 'snooze', this.#now());
       if (refusal || !alert) return { refusal: refusal ?? unknownAlert(id) };
       const now = this.#now();
       const why = safeText(reason);
@@ -153,9 +153,14 @@ export class AlertDesk implements AlertActions {
   }
 }
 
-function refusalFor(alert: AlertRecord | undefined, id: string, action: 'acknowledge' | 'snooze'): string | undefined {
+function refusalFor(
+  alert: AlertRecord | undefined,
+  id: string,
+  action: 'acknowledge' | 'snooze',
+  now: Date,
+): string | undefined {
   if (!alert) return unknownAlert(id);
-  if (alert.state === 'resolved') return resolvedRefusal(alert, new Date());
+  if (alert.state === 'resolved') return resolvedRefusal(alert, now);
   if (alert.state === 'pending') {
     return `Alert ${alert.id} is not confirmed yet (it failed once and has not been posted); there is nothing to ${action} until it fires.`;
   }

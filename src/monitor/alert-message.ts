@@ -141,11 +141,11 @@ function whatChanged(alert: AlertRecord): MessageBlock | undefined {
   if (changes.length === 0)
     return {
       type: 'text',
-      text: `*What changed* since the last passing run (${clock(baseline.at, new Date(baseline.at))}): nothing the check records; see the detail above.`,
+      text: `*What changed* since the last passing run (${clock(baseline.at, new Date(alert.openedAt))}): nothing the check records; see the detail above.`,
     };
   return {
     type: 'text',
-    text: `*What changed* since the last passing run (${clock(baseline.at, new Date(baseline.at))}):\n${changes.map((c) => `• ${c.text}`).join('\n')}`,
+    text: `*What changed* since the last passing run (${clock(baseline.at, new Date(alert.openedAt))}):\n${changes.map((c) => `• ${c.text}`).join('\n')}`,
   };
 }
 

@@ -12,4 +12,6 @@ export interface WatchControl {
   running: boolean;
   tenants(now?: Date): WatchedTenant[];
   pauses: WatchPauses;
+  /** The watch's clock (the scheduler's in the bot, so replies agree with it under a test clock). */
+  now(): Date;
 }

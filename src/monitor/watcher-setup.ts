@@ -58,7 +58,13 @@ export function setUpWatch(options: WatchSetupOptions): WatchSetup {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(service ? { metrics: service.metrics, events: service.events, heartbeat: service.scheduler(core.config.watch.every) } : {}),
   });
-  const control: WatchControl = { config: core.config.watch, running: true, pauses, tenants: (now) => watcher.tenants(now) };
+  const control: WatchControl = {
+    config: core.config.watch,
+    running: true,
+    pauses,
+    tenants: (now) => watcher.tenants(now),
+    now: () => options.clock?.now() ?? new Date(),
+  };
   return { watcher, alerts, control, messages: () => alerts.messages() };
 }
 
@@ -70,6 +76,7 @@ export function storedWatchControl(core: Core, store: Store): WatchControl {
     config: core.config.watch,
     running: false,
     pauses,
+    now: () => new Date(),
     tenants: (now = new Date()) =>
       core.config.tenants.map(({ name }) => {
         const last = lastRuns.last(name);

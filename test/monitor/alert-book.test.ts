@@ -49,6 +49,7 @@ describe('the alert book on real lab results', () => {
       'The catch-all rule stopped working between 09:55 UTC and 10:00 UTC: mail to unknown addresses at contoso.test now bounces and never reaches the ERP.',
     );
     expect(root.text).toContain('`State` Enabled → Disabled');
+    expect(root.text).toContain('What changed since the last passing run (09:55 UTC):');
     expect(root.text).toContain('firing since 10:05 UTC');
     expect(root.message.blocks).toContainEqual({
       type: 'alert-actions',
@@ -59,6 +60,16 @@ describe('the alert book on real lab results', () => {
     clock.set('2026-12-02T10:10:00Z');
     expect(await run(ruleDisabled)).toEqual([]);
     expect(poster.posted).toHaveLength(1);
+  });
+
+  it('names the day of a last passing run that was not the day the alert opened', async () => {
+    const { clock, run, poster } = fresh('2026-12-01T23:55:00Z');
+    await run(healthy);
+    clock.set('2026-12-02T00:00:00Z');
+    await run(ruleDisabled);
+    clock.set('2026-12-02T00:05:00Z');
+    await run(ruleDisabled);
+    expect(poster.roots()[0]?.text).toContain('What changed since the last passing run (1 Dec 2026, 23:55 UTC):');
   });
 
   it('an acknowledged alert gets no reminders, only its recovery: a broadcast thread reply and the root turned green', async () => {

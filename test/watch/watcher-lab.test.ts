@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Lab, startLab } from '../../lab/index.js';
+import { handleCommand } from '../../src/commands/dispatch.js';
 import { parseConfig } from '../../src/config/load.js';
 import { createCore } from '../../src/core.js';
 import { setUpWatch } from '../../src/monitor/watcher-setup.js';
@@ -16,14 +17,14 @@ afterEach(async () => {
   lab = undefined;
 });
 
-async function watchLab(scenario: string) {
+async function watchLab(scenario: string, start = Date.now()) {
   lab = await startLab({ scenario });
   const config = parseConfig({ ...lab.config, watch: { every: '5m' } }, { env: {} });
   const store = Store.open(':memory:');
   const logs: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line)) });
   const core = { ...createCore({ config, logger, store }), audit: store.audit };
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualClock(start);
   const service = new BotService({
     http: { host: '127.0.0.1', port: 0 },
     graceSeconds: 1,
@@ -32,7 +33,7 @@ async function watchLab(scenario: string) {
   });
   const book = new RecordingBook();
   const { watcher, control } = setUpWatch({ core, store, logger, clock, service, book });
-  return { watcher, control, clock, book, logs, service, store };
+  return { watcher, control, clock, book, logs, service, store, core };
 }
 
 describe('the watcher against the lab (injected clock)', () => {
@@ -87,6 +88,17 @@ describe('the watcher against the lab (injected clock)', () => {
     await w.watcher.runCycle();
     expect(w.book.observations).toHaveLength(1);
     expect(w.book.observations[0]?.results.every((r) => r.status !== 'fail' && r.status !== 'error')).toBe(true);
+    await w.watcher.stop();
+  });
+
+  it("the watch verb reads times against the watch's clock, not the machine's", async () => {
+    // A day far from the machine's: a time is given its date only when it is not the clock's day.
+    const w = await watchLab('healthy', Date.parse('2030-01-01T10:00:00Z'));
+    const ctx = { core: { ...w.core, watch: w.control }, actor: { platform: 'cli' as const, userId: 'ana' } };
+    const paused = await handleCommand('watch pause contoso 1h vendor changing IPs', ctx);
+    expect(paused.summary).toBe('The watch of contoso is paused for 1h, until 11:00:00 UTC: vendor changing IPs');
+    const late = await handleCommand('watch pause contoso 20h vendor changing IPs', ctx);
+    expect(late.summary).toContain('until 2 Jan 06:00:00 UTC');
     await w.watcher.stop();
   });
 });
