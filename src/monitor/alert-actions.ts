@@ -153,12 +153,7 @@ export class AlertDesk implements AlertActions {
   }
 }
 
-function refusalFor(
-  alert: AlertRecord | undefined,
-  id: string,
-  action: 'acknowledge' | 'snooze',
-  now: Date,
-): string | undefined {
+function refusalFor(alert: AlertRecord | undefined, id: string, action: 'acknowledge' | 'snooze', now: Date): string | undefined {
   if (!alert) return unknownAlert(id);
   if (alert.state === 'resolved') return resolvedRefusal(alert, now);
   if (alert.state === 'pending') {
