@@ -136,15 +136,23 @@ export class StoredAlertBook implements AlertBook {
         from = 'pending';
       }
       if (!alert) continue;
+      let grew = false;
       if (item.failing && item.result) {
         alert.body.result = item.result;
         alert.lastFailedAt = now;
-        if (item.members) alert.body.members = [...new Set([...alert.body.members, ...item.members])];
+        if (item.members) {
+          const before = alert.body.members.length;
+          alert.body.members = [...new Set([...alert.body.members, ...item.members])];
+          grew = alert.body.members.length > before;
+        }
       }
       const flapping = isFlapping(results, alert.flapping);
       const { next, effects } = step(policyState(alert), { failing: item.failing, flapping, now: at.getTime() }, this.settings);
       applyState(alert, next, at);
       if (next.state === 'firing' && from === 'pending') alert.channels = this.#options.channelsFor(tenant);
+      // More checks now fail for the same cause: the posted root counts them, so it is rewritten.
+      const rootPosted = from !== 'pending' && next.state !== 'resolved';
+      if (grew && rootPosted && !effects.includes('root') && !effects.includes('update')) effects.push('update');
       this.#save(alert, at, effects);
       if (next.state !== from)
         transitions.push(transition(alert, from, next.state === 'resolved' && from === 'pending' ? 'ok' : next.state, cycle));

@@ -99,6 +99,32 @@ describe('errors: the bot cannot check', () => {
     );
   });
 
+  it('when more checks fail for the same cause, the posted root is rewritten with the new count', async () => {
+    const forbidden = await labResults('exo-forbidden');
+    const errored = forbidden.filter((r) => r.status === 'error').map((r) => r.id);
+    expect(errored).toHaveLength(5);
+    // The first runs see two of the five stopped (the others skipped, as on a run cut short).
+    const partial = forbidden.map((r) =>
+      r.status === 'error' && !errored.slice(0, 2).includes(r.id) ? { ...r, status: 'skip' as const } : r,
+    );
+    const clock = new TestClock('2026-12-02T09:55:00Z');
+    const store = Store.open(':memory:', { now: clock.now });
+    const { run, poster } = alertRig(store, clock);
+    await run(await labResults('healthy'));
+    for (let i = 0; i < 2; i++) {
+      clock.advance(5 * MIN);
+      await run(partial);
+    }
+    expect(poster.roots()[0]?.text).toContain('2 checks could not run because of this');
+    clock.advance(5 * MIN);
+    await run(forbidden);
+    expect(poster.roots()).toHaveLength(1);
+    expect(poster.updates().at(-1)?.text).toContain('5 checks could not run because of this');
+    clock.advance(5 * MIN);
+    await run(forbidden);
+    expect(poster.updates()).toHaveLength(1);
+  });
+
   it('an error alert resolves once its checks can run again, and a fail on the way is its own alert', async () => {
     const { clock, run, poster, desk } = await breakage('erp-down');
     clock.advance(5 * MIN);
