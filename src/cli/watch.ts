@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { attachStandalonePosters } from '../chat/alert-posters.js';
 import { watchCommand } from '../commands/watch.js';
 import type { MailsetupConfig } from '../config/schema.js';
 import { createCore } from '../core.js';
+import type { DeliveryCounts } from '../monitor/outbox-delivery.js';
 import { setUpWatch, storedWatchControl } from '../monitor/watcher-setup.js';
 import { renderText } from '../render/text.js';
 import { Store } from '../store/store.js';
@@ -42,13 +44,19 @@ export async function runWatchCli(
     }
     const cycles = values.cycles === undefined ? 1 : Number(values.cycles);
     // Against the lab, and always with `--cycles`, a dry run of the alert policy; `--once` with a
-    // config is a real cycle (cron): its messages wait in the store's outbox for the bot to post.
+    // config is a real cycle (cron) that posts its messages, unless the running bot is delivering
+    // from the same store (the outbox's lease): then they go out with the bot's next pass.
     const dryRun = lab || values.cycles !== undefined;
-    const { watcher, messages } = setUpWatch({ core, store, logger, dryRun });
+    const startedAt = new Date().toISOString();
+    const { watcher, messages, alerts } = setUpWatch({ core, store, logger, dryRun });
     let failing = false;
+    let delivery: DeliveryCounts | undefined;
     try {
+      // A real cycle posts what it decided, as the bot would: cron users may run no bot at all.
+      if (!dryRun) await attachStandalonePosters(alerts.posters, config, store, logger);
       for (let i = 0; i < cycles; i++) await watcher.runCycle();
       failing = watcher.tenants().some((t) => t.last && (t.last.runError || t.last.failing.length > 0));
+      if (!dryRun) delivery = deliveredSince(startedAt, store, await alerts.outbox.deliverDue());
     } finally {
       await watcher.stop();
     }
@@ -61,15 +69,39 @@ export async function runWatchCli(
       cycle,
     }));
     const listed = messages();
-    out.result({ transitions, messages: listed }, () => transitionsText(transitions, listed.length, cycles));
+    out.result({ transitions, messages: listed, ...(delivery ? { delivery } : {}) }, () =>
+      transitionsText(transitions, listed.length, cycles, delivery),
+    );
     return failing ? EXIT_FAILING : EXIT_OK;
   } finally {
     store.close();
   }
 }
 
-function transitionsText(transitions: PrintedTransition[], messages: number, cycles: number): string {
+/** What this run posted and gave up (the watcher delivers after each cycle too), and what still waits. */
+function deliveredSince(startedAt: string, store: Store, last: DeliveryCounts): DeliveryCounts {
+  const rows = store.outbox.all();
+  return {
+    sent: rows.filter((r) => r.sentAt !== undefined && r.sentAt >= startedAt).length,
+    failed: rows.filter((r) => r.failedAt !== undefined && r.failedAt >= startedAt).length,
+    waiting: rows.filter((r) => r.sentAt === undefined && r.failedAt === undefined).length,
+    ...(last.heldBy ? { heldBy: last.heldBy } : {}),
+  };
+}
+
+function transitionsText(transitions: PrintedTransition[], messages: number, cycles: number, delivery?: DeliveryCounts): string {
   const head = `${cycles} watch cycle(s): ${transitions.length} alert transition(s), ${messages} message(s) in the outbox`;
   const lines = transitions.map((t) => `  cycle ${t.cycle}  ${t.tenant}  ${t.checkId} (${t.kind})  ${t.from} → ${t.to}`);
-  return `${[head, ...lines].join('\n')}\n`;
+  return `${[head, ...lines, ...(delivery ? [deliveryText(delivery)] : [])].join('\n')}\n`;
+}
+
+function deliveryText({ sent, failed, waiting, heldBy }: DeliveryCounts): string {
+  if (heldBy) {
+    return `Posted nothing: another mailsetup process (pid ${heldBy.pid} on ${heldBy.host}) is delivering from this store; its ${waiting} waiting message(s) go out with it.`;
+  }
+  const parts = [`Posted ${sent} message(s)`];
+  if (failed > 0) parts.push(`${failed} given up (see the log)`);
+  if (waiting > 0)
+    parts.push(`${waiting} waiting: a retry is due later, or no slack/teams section in the config can post them; the next run tries again`);
+  return `${parts.join('; ')}.`;
 }

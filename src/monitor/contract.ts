@@ -137,5 +137,5 @@ export interface AlertBook {
 /** Delivers what the outbox holds: posts, updates, thread replies; retries 429/5xx; marks sent. */
 export interface OutboxDelivery {
   /** Delivers every due message once (those with a future retry time stay); resolves when done. */
-  deliverDue(): Promise<{ sent: number; failed: number; waiting: number }>;
+  deliverDue(): Promise<{ sent: number; failed: number; waiting: number; heldBy?: { host: string; pid: number } }>;
 }

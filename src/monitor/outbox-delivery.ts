@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { redact } from '../config/secret.js';
-import type { OutboxRow, OutboxStore } from '../store/outbox.js';
+import type { DeliveryLease, OutboxRow, OutboxStore } from '../store/outbox.js';
 import { type AlertChannel, type AlertPoster, type AlertPosterRegistry, DeliveryError, type OutboxDelivery } from './contract.js';
 
 export interface DeliveryOptions {
@@ -12,6 +14,16 @@ export interface DeliveryOptions {
   maxBackoffMs?: number;
   /** After this many failed tries a row is given up (recorded, not retried). */
   maxAttempts?: number;
+  /** How long a delivery pass holds the store's lease without renewing it (renewed before each row). */
+  leaseMs?: number;
+}
+
+/** What one delivery pass did; `heldBy` when another process was delivering and this pass sent nothing. */
+export interface DeliveryCounts {
+  sent: number;
+  failed: number;
+  waiting: number;
+  heldBy?: { host: string; pid: number };
 }
 
 /**
@@ -22,6 +34,11 @@ export interface DeliveryOptions {
  * A row is marked sent in the store right after its poster returns. The one window left: a kill
  * -9 after the platform accepted a post and before that write commits (a few microseconds after
  * the HTTP reply) posts that one message again on restart. Nothing is ever lost.
+ *
+ * Several processes may share the store (the bot, and `watch --once` from cron): a pass first takes
+ * the store's delivery lease, so only one of them posts at a time and no message goes out twice. A
+ * lease left by a process that died (kill -9 mid-pass) is taken over at once when that process
+ * ran on this host, else when the lease runs out.
  */
 export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry {
   readonly #outbox: OutboxStore;
@@ -31,6 +48,9 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
   readonly #base: number;
   readonly #max: number;
   readonly #maxAttempts: number;
+  readonly #leaseMs: number;
+  readonly #lease = { holder: randomUUID(), host: hostname(), pid: process.pid };
+  #heldLogged = false;
   /** One delivery pass at a time: a second call waits for the first and then runs. */
   #running: Promise<unknown> = Promise.resolve();
 
@@ -41,33 +61,61 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
     this.#base = options.baseBackoffMs ?? 5_000;
     this.#max = options.maxBackoffMs ?? 15 * 60_000;
     this.#maxAttempts = options.maxAttempts ?? 12;
+    this.#leaseMs = options.leaseMs ?? 60_000;
   }
 
   setPoster(platform: AlertChannel['platform'], poster: AlertPoster): void {
     this.#posters.set(platform, poster);
   }
 
-  deliverDue(): Promise<{ sent: number; failed: number; waiting: number }> {
+  deliverDue(): Promise<DeliveryCounts> {
     const pass = this.#running.then(() => this.#deliver());
     this.#running = pass.catch(() => {});
     return pass;
   }
 
-  async #deliver(): Promise<{ sent: number; failed: number; waiting: number }> {
-    const counts = { sent: 0, failed: 0, waiting: 0 };
-    // Per alert and channel, rows go out in the order they were written; one waiting row holds the rest.
-    const blocked = new Set<string>();
-    for (const row of this.#outbox.unsent()) {
-      const lane = `${row.alertId}|${row.channel.platform}|${row.channel.conversationId}`;
-      if (blocked.has(lane)) {
-        counts.waiting += 1;
-        continue;
+  async #deliver(): Promise<DeliveryCounts> {
+    const counts: DeliveryCounts = { sent: 0, failed: 0, waiting: 0 };
+    const rows = this.#outbox.unsent();
+    if (rows.length === 0) return counts;
+    if (!this.#claim()) return this.#heldElsewhere(rows.length);
+    this.#heldLogged = false;
+    try {
+      // Per alert and channel, rows go out in the order they were written; one waiting row holds the rest.
+      const blocked = new Set<string>();
+      for (const [index, row] of rows.entries()) {
+        const lane = `${row.alertId}|${row.channel.platform}|${row.channel.conversationId}`;
+        if (blocked.has(lane)) {
+          counts.waiting += 1;
+          continue;
+        }
+        // Renewed before each row; lost only when this pass stalled past the lease and another took it.
+        if (!this.#claim()) {
+          counts.waiting += rows.length - index;
+          break;
+        }
+        const outcome = await this.#deliverOne(row);
+        counts[outcome] += 1;
+        if (outcome === 'waiting') blocked.add(lane);
       }
-      const outcome = await this.#deliverOne(row);
-      counts[outcome] += 1;
-      if (outcome === 'waiting') blocked.add(lane);
+    } finally {
+      this.#outbox.releaseDelivery(this.#lease.holder);
     }
     return counts;
+  }
+
+  #claim(): boolean {
+    return this.#outbox.claimDelivery(this.#lease, this.#leaseMs, (held) => processGone(held));
+  }
+
+  #heldElsewhere(waiting: number): DeliveryCounts {
+    const held = this.#outbox.deliveryLease();
+    const heldBy = held ? { host: held.host, pid: held.pid } : { host: '?', pid: 0 };
+    if (!this.#heldLogged) {
+      this.#heldLogged = true;
+      this.#logger?.info({ heldBy, waiting }, 'Another mailsetup process is delivering alerts from this store; its messages wait for it');
+    }
+    return { sent: 0, failed: 0, waiting, heldBy };
   }
 
   async #deliverOne(row: OutboxRow): Promise<'sent' | 'failed' | 'waiting'> {
@@ -129,4 +177,16 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
 
 function sameChannel(a: AlertChannel, b: AlertChannel): boolean {
   return a.platform === b.platform && a.conversationId === b.conversationId;
+}
+
+/** A lease holder on this host whose process no longer exists (it was killed mid-pass). */
+function processGone(held: DeliveryLease): boolean {
+  if (held.host !== hostname()) return false;
+  try {
+    process.kill(held.pid, 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, as another user's process.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }

@@ -158,4 +158,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX IF NOT EXISTS outbox_due ON outbox (sent_at, failed_at, id);
     `,
   },
+  {
+    version: 5,
+    description: 'outbox delivery lease: one process at a time posts alerts (the bot, or `watch --once` from cron)',
+    sql: `
+      CREATE TABLE IF NOT EXISTS outbox_lease (
+        id     INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        host   TEXT NOT NULL,
+        pid    INTEGER NOT NULL,
+        until  INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -28,6 +28,15 @@ export interface NewOutboxRow {
   broadcast?: boolean;
 }
 
+/** Who holds the outbox's delivery lease: one process at a time posts alerts. */
+export interface DeliveryLease {
+  holder: string;
+  host: string;
+  pid: number;
+  /** Epoch ms (the store's clock) after which the lease is free. */
+  until: number;
+}
+
 interface Row {
   id: number;
   alert_id: string;
@@ -128,6 +137,37 @@ export class OutboxStore {
     this.#db
       .prepare('UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?')
       .run(this.#now().toISOString(), error, id);
+  }
+
+  /**
+   * Takes or renews the delivery lease until `now + ttlMs`. Refused (false) while another holder's
+   * lease runs and `isGone` does not say that holder's process has ended. One IMMEDIATE
+   * transaction, so two processes cannot both take it.
+   */
+  claimDelivery(lease: Omit<DeliveryLease, 'until'>, ttlMs: number, isGone: (held: DeliveryLease) => boolean): boolean {
+    return this.#db
+      .transaction(() => {
+        const now = this.#now().getTime();
+        const held = this.deliveryLease();
+        if (held && held.holder !== lease.holder && held.until > now && !isGone(held)) return false;
+        this.#db
+          .prepare(
+            `INSERT INTO outbox_lease (id, holder, host, pid, until) VALUES (1, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, host = excluded.host, pid = excluded.pid, until = excluded.until`,
+          )
+          .run(lease.holder, lease.host, lease.pid, now + ttlMs);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Gives the lease up (only the holder's own). */
+  releaseDelivery(holder: string): void {
+    this.#db.prepare('DELETE FROM outbox_lease WHERE holder = ?').run(holder);
+  }
+
+  deliveryLease(): DeliveryLease | undefined {
+    return this.#db.prepare('SELECT holder, host, pid, until FROM outbox_lease WHERE id = 1').get() as DeliveryLease | undefined;
   }
 
   /** Where an alert's root was posted in this channel. */

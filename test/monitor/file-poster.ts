@@ -38,7 +38,8 @@ export class FilePoster implements AlertPoster {
     this.#calls += 1;
     if (this.#calls !== this.options.hangAt) return;
     if (this.options.hangMarker) writeFileSync(this.options.hangMarker, String(process.pid));
-    await new Promise(() => {});
+    // In flight until killed: a timer keeps the process alive (a bare pending promise would let node exit).
+    await new Promise(() => setInterval(() => {}, 1000));
   }
 
   #record(post: FilePost): void {

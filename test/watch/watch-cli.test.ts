@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chatLab } from '../../lab/chat/index.js';
 import { startLab } from '../../lab/index.js';
+import { Store } from '../../src/store/store.js';
 import { runCli, writeConfigFile } from '../lab-e2e/io.js';
 
 interface Printed {
@@ -95,7 +97,7 @@ describe('mailsetup watch: usage, --once, pause and resume', () => {
       expect(table.rows[0]).toEqual(['contoso', 'paused', 'not yet', expect.stringMatching(/^until .* UTC: vendor changing IPs \(ana\)$/)]);
       // `--once` honours the pause: no run.
       const once = await runCli(['watch', '--once', '--config', file, '--json']);
-      expect(JSON.parse(once.stdout)).toEqual({ transitions: [], messages: [] });
+      expect(JSON.parse(once.stdout)).toEqual({ transitions: [], messages: [], delivery: { sent: 0, failed: 0, waiting: 0 } });
       const tooLong = await runCli(['watch', 'pause', 'contoso', '8d', 'holiday', '--config', file]);
       expect(tooLong.code).toBe(2);
       expect(tooLong.stderr).toMatch(/A pause lasts at most 7 days, not 8d\./);
@@ -116,6 +118,74 @@ describe('mailsetup watch: usage, --once, pause and resume', () => {
       expect(once2.code).toBe(0);
       const after = JSON.parse((await runCli(['watch', '--config', file, '--json'])).stdout).blocks[0];
       expect(after.rows[0][2]).toMatch(/: 0 fail, 0 error, \d+ warn, \d+ pass, \d+ skip$/);
+    } finally {
+      await lab.stop();
+    }
+  });
+});
+
+describe('mailsetup watch --once --config from cron posts its own alerts', () => {
+  const ALERTS = 'C0CRONALERTS';
+
+  async function cronLab() {
+    const lab = await startLab({ scenario: 'catchall-rule-disabled' });
+    const chat = chatLab(lab.state);
+    if (!chat) throw new Error('the chat lab did not start');
+    const [contoso] = lab.config.tenants as Record<string, unknown>[];
+    const storePath = join(mkdtempSync(join(tmpdir(), 'watch-cron-')), 'mailsetup.db');
+    const file = writeConfigFile({
+      ...lab.config,
+      tenants: [{ ...contoso, alerts: { slack: [ALERTS] } }],
+      slack: chat.slackConfig('socket'),
+      store: { path: storePath },
+      watch: { every: '5m', e2eEvery: 'off' },
+    });
+    const once = async () => {
+      const run = await runCli(['watch', '--once', '--config', file, '--json']);
+      expect(run.stderr).toBe('');
+      return JSON.parse(run.stdout) as Printed & { delivery: { sent: number; failed: number; waiting: number; heldBy?: unknown } };
+    };
+    const roots = () => chat.slack.messages.filter((m) => m.channel === ALERTS && !m.threadTs);
+    return { lab, once, roots, storePath, file };
+  }
+
+  it('the second failing run posts the root to Slack, once; a third posts no new root', async () => {
+    const { lab, once, roots } = await cronLab();
+    try {
+      const first = await once();
+      expect(first.transitions.map((t) => `${t.checkId} ${t.from}→${t.to}`)).toEqual(['exchange-catchall-rule ok→pending']);
+      expect(roots()).toHaveLength(0);
+      const second = await once();
+      expect(second.transitions.map((t) => `${t.checkId} ${t.from}→${t.to}`)).toEqual(['exchange-catchall-rule pending→firing']);
+      expect(second.delivery).toEqual({ sent: 1, failed: 0, waiting: 0 });
+      expect(roots()).toHaveLength(1);
+      expect(roots()[0]?.text).toContain('contoso: the catch-all rule stopped working');
+      await once();
+      expect(roots()).toHaveLength(1);
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it('leaves the posting to a bot that is delivering from the same store, and says so', async () => {
+    const { lab, once, roots, storePath, file } = await cronLab();
+    try {
+      await once();
+      // The bot (a live process on this host) is in the middle of a delivery pass.
+      const bot = Store.open(storePath);
+      expect(bot.outbox.claimDelivery({ holder: 'the-bot', host: hostname(), pid: process.pid }, 10 * 60_000, () => false)).toBe(true);
+      const second = await once();
+      expect(second.delivery).toEqual({ sent: 0, failed: 0, waiting: 1, heldBy: { host: hostname(), pid: process.pid } });
+      expect(roots()).toHaveLength(0);
+      const text = await runCli(['watch', '--once', '--config', file]);
+      expect(text.stdout).toContain(
+        `Posted nothing: another mailsetup process (pid ${process.pid} on ${hostname()}) is delivering from this store`,
+      );
+      bot.outbox.releaseDelivery('the-bot');
+      bot.close();
+      // The bot's pass is over: the next run posts the waiting root, once.
+      expect((await once()).delivery).toEqual({ sent: 1, failed: 0, waiting: 0 });
+      expect(roots()).toHaveLength(1);
     } finally {
       await lab.stop();
     }
