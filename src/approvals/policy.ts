@@ -47,6 +47,20 @@ export function approvalRefusal(
   return undefined;
 }
 
+/**
+ * Why this person may not acknowledge or snooze an alert, or undefined when they may: anyone who
+ * may run commands about the tenant unless `alerts.responders` is set. The CLI and the console run
+ * on the bot's host, where the store itself can be changed: they are never refused.
+ */
+export function responderRefusal(
+  responders: readonly string[] | undefined,
+  actor: PlanActor,
+  groups: readonly string[] = [],
+): string | undefined {
+  if (!responders || actor.platform === 'cli' || actor.platform === 'console' || listed(responders, actor, groups)) return undefined;
+  return 'alerts.responders in the config does not list you, so you may not acknowledge or snooze alerts';
+}
+
 export function sameActor(a: PlanActor, b: PlanActor): boolean {
   return a.platform === b.platform && a.userId === b.userId;
 }

@@ -118,7 +118,7 @@ export class FixApprovals {
     actor: PlanActor,
     options: FixOptions & { signal?: AbortSignal } = {},
   ): Promise<Message> {
-    const refused = requestRefusal(this.policy, actor, this.#groupsOf(actor).groups);
+    const refused = requestRefusal(this.policy, actor, this.groupsOf(actor).groups);
     if (refused) return { summary: `You may not ask for this fix: ${refused}.`, tone: 'error', blocks: [], ephemeral: true };
     const dry = await planFix(this.#core, checkId, tenantName, { ...options, expiresMinutes: this.policy.expiresMinutes });
     if (!dry.plan) return { summary: dry.reason, tone: 'info', blocks: [] };
@@ -166,7 +166,7 @@ export class FixApprovals {
    * through the publisher unless the front end answers with it itself (`answersWithCard`, Teams).
    */
   decide(planId: string, verdict: 'approve' | 'reject', actor: PlanActor, options: { answersWithCard?: boolean } = {}): ClickOutcome {
-    const { groups, unreadable } = this.#groupsOf(actor);
+    const { groups, unreadable } = this.groupsOf(actor);
     const guard = (plan: PlanRecord) => {
       const refusal = approvalRefusal(this.policy, plan, actor, groups);
       // Someone left out because a group could not be read is told why, not just "not an approver".
@@ -207,7 +207,8 @@ export class FixApprovals {
     return { card, state, done };
   }
 
-  #groupsOf(actor: PlanActor): ReturnType<ApproverGroups['groupsOf']> {
+  /** The policy's groups this person is in (from the brief cache), and those that could not be read. */
+  groupsOf(actor: PlanActor): ReturnType<ApproverGroups['groupsOf']> {
     const found = this.#groups.filter((g) => g.platform === actor.platform).map((g) => g.groupsOf(actor.userId));
     return { groups: found.flatMap((f) => f.groups), unreadable: found.flatMap((f) => f.unreadable) };
   }

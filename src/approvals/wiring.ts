@@ -11,7 +11,8 @@ import { SlackUserGroups } from './slack-user-groups.js';
  */
 export function createApprovals(core: Core, store: Store, logger: Logger): FixApprovals {
   const { approvers, required, expiresMinutes, requesters } = core.config.approvals;
-  const slackGroups = slackGroupsIn([...approvers, ...(requesters ?? [])]);
+  // The alert responders' groups too: one cache of Slack user groups serves both lists.
+  const slackGroups = slackGroupsIn([...approvers, ...(requesters ?? []), ...(core.config.alerts.responders ?? [])]);
   const slack = core.config.slack;
   const groups =
     slack && slackGroups.length > 0

@@ -280,6 +280,14 @@ const watchSchema = z
   })
   .default({ enabled: false, every: 5 * 60_000, e2eEvery: HOUR_MS, concurrency: 16, deadline: DEFAULT_DEADLINE_MS });
 
+/** A chat person or group as the policy names them: `slack:U…` / `slack:S…` or `slack:@handle` (user group), `teams:<Entra object id>`. */
+const chatPrincipal = z
+  .string()
+  .regex(
+    /^(slack:[A-Z0-9]{2,}|slack:@[a-z0-9][a-z0-9._-]{0,79}|teams:[0-9a-fA-F-]{36})$/,
+    'must be slack:<user or user-group id> or teams:<Entra object id>',
+  );
+
 /** Slack channel ids and Teams conversation ids an alert is posted to. */
 const alertChannelsSchema = z.strictObject({
   slack: z.array(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…, not the #name)')).default([]),
@@ -295,16 +303,10 @@ const alertsSchema = z
     passesToResolve: z.number().int().min(1).max(20).default(1),
     /** Channels for every tenant without `tenants[].alerts`. */
     default: alertChannelsSchema.optional(),
+    /** Who may acknowledge or snooze an alert in chat; absent means anyone who may run commands about its tenant. */
+    responders: z.array(chatPrincipal).optional(),
   })
   .default({ failuresToOpen: 2, passesToResolve: 1 });
-
-/** A chat person or group as the policy names them: `slack:U…` / `slack:S…` or `slack:@handle` (user group), `teams:<Entra object id>`. */
-const chatPrincipal = z
-  .string()
-  .regex(
-    /^(slack:[A-Z0-9]{2,}|slack:@[a-z0-9][a-z0-9._-]{0,79}|teams:[0-9a-fA-F-]{36})$/,
-    'must be slack:<user or user-group id> or teams:<Entra object id>',
-  );
 
 /** `approvals`: who may ask for a fix, who approves it, how many distinct approvers, how long a plan stays open. */
 const approvalsSchema = z

@@ -17,6 +17,8 @@ export interface AlertDeskOptions {
   requestFix?: (checkId: string, tenant: string, actor: AlertActor) => Promise<Message>;
   /** Runs these checks of the tenant now (the watcher's run; its results come back through `observe`). */
   runNow?: (tenant: string, checkIds: string[]) => Promise<void>;
+  /** Why this person may not acknowledge or snooze (`alerts.responders`); undefined when they may. */
+  mayRespond?: (actor: AlertActor) => string | undefined;
 }
 
 /** What an ack or snooze did: the alert as it is now, or one sentence why nothing changed. */
@@ -54,7 +56,7 @@ export class AlertDesk implements AlertActions {
     const { alerts, audit, book } = this.#options;
     return alerts.transaction((): DeskOutcome => {
       const alert = alerts.get(id);
-      const refusal = refusalFor(alert, id, 'acknowledge', this.#now());
+      const refusal = refusalFor(alert, id, 'acknowledge', this.#now()) ?? this.#notResponder(alert, actor, 'acknowledge');
       if (refusal || !alert) return { refusal: refusal ?? unknownAlert(id) };
       const now = this.#now();
       const why = safeText(reason);
@@ -80,7 +82,7 @@ export class AlertDesk implements AlertActions {
     }
     return alerts.transaction((): DeskOutcome => {
       const alert = alerts.get(id);
-      const refusal = refusalFor(alert, id, 'snooze', this.#now());
+      const refusal = refusalFor(alert, id, 'snooze', this.#now()) ?? this.#notResponder(alert, actor, 'snooze');
       if (refusal || !alert) return { refusal: refusal ?? unknownAlert(id) };
       const now = this.#now();
       const why = safeText(reason);
@@ -137,6 +139,20 @@ export class AlertDesk implements AlertActions {
       },
       done: run,
     };
+  }
+
+  /** The responders' refusal, audited (who tried what on which alert); undefined when this person may. */
+  #notResponder(alert: AlertRecord | undefined, actor: AlertActor, action: 'acknowledge' | 'snooze'): string | undefined {
+    const denied = alert ? this.#options.mayRespond?.(actor) : undefined;
+    if (!alert || !denied) return undefined;
+    this.#options.audit.append({
+      event: 'refused',
+      tenant: alert.tenant,
+      checkId: alert.checkId,
+      actor,
+      details: { alertId: alert.id, action, reason: denied },
+    });
+    return `You may not ${action} ${alert.id}: ${denied}.`;
   }
 
   /** Delivers the outbox now (after a verb changed an alert); a failure waits for the next delivery pass. */

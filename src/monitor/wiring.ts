@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { responderRefusal } from '../approvals/policy.js';
 import type { Core } from '../commands/context.js';
 import type { MailsetupConfig } from '../config/schema.js';
 import type { Store } from '../store/store.js';
@@ -52,6 +53,8 @@ export function createAlerts(core: Core, store: Store, options: AlertsWiringOpti
         ? core.approvals.request(checkId, tenant, actor)
         : { summary: 'Fixes are approved in chat, where the bot runs with its store.', tone: 'info', blocks: [], ephemeral: true },
     ...(options.runNow ? { runNow: options.runNow } : {}),
+    // The fix flow, when wired, holds the brief cache of Slack user groups that the list may name.
+    mayRespond: (actor) => responderRefusal(config.alerts.responders, actor, core.approvals?.groupsOf(actor).groups ?? []),
   });
   core.alerts = desk;
   return { book, delivery, desk };
