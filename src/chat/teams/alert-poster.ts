@@ -6,6 +6,7 @@ import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
 import { redactDeep } from '../front-end.js';
 import { activityFor } from './teams-reply.js';
+import { threadOf as threadReference } from './thread-reference.js';
 
 /** The store's conversation references (the real store has them; a test's fake may not). */
 export type StoredReferences = ChatStore & {
@@ -54,10 +55,7 @@ export class TeamsAlertPoster implements AlertPoster {
     message: Message,
     card: AdaptiveCard,
   ): Promise<string> {
-    const inThread =
-      threadOf && reference.conversation?.conversationType === 'channel'
-        ? { ...reference, conversation: { ...reference.conversation, id: `${reference.conversation.id};messageid=${threadOf}` } }
-        : reference;
+    const inThread = threadOf ? threadReference(reference, threadOf) : reference;
     let id = '';
     await this.#continue(inThread, async (context) => {
       // botbuilder replies to the turn's activity id: the root's id for a thread reply, none for a new message.

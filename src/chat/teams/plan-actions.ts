@@ -8,6 +8,7 @@ import type { Message } from '../../render/message.js';
 import type { ChatStore } from '../../store/store.js';
 import { redactDeep } from '../front-end.js';
 import { activityFor, type TeamsReply } from './teams-reply.js';
+import { threadOf } from './thread-reference.js';
 
 /** What the Teams front end needs of the fix flow. */
 export type TeamsApprovals = Pick<FixApprovals, 'decide' | 'cardPosted' | 'setPublisher' | 'card'>;
@@ -101,20 +102,31 @@ export class TeamsCardPublisher implements CardPublisher {
     const reply = this.#replies.get(card.messageId);
     if (reply) return reply.send(message);
     const [rendered] = renderCards(redactDeep(message)).cards;
-    await this.#continue(card, async (context) => {
-      await context.sendActivity(activityFor(message, rendered as AdaptiveCard));
-    });
+    // In the card's thread, replying to the card (not to the message the reference was stored from).
+    await this.#continue(
+      card,
+      async (context) => {
+        context.activity.id = card.messageId;
+        await context.sendActivity(activityFor(message, rendered as AdaptiveCard));
+      },
+      { inThread: true },
+    );
   }
 
-  async #continue(card: CardRef, logic: (context: TurnContext) => Promise<unknown>): Promise<void> {
+  async #continue(card: CardRef, logic: (context: TurnContext) => Promise<unknown>, options: { inThread?: boolean } = {}): Promise<void> {
     const stored = this.#store.conversationRef?.('teams', card.conversationId);
     if (!stored) {
       this.#logger.warn({ conversationId: redact(card.conversationId) }, 'No stored Teams conversation to rewrite a plan card in');
       return;
     }
-    await this.#adapter.continueConversationAsync(this.#appId, stored.reference as Partial<ConversationReference>, async (context) => {
-      await logic(context);
-    });
+    const reference = stored.reference as Partial<ConversationReference>;
+    await this.#adapter.continueConversationAsync(
+      this.#appId,
+      options.inThread ? threadOf(reference, card.messageId) : reference,
+      async (context) => {
+        await logic(context);
+      },
+    );
   }
 }
 
