@@ -1,3 +1,6 @@
+import { slackGroupsIn } from '../approvals/groups.js';
+import type { MailsetupConfig } from '../config/schema.js';
+
 /** The application permissions the checks need, by resource (README "Register the app", step 3). */
 export const REQUIRED_ROLES = {
   graph: ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All'],
@@ -6,6 +9,20 @@ export const REQUIRED_ROLES = {
 
 /** The bot token scopes the Slack app needs (manifest/slack/manifest.yaml). */
 export const REQUIRED_SLACK_SCOPES = ['commands', 'chat:write'] as const;
+
+/**
+ * The bot token scopes this config needs: the manifest's, and `usergroups:read` when a list of
+ * people names a Slack user group (the bot reads its members to decide a click), with where.
+ */
+export function slackScopesFor(config: Pick<MailsetupConfig, 'approvals' | 'alerts'>): { scopes: string[]; groupsNamedIn: string[] } {
+  const lists: [string, readonly string[] | undefined][] = [
+    ['approvals.approvers', config.approvals.approvers],
+    ['approvals.requesters', config.approvals.requesters],
+    ['alerts.responders', config.alerts.responders],
+  ];
+  const groupsNamedIn = lists.filter(([, list]) => slackGroupsIn(list ?? []).length > 0).map(([key]) => key);
+  return { scopes: [...REQUIRED_SLACK_SCOPES, ...(groupsNamedIn.length > 0 ? ['usergroups:read'] : [])], groupsNamedIn };
+}
 
 /**
  * The `roles` claim of an app-only access token: the application permissions granted with admin

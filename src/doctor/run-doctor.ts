@@ -11,7 +11,7 @@ import { MIGRATIONS } from '../store/migrations.js';
 import { Store } from '../store/store.js';
 import { type Finding, fail, ok, warn } from './finding.js';
 import { type Endpoint, endpointOf, probeTcp, probeTls, type Reach } from './network.js';
-import { missing, REQUIRED_ROLES, REQUIRED_SLACK_SCOPES, tokenRoles } from './roles.js';
+import { missing, REQUIRED_ROLES, slackScopesFor, tokenRoles } from './roles.js';
 
 /** The Bot Framework token endpoint a Teams bot gets its tokens from (fixed by Microsoft, whatever the tenant). */
 const BOT_FRAMEWORK_LOGIN = 'https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token';
@@ -248,14 +248,19 @@ async function slackFindings(config: MailsetupConfig, timeoutMs: number, ca: str
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-    const lacking = missing(REQUIRED_SLACK_SCOPES, scopes);
+    const required = slackScopesFor(config);
+    const lacking = missing(required.scopes, scopes);
+    // usergroups:read is not in the manifest: only a config that names user groups needs it.
+    const why = lacking.includes('usergroups:read')
+      ? ` ${required.groupsNamedIn.join(' and ')} ${required.groupsNamedIn.length > 1 ? 'name' : 'names'} a Slack user group, whose members the bot reads with usergroups:read; until then no one in it is let in.`
+      : '';
     const scopeFinding =
       lacking.length === 0
-        ? ok('slack:scopes', title, `valid for ${body.team ?? 'the workspace'}, with the scopes ${REQUIRED_SLACK_SCOPES.join(', ')}.`)
+        ? ok('slack:scopes', title, `valid for ${body.team ?? 'the workspace'}, with the scopes ${required.scopes.join(', ')}.`)
         : fail(
             'slack:scopes',
             title,
-            `the token lacks the scope${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}.`,
+            `the token lacks the scope${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')}.${why}`,
             'Add them under OAuth & Permissions ▸ Bot Token Scopes (or apply manifest/slack/manifest.yaml), then reinstall the app to the workspace.',
           );
     return [reachability, scopeFinding];

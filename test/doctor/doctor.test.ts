@@ -109,13 +109,33 @@ describe('mailsetup doctor', () => {
     expect(byId('slack:scopes')).toMatchObject({ status: 'fail', sentence: 'the token lacks the scope chat:write.' });
   }, 40_000);
 
-  async function doctorWithSlackScopes(scopes: string[]) {
+  it('asks for usergroups:read when the approvers or the alert responders name a Slack user group', async () => {
+    lab = undefined;
+    const extra = { approvals: { approvers: ['slack:S0LABOPS1'] }, alerts: { responders: ['slack:@oncall'] } };
+    const lacking = await doctorWithSlackScopes(['commands', 'chat:write'], extra);
+    expect(lacking.byId('slack:scopes')).toMatchObject({
+      status: 'fail',
+      sentence:
+        'the token lacks the scope usergroups:read. approvals.approvers and alerts.responders name a Slack user group, whose members the bot reads with usergroups:read; until then no one in it is let in.',
+    });
+    await lab?.stop();
+    const granted = await doctorWithSlackScopes(['commands', 'chat:write', 'usergroups:read'], extra);
+    expect(granted.byId('slack:scopes')).toMatchObject({
+      status: 'ok',
+      sentence: expect.stringContaining('commands, chat:write, usergroups:read'),
+    });
+  }, 60_000);
+
+  async function doctorWithSlackScopes(scopes: string[], extra: Record<string, unknown> = {}) {
     lab = await startLab({ scenario: 'healthy' });
     const chat = chatLab(lab.state)!;
     chat.slack.botScopes = scopes;
     const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
     const file = join(dir, 'mailsetup.yaml');
-    writeFileSync(file, stringify({ ...lab.config, slack: chat.slackConfig('socket'), store: { path: join(dir, 'mailsetup.db') } }));
+    writeFileSync(
+      file,
+      stringify({ ...lab.config, ...extra, slack: chat.slackConfig('socket'), store: { path: join(dir, 'mailsetup.db') } }),
+    );
     const run = await runCli(['doctor', '--config', file, '--json']);
     const body = JSON.parse(run.stdout) as { findings: Finding[] };
     return { byId: (id: string) => body.findings.find((f) => f.id === id) };
