@@ -80,13 +80,7 @@ export async function runWatchCli(
 
 /** What this run posted and gave up (the watcher delivers after each cycle too), and what still waits. */
 function deliveredSince(startedAt: string, store: Store, last: DeliveryCounts): DeliveryCounts {
-  const rows = store.outbox.all();
-  return {
-    sent: rows.filter((r) => r.sentAt !== undefined && r.sentAt >= startedAt).length,
-    failed: rows.filter((r) => r.failedAt !== undefined && r.failedAt >= startedAt).length,
-    waiting: rows.filter((r) => r.sentAt === undefined && r.failedAt === undefined).length,
-    ...(last.heldBy ? { heldBy: last.heldBy } : {}),
-  };
+  return { ...store.outbox.countsSince(startedAt), ...(last.heldBy ? { heldBy: last.heldBy } : {}) };
 }
 
 function transitionsText(transitions: PrintedTransition[], messages: number, cycles: number, delivery?: DeliveryCounts): string {

@@ -110,6 +110,16 @@ export class OutboxStore {
     return rows.map(fromRow);
   }
 
+  /** How many rows were sent and given up since `iso`, and how many wait now. */
+  countsSince(iso: string): { sent: number; failed: number; waiting: number } {
+    return this.#db
+      .prepare(
+        `SELECT COALESCE(SUM(sent_at >= @iso), 0) AS sent, COALESCE(SUM(failed_at >= @iso), 0) AS failed,
+                COALESCE(SUM(sent_at IS NULL AND failed_at IS NULL), 0) AS waiting FROM outbox`,
+      )
+      .get({ iso }) as { sent: number; failed: number; waiting: number };
+  }
+
   /** Marks a row sent; for a root, stores where it was posted, in the same transaction. */
   markSent(id: number, posted?: PostedRef): void {
     this.#db.transaction(() => {

@@ -110,7 +110,6 @@ describe('mailsetup doctor', () => {
   }, 40_000);
 
   it('asks for usergroups:read when the approvers or the alert responders name a Slack user group', async () => {
-    lab = undefined;
     const extra = { approvals: { approvers: ['slack:S0LABOPS1'] }, alerts: { responders: ['slack:@oncall'] } };
     const lacking = await doctorWithSlackScopes(['commands', 'chat:write'], extra);
     expect(lacking.byId('slack:scopes')).toMatchObject({
@@ -118,7 +117,6 @@ describe('mailsetup doctor', () => {
       sentence:
         'the token lacks the scope usergroups:read. approvals.approvers and alerts.responders name a Slack user group, whose members the bot reads with usergroups:read; until then no one in it is let in.',
     });
-    await lab?.stop();
     const granted = await doctorWithSlackScopes(['commands', 'chat:write', 'usergroups:read'], extra);
     expect(granted.byId('slack:scopes')).toMatchObject({
       status: 'ok',
@@ -127,6 +125,7 @@ describe('mailsetup doctor', () => {
   }, 60_000);
 
   async function doctorWithSlackScopes(scopes: string[], extra: Record<string, unknown> = {}) {
+    await lab?.stop();
     lab = await startLab({ scenario: 'healthy' });
     const chat = chatLab(lab.state)!;
     chat.slack.botScopes = scopes;
