@@ -196,4 +196,32 @@ describe('Slack over Socket Mode (the default: outbound connection only)', () =>
     expect(ack.envelope_id).toBeTruthy();
     await waitFor(() => handler.calls.length === 1, 3000, 'the command after reconnecting');
   });
+
+  it('survives Slack refusing the app token on a reconnect: one sentence in the log, not ready, no crash', async () => {
+    const unhandled: string[] = [];
+    const hook = (reason: unknown) => unhandled.push(String(reason));
+    process.on('unhandledRejection', hook);
+    try {
+      bot = makeBot(statusHandler(healthyReport(), 10));
+      await bot.start();
+      expect(bot.notReady()).toBeUndefined();
+      // The workspace is deactivated while the bot runs; Slack recycles the connection.
+      slack.refusedTokens.set(slack.identity.appToken, 'account_inactive');
+      slack.socket.disconnect();
+      // socket-mode waits 5 s before reconnecting.
+      await waitFor(() => logLines.some((l) => l.includes('Slack refused the app token while reconnecting')), 15_000, 'the refusal line');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled).toEqual([]);
+      const errors = logLines.map((l) => JSON.parse(l) as { level: number; msg: string }).filter((e) => e.level >= 50);
+      expect(errors.filter((e) => e.msg.startsWith('Slack refused the app token'))).toHaveLength(1);
+      expect(errors.find((e) => e.msg.startsWith('Slack refused the app token'))?.msg).toContain(
+        'Slack refused the app token while reconnecting (account_inactive), so Slack commands and buttons stop reaching the bot',
+      );
+      expect(bot.notReady()).toBe(
+        'Slack refused the app token (account_inactive): put a valid slack.appToken in the config and restart the bot',
+      );
+    } finally {
+      process.off('unhandledRejection', hook);
+    }
+  }, 30_000);
 });

@@ -165,6 +165,8 @@ export class SlackBot {
   notReady(): string | undefined {
     if (this.#mounted) return undefined;
     if (!this.#started) return 'the Slack front end has not connected yet';
+    const refused = this.#socketMode?.refusedWith;
+    if (refused) return `Slack refused the app token (${refused}): put a valid slack.appToken in the config and restart the bot`;
     if (this.#socketMode && !this.#socketMode.isConnected) return 'the Slack Socket Mode connection is down (reconnecting)';
     return undefined;
   }

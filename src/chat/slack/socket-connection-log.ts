@@ -27,6 +27,15 @@ export class SocketConnectionLog {
     this.#logger.warn('The Slack Socket Mode connection was lost; reconnecting');
   }
 
+  /** Slack refused the app token on a reconnect (socket-mode gives up on such codes): commands stop until someone acts. */
+  refusedWhileRunning(code: string): void {
+    this.#state = `failing:${code}`;
+    this.#logger.error(
+      { reason: code },
+      `Slack refused the app token while reconnecting (${code}), so Slack commands and buttons stop reaching the bot; alerts still post with the bot token. Check that the app is still installed and the workspace active, put a valid app token (xapp-…) in slack.appToken, and restart the bot.`,
+    );
+  }
+
   connected(): void {
     const before = this.#state;
     this.#state = 'connected';

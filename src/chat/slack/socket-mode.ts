@@ -1,6 +1,7 @@
 import { SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { boltLogger } from './bolt-logger.js';
+import { slackErrorCode } from './slack-errors.js';
 import { SocketConnectionLog } from './socket-connection-log.js';
 
 /** How long Socket Mode waits between attempts to reach Slack: doubling from min to max. */
@@ -43,6 +44,7 @@ export class SlackSocketMode {
   #connected = false;
   #live = false;
   #webSocketError: unknown;
+  #refused: string | undefined;
 
   constructor(options: SocketModeOptions) {
     const backoff = options.backoff ?? DEFAULT_SOCKET_BACKOFF;
@@ -82,11 +84,33 @@ export class SlackSocketMode {
       if (this.#connected) log.failed(error);
       else this.#webSocketError = error;
     });
+    // socket-mode 3.1 reconnects with `delayReconnectAttempt(this.start)` and no catch: a refusal it
+    // treats as final (invalid_auth, account_inactive, not_authed) after a lost connection became an
+    // unhandled rejection, which ends the whole bot. The reconnect reads `this.start` when the
+    // connection closes, so an own `start` catches it: the first start still rejects (the bot says
+    // why); a later one is logged once, in a sentence, and the rest of the bot runs on.
+    const start = client.start.bind(client);
+    client.start = async () => {
+      try {
+        return await start();
+      } catch (error) {
+        if (!this.#connected || options.stopping.aborted) throw error;
+        this.#live = false;
+        this.#refused = slackErrorCode(error) ?? failureCode(error);
+        log.refusedWhileRunning(this.#refused);
+        return undefined as unknown as Awaited<ReturnType<typeof start>>;
+      }
+    };
   }
 
   /** The WebSocket is open now (readiness). */
   get isConnected(): boolean {
     return this.#live;
+  }
+
+  /** The code Slack refused the app token with on a reconnect, after which the bot stopped trying. */
+  get refusedWith(): string | undefined {
+    return this.#refused;
   }
 
   /** Why the WebSocket could not be opened at start, when that is what failed. */
@@ -101,4 +125,8 @@ export class SlackSocketMode {
     // `private` in its .d.ts only. The reconnect test in test/chat/slack-socket.test.ts guards it.
     (this.receiver.client as unknown as { autoReconnectEnabled: boolean }).autoReconnectEnabled = true;
   }
+}
+
+function failureCode(error: unknown): string {
+  return (error as { code?: string } | undefined)?.code ?? 'the connection could not be reopened';
 }
