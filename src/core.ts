@@ -23,7 +23,7 @@ export interface CoreOptions {
 /** The running bot's shared state: config, catalogue, one adapter set per tenant. */
 export function createCore(options: CoreOptions): Core {
   const { config, logger } = options;
-  const ca = config.services.caFile ? readCa(config.services.caFile) : undefined;
+  const ca = configuredCa(config);
   const adapters = new Map<string, Adapters>();
   let store = options.store;
   const factory =
@@ -63,6 +63,11 @@ export function createCore(options: CoreOptions): Core {
       return set;
     },
   };
+}
+
+/** The extra CA bundle of `services.caFile` (the lab's, a TLS proxy's), when configured. */
+export function configuredCa(config: MailsetupConfig): string | undefined {
+  return config.services.caFile ? readCa(config.services.caFile) : undefined;
 }
 
 function readCa(path: string): string {

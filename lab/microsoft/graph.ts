@@ -42,10 +42,16 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
   const segments = request.url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
   if (segments[0] !== 'v1.0') return graphError(400, 'BadRequest', `Invalid version: ${segments[0] ?? ''}`);
   if (request.method !== 'GET') return graphError(405, 'Request_BadRequest', `The HTTP method '${request.method}' is not allowed here.`);
-  if (!ms.appRoles.graphDirectoryRead)
-    return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   const base = `${origins.graph}/v1.0`;
   const [collection, id, navigation, ...rest] = segments.slice(1);
+  // The Teams bot's app holds only the group permissions it was granted; the checking app none of them.
+  const groupReader = auth.clientId === ms.botApp.appId && ms.botApp.graphRoles.some((r) => GROUP_MEMBER_ROLES.includes(r));
+  if (collection === 'groups') {
+    if (!groupReader) return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    return groupMembers(ms, request, base, id, navigation, rest);
+  }
+  if (auth.clientId === ms.botApp.appId || !ms.appRoles.graphDirectoryRead)
+    return graphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   if (rest.length > 0) return notFoundSegment(rest[0] as string);
 
   if (collection === 'users') {
@@ -76,6 +82,42 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
     return { status: 200, body: { '@odata.context': `${base}/$metadata#domains/$entity`, ...publicDomain(domain) } };
   }
   return notFoundSegment(collection ?? '');
+}
+
+/** Application permissions that let an app read a group's members. */
+const GROUP_MEMBER_ROLES = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'];
+
+/**
+ * `/groups/{id}/transitiveMembers/microsoft.graph.user`: the users in a group and its nested
+ * groups, paged. An id that is no group (a user's) is Request_ResourceNotFound, as in Graph.
+ */
+function groupMembers(
+  ms: MicrosoftState,
+  request: LabRequest,
+  base: string,
+  id: string | undefined,
+  navigation: string | undefined,
+  rest: string[],
+): LabReply {
+  if (id === undefined) return graphError(400, 'Request_BadRequest', 'The lab serves group members only.');
+  const group = ms.graph.groups.find((g) => g.id.toLowerCase() === id.toLowerCase());
+  if (!group) return resourceNotFound(id);
+  if (navigation !== 'transitiveMembers') return notFoundSegment(navigation ?? '');
+  if (rest.length > 1 || (rest[0] !== undefined && rest[0] !== 'microsoft.graph.user')) return notFoundSegment(rest[0] as string);
+  const users = new Set<string>();
+  const seen = new Set<string>();
+  const walk = (g: (typeof ms.graph.groups)[number]) => {
+    if (seen.has(g.id)) return;
+    seen.add(g.id);
+    for (const member of g.members) {
+      const nested = ms.graph.groups.find((n) => n.id === member);
+      if (nested) walk(nested);
+      else users.add(member);
+    }
+  };
+  walk(group);
+  const members = [...users].map((userId) => ({ '@odata.type': '#microsoft.graph.user', id: userId }));
+  return page(request, base, 'directoryObjects', members, ['id'], `groups/${group.id}/transitiveMembers/microsoft.graph.user`);
 }
 
 function findUser(ms: MicrosoftState, id: string): GraphUser | undefined {
@@ -153,7 +195,15 @@ function entity(request: LabRequest, context: string, object: Record<string, unk
 }
 
 /** A collection page: `$top` (capped at the lab's page size) and an opaque `$skiptoken` offset. */
-function page(request: LabRequest, base: string, name: string, items: Record<string, unknown>[], defaults?: readonly string[]): LabReply {
+function page(
+  request: LabRequest,
+  base: string,
+  name: string,
+  items: Record<string, unknown>[],
+  defaults?: readonly string[],
+  /** The collection's path when it is not its context name (a navigation: `groups/{id}/transitiveMembers/…`). */
+  path = name,
+): LabReply {
   const params = request.url.searchParams;
   const top = Number(params.get('$top') ?? 100);
   if (!Number.isInteger(top) || top < 1 || top > 999) {
@@ -188,7 +238,7 @@ function page(request: LabRequest, base: string, name: string, items: Record<str
     const next = new URLSearchParams();
     for (const [k, v] of params) if (k !== '$skiptoken') next.set(k, v);
     next.set('$skiptoken', Buffer.from(`offset:${offset + size}`).toString('base64url'));
-    body['@odata.nextLink'] = `${base}/${name}?${decodeURIComponent(next.toString())}`;
+    body['@odata.nextLink'] = `${base}/${path}?${decodeURIComponent(next.toString())}`;
   }
   return { status: 200, body };
 }

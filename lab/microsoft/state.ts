@@ -161,8 +161,12 @@ export interface MicrosoftState {
    * (SHA-1 or SHA-256); with `certificatePem` the lab also verifies the assertion's signature.
    */
   app: { clientId: string; clientSecret: string; certificateThumbprint?: string; certificatePem?: string };
-  /** The Azure Bot's app registration (MicrosoftAppId / MicrosoftAppPassword) the Teams bot signs in as. */
-  botApp: { appId: string; password: string };
+  /**
+   * The Azure Bot's app registration (MicrosoftAppId / MicrosoftAppPassword) the Teams bot signs in
+   * as. `graphRoles`: the Graph application permissions granted to it in this tenant (the bot reads
+   * the members of Entra groups named as approvers with GroupMember.Read.All).
+   */
+  botApp: { appId: string; password: string; graphRoles: string[] };
   /** Lifetime of issued tokens (`expires_in`), seconds; the real service issues about an hour. */
   tokenLifetimeSeconds: number;
   /** Tokens issued so far; `validateLabToken` (lab/microsoft/tokens.ts) checks bearer tokens against them. */
@@ -175,7 +179,7 @@ export interface MicrosoftState {
    * role groups: a cmdlet no held role grants is hidden, so it fails as an unknown command.
    */
   appRoles: { exchangeManageAsApp: boolean; exchangeRole: boolean; exchangeRoles: ExchangeRole[]; graphDirectoryRead: boolean };
-  graph: { users: GraphUser[]; subscribedSkus: SubscribedSku[]; domains: GraphDomain[] };
+  graph: { users: GraphUser[]; subscribedSkus: SubscribedSku[]; domains: GraphDomain[]; groups: GraphGroup[] };
   exchange: {
     inboundConnectors: InboundConnector[];
     transportRules: TransportRule[];
@@ -185,6 +189,24 @@ export interface MicrosoftState {
     organizationConfig: OrganizationConfig;
   };
 }
+
+/** An Entra security group: its members are user object ids or the ids of nested groups. */
+export interface GraphGroup {
+  id: string;
+  displayName: string;
+  members: string[];
+}
+
+/**
+ * The Teams people of the chat lab (lab/chat/clients.ts: Ada asks, Bob approves) in Entra groups
+ * the way an IT department has them: "IT Admins" holds Bob and, nested, "Mail Operations".
+ */
+export const LAB_GROUPS = {
+  itAdmins: '0c6e1c7a-2f55-4b8e-9a41-6d2f3b7c8e10',
+  mailOps: '5a9d7e21-8c3b-4f6a-b1d2-7e8f9a0b1c2d',
+  bobAad: '9d2c41e0-5b7a-4c3e-8f10-2a6b7c8d9e01',
+  carolAad: '3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7',
+} as const;
 
 /** The Exchange management roles the lab's cmdlets are granted by (real role names). */
 export const EXCHANGE_ROLES = [
@@ -268,13 +290,21 @@ export function healthyMicrosoftState(t: LabTenant): MicrosoftState {
   return {
     tenantId: t.tenantId,
     app: { clientId: t.clientId, clientSecret: t.clientSecret },
-    botApp: { appId: t.secrets.botAppId, password: t.secrets.botAppPassword },
+    botApp: { appId: t.secrets.botAppId, password: t.secrets.botAppPassword, graphRoles: ['GroupMember.Read.All'] },
     tokenLifetimeSeconds: 3599,
     tokens: [],
     receivedCommands: [],
     appRoles: { exchangeManageAsApp: true, exchangeRole: true, exchangeRoles: [...EXCHANGE_ROLES], graphDirectoryRead: true },
     graph: {
       users,
+      groups: [
+        { id: LAB_GROUPS.itAdmins, displayName: 'IT Admins', members: [LAB_GROUPS.bobAad, LAB_GROUPS.mailOps] },
+        {
+          id: LAB_GROUPS.mailOps,
+          displayName: 'Mail Operations',
+          members: [LAB_GROUPS.carolAad, '6f7a8b9c-0d1e-4f2a-b3c4-d5e6f7a8b9c0', '7a8b9c0d-1e2f-4a3b-c4d5-e6f7a8b9c0d1'],
+        },
+      ],
       subscribedSkus: [
         {
           id: `${t.tenantId}_${BUSINESS_BASIC_SKU.skuId}`,

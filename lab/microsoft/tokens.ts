@@ -70,7 +70,7 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
     );
   }
   if (request.method === 'GET' && path === 'v2.0/.well-known/openid-configuration') return openIdConfiguration(ms, origins);
-  if (request.method === 'POST' && path === 'oauth2/v2.0/token') return issueToken(ms, origins, request);
+  if (request.method === 'POST' && path === 'oauth2/v2.0/token') return issueToken(ms, origins, request, tenant);
   return aadError(404, 'invalid_request', 900561, `The endpoint only accepts POST requests. Received a ${request.method} request.`);
 }
 
@@ -83,8 +83,11 @@ function isOwnTenant(ms: MicrosoftState, tenant: string): boolean {
 /** The Bot Connector's resource: a bot asks for `https://api.botframework.com/.default`. */
 export const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com/.default';
 
-/** The Teams bot's own app registration: a client secret (its MicrosoftAppPassword), Bot Framework tokens only. */
-function issueBotToken(ms: MicrosoftState, form: URLSearchParams): LabReply {
+/**
+ * The Teams bot's own app registration: a client secret (its MicrosoftAppPassword). Bot Framework
+ * tokens; and Graph tokens at its home tenant (not `botframework.com`), for the group members it reads.
+ */
+function issueBotToken(ms: MicrosoftState, origins: LabOrigins, form: URLSearchParams, tenant: string): LabReply {
   if (form.get('client_secret') !== ms.botApp.password) {
     return aadError(
       401,
@@ -94,6 +97,9 @@ function issueBotToken(ms: MicrosoftState, form: URLSearchParams): LabReply {
     );
   }
   const scope = form.get('scope') ?? '';
+  if (scope === `${origins.graph}/.default` && tenant.toLowerCase() !== 'botframework.com') {
+    return grant(ms, 'graph', ms.botApp.appId, origins.graph);
+  }
   if (scope !== BOT_FRAMEWORK_SCOPE) {
     return aadError(
       400,
@@ -158,13 +164,13 @@ function instanceDiscovery(origins: LabOrigins): LabReply {
   };
 }
 
-function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): LabReply {
+function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest, tenant: string): LabReply {
   const form = new URLSearchParams(request.body);
   const clientId = form.get('client_id') ?? '';
   if (form.get('grant_type') !== 'client_credentials') {
     return aadError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
   }
-  if (clientId.toLowerCase() === ms.botApp.appId.toLowerCase()) return issueBotToken(ms, form);
+  if (clientId.toLowerCase() === ms.botApp.appId.toLowerCase()) return issueBotToken(ms, origins, form, tenant);
   if (clientId.toLowerCase() !== ms.app.clientId.toLowerCase()) {
     return aadError(
       400,
@@ -205,13 +211,17 @@ function issueToken(ms: MicrosoftState, origins: LabOrigins, request: LabRequest
 function accessToken(ms: MicrosoftState, audience: IssuedToken['audience'], clientId: string, resource: string): string {
   const now = Math.floor(Date.now() / 1000);
   const roles =
-    audience === 'graph'
-      ? ms.appRoles.graphDirectoryRead
-        ? ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All']
+    clientId === ms.botApp.appId
+      ? audience === 'graph'
+        ? ms.botApp.graphRoles
         : []
-      : audience === 'exchange'
-        ? [...(ms.appRoles.exchangeManageAsApp ? ['Exchange.ManageAsApp'] : []), 'IMAP.AccessAsApp']
-        : [];
+      : audience === 'graph'
+        ? ms.appRoles.graphDirectoryRead
+          ? ['User.Read.All', 'Domain.Read.All', 'Organization.Read.All']
+          : []
+        : audience === 'exchange'
+          ? [...(ms.appRoles.exchangeManageAsApp ? ['Exchange.ManageAsApp'] : []), 'IMAP.AccessAsApp']
+          : [];
   const header = { typ: 'JWT', alg: 'RS256', kid: 'lab' };
   const payload = {
     aud: resource,

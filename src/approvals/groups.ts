@@ -83,3 +83,8 @@ export class ApproverGroups {
 export function slackGroupsIn(entries: readonly string[]): string[] {
   return entries.filter((e) => /^slack:(S[A-Z0-9]+|@.+)$/.test(e)).map((e) => e.slice('slack:'.length));
 }
+
+/** The `teams:` entries of a list, without the prefix: people or Entra groups (both are object ids). */
+export function teamsEntriesIn(entries: readonly string[]): string[] {
+  return entries.filter((e) => e.startsWith('teams:')).map((e) => e.slice('teams:'.length));
+}

@@ -2,7 +2,7 @@ import type { PlanActor, PlanRecord } from './plan.js';
 
 /** `approvals` of the config: who may ask for a fix, who may approve one, how many, how long. */
 export interface ApprovalPolicy {
-  /** `slack:U…`, `teams:<Entra user object id>`, Slack user groups `slack:S…` / `slack:@handle`. Entra groups are not resolved. */
+  /** `slack:U…`, Slack user groups `slack:S…` / `slack:@handle`, `teams:<Entra user or group object id>`. */
   approvers: readonly string[];
   /** Distinct approvers needed (never counting the requester). */
   required: number;

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { Core } from '../commands/context.js';
+import { configuredCa } from '../core.js';
 import type { Store } from '../store/store.js';
-import { ApproverGroups, slackGroupsIn } from './groups.js';
+import { entraGroupDirectory } from './entra-groups.js';
+import { ApproverGroups, slackGroupsIn, teamsEntriesIn } from './groups.js';
 import { FixApprovals } from './service.js';
 import { SlackUserGroups } from './slack-user-groups.js';
 
@@ -11,19 +13,24 @@ import { SlackUserGroups } from './slack-user-groups.js';
  */
 export function createApprovals(core: Core, store: Store, logger: Logger): FixApprovals {
   const { approvers, required, expiresMinutes, requesters } = core.config.approvals;
-  // The alert responders' groups too: one cache of Slack user groups serves both lists.
-  const slackGroups = slackGroupsIn([...approvers, ...(requesters ?? []), ...(core.config.alerts.responders ?? [])]);
+  // The alert responders' groups too: one cache of groups serves both lists.
+  const people = [...approvers, ...(requesters ?? []), ...(core.config.alerts.responders ?? [])];
+  const slackGroups = slackGroupsIn(people);
   const slack = core.config.slack;
-  const groups =
-    slack && slackGroups.length > 0
-      ? [
-          new ApproverGroups({
-            platform: 'slack',
-            directory: new SlackUserGroups(slack.botToken.reveal(), core.config.services.slackApiUrl),
-            groups: slackGroups,
-          }),
-        ]
-      : [];
+  const groups: ApproverGroups[] = [];
+  if (slack && slackGroups.length > 0) {
+    groups.push(
+      new ApproverGroups({
+        platform: 'slack',
+        directory: new SlackUserGroups(slack.botToken.reveal(), core.config.services.slackApiUrl),
+        groups: slackGroups,
+      }),
+    );
+  }
+  // Any `teams:` entry may be an Entra group; those that are not come back with no members.
+  const teamsEntries = teamsEntriesIn(people);
+  const entra = teamsEntries.length > 0 ? entraGroupDirectory(core.config, logger, configuredCa(core.config)) : undefined;
+  if (entra) groups.push(new ApproverGroups({ platform: 'teams', directory: entra, groups: teamsEntries }));
   const approvals = new FixApprovals({
     groups,
     core,

@@ -8,7 +8,7 @@ import type { AdapterFactoryOptions } from '../options.js';
 import { type GraphCallContext, garbled, mapGraphError } from './errors.js';
 import { GraphTransportFailure, NodeHttpsHandler } from './https-handler.js';
 import type { GraphPort } from './port.js';
-import { graphDomainSchema, graphUserSchema, licenseDetailSchema, subscribedSkuSchema } from './types.js';
+import { directoryObjectSchema, graphDomainSchema, graphUserSchema, licenseDetailSchema, subscribedSkuSchema } from './types.js';
 
 const USER_FIELDS = [
   'id',
@@ -112,6 +112,16 @@ export function createGraphAdapter(options: AdapterFactoryOptions, tokens: Token
       ),
     listDomains: (signal) =>
       collect('/domains', graphDomainSchema, { what: 'the domains', permission: 'Domain.Read.All', clientId }, signal),
+    async listGroupUserMembers(groupId, signal) {
+      const ctx = { what: `the members of group ${groupId}`, permission: 'GroupMember.Read.All', clientId };
+      try {
+        const path = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$top=999`;
+        return (await collect(path, directoryObjectSchema, ctx, signal, ['id'])).map((member) => member.id);
+      } catch (error) {
+        if (isMailsetupError(error) && error.code === 'NotFound') return null;
+        throw error;
+      }
+    },
   };
 }
 

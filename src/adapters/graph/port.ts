@@ -15,4 +15,9 @@ export interface GraphPort {
   listSubscribedSkus(signal?: AbortSignal): Promise<SubscribedSku[]>;
   /** The tenant's domains. Needs `Domain.Read.All`. */
   listDomains(signal?: AbortSignal): Promise<GraphDomain[]>;
+  /**
+   * The object ids of the users in a group and its nested groups; `null` when the id is no group.
+   * Needs `GroupMember.Read.All` (the Teams bot's app: Entra groups named as approvers), no check's.
+   */
+  listGroupUserMembers(groupId: string, signal?: AbortSignal): Promise<string[] | null>;
 }

@@ -95,3 +95,6 @@ export type GraphDomain = z.output<typeof graphDomainSchema>;
 export function isExchangePlan(servicePlanName: string): boolean {
   return /^EXCHANGE_S_/i.test(servicePlanName);
 }
+
+/** A directory object as a `$select=id` collection returns it (a group's members). */
+export const directoryObjectSchema = z.looseObject({ id: z.string() });

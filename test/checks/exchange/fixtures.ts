@@ -232,6 +232,7 @@ function fakeAdapters(f: MicrosoftFixture): Adapters {
     listLicenseDetails: answer('listLicenseDetails', () => f.licenseDetails),
     listSubscribedSkus: answer('listSubscribedSkus', () => f.skus),
     listDomains: answer('listDomains', () => f.domains),
+    listGroupUserMembers: answer('listGroupUserMembers', () => null),
   };
   return { exchange, graph } as unknown as Adapters;
 }
