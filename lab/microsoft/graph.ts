@@ -84,7 +84,7 @@ function route(ms: MicrosoftState, origins: LabOrigins, request: LabRequest): La
   return notFoundSegment(collection ?? '');
 }
 
-/** Application permissions that let an app read a group's members. */
+/** Application permissions that let an app read a group's members (as src/approvals/entra-groups.ts lists them). */
 const GROUP_MEMBER_ROLES = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'];
 
 /**

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createGraphAdapter } from '../adapters/graph/live.js';
 import type { GraphPort } from '../adapters/graph/port.js';
 import { createTokenProvider } from '../adapters/microsoft/tokens.js';
+import type { AdapterFactoryOptions } from '../adapters/options.js';
 import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import { toMailsetupError } from '../errors.js';
 import type { GroupDirectory } from './groups.js';
@@ -34,15 +35,25 @@ export class EntraGroupDirectory implements GroupDirectory {
  * with its tenant id and client secret. Without them `teams:` entries match people only.
  */
 export function entraGroupDirectory(config: MailsetupConfig, logger: Logger, ca: string | undefined): EntraGroupDirectory | undefined {
+  const options = teamsBotAppOptions(config, logger, ca);
+  return options ? new EntraGroupDirectory(createGraphAdapter(options, createTokenProvider(options))) : undefined;
+}
+
+/**
+ * The Teams bot's app registration in its home tenant, as the token provider and the Graph adapter
+ * take an app (only the name, the tenant and the credential are read); undefined without
+ * `teams.tenantId` and `teams.appPassword`.
+ */
+export function teamsBotAppOptions(config: MailsetupConfig, logger: Logger, ca: string | undefined): AdapterFactoryOptions | undefined {
   const teams = config.teams;
   if (!teams?.tenantId || !teams.appPassword) return undefined;
-  // The bot's registration, shaped as the token provider and the Graph adapter read an app: only
-  // the name, the tenant and the credential are used.
   const tenant = {
     name: 'the Teams bot',
     tenantId: teams.tenantId,
     microsoft: { clientId: teams.appId, clientSecret: teams.appPassword },
   } as TenantConfig;
-  const options = { tenant, services: config.services, timeouts: config.timeouts, logger, ...(ca ? { ca } : {}) };
-  return new EntraGroupDirectory(createGraphAdapter(options, createTokenProvider(options)));
+  return { tenant, services: config.services, timeouts: config.timeouts, logger, ...(ca ? { ca } : {}) };
 }
+
+/** Graph application permissions that let an app read a group's members. */
+export const GROUP_MEMBER_ROLES = ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'] as const;

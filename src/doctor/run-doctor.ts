@@ -4,6 +4,7 @@ import { createDnsAdapter, createResolverDns } from '../adapters/dns/live.js';
 import type { DnsPort } from '../adapters/dns/port.js';
 import { createExchangeAdapter } from '../adapters/exchange/live.js';
 import { createTokenProvider, type MicrosoftResource } from '../adapters/microsoft/tokens.js';
+import { GROUP_MEMBER_ROLES, teamsBotAppOptions } from '../approvals/entra-groups.js';
 import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import { redact } from '../config/secret.js';
 import { toMailsetupError } from '../errors.js';
@@ -85,7 +86,49 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
 
   if (config.slack) findings.push(...(await slackFindings(config, timeoutMs, ca.pem)));
   if (config.teams) findings.push(await tls('tls:botframework', 'Bot Framework token endpoint', endpointOf(BOT_FRAMEWORK_LOGIN)));
+  const entraFinding = await entraGroupsFinding(config, ca.pem, options.logger);
+  if (entraFinding) findings.push(entraFinding);
   return findings.map((f) => ({ ...f, sentence: redact(f.sentence), ...(f.fix ? { fix: redact(f.fix) } : {}) }));
+}
+
+/**
+ * When approvers or responders name `teams:` ids (people or Entra groups), whether the Teams bot's
+ * app may read group members: its Graph token in `teams.tenantId` must carry GroupMember.Read.All.
+ */
+export async function entraGroupsFinding(config: MailsetupConfig, ca: string | undefined, logger: Logger): Promise<Finding | undefined> {
+  const named = [...config.approvals.approvers, ...(config.approvals.requesters ?? []), ...(config.alerts.responders ?? [])];
+  if (!config.teams || !named.some((e) => e.startsWith('teams:'))) return undefined;
+  const id = 'roles:teams-groups';
+  const title = 'Entra groups in approvers and responders';
+  const options = teamsBotAppOptions(config, logger, ca);
+  if (!options) {
+    return warn(
+      id,
+      title,
+      'teams: entries match people only: without teams.tenantId and teams.appPassword the bot cannot read an Entra group.',
+      "Set teams.tenantId to the bot app registration's tenant (and teams.appPassword), or name each person by their Entra user id.",
+    );
+  }
+  let token: string;
+  try {
+    token = await createTokenProvider(options).getToken('graph');
+  } catch (error) {
+    return errorFinding(id, title, error);
+  }
+  const roles = tokenRoles(token) ?? [];
+  if (roles.some((r) => (GROUP_MEMBER_ROLES as readonly string[]).includes(r))) {
+    return ok(
+      id,
+      title,
+      `the Teams bot's app may read group members (${roles.filter((r) => (GROUP_MEMBER_ROLES as readonly string[]).includes(r)).join(', ')}).`,
+    );
+  }
+  return fail(
+    id,
+    title,
+    `the Teams bot's app ${config.teams.appId} may not read group members, so members of an Entra group named there cannot approve or respond.`,
+    'Entra admin center ▸ App registrations ▸ the bot ▸ API permissions ▸ Add a permission ▸ Microsoft Graph ▸ Application permissions ▸ GroupMember.Read.All, then Grant admin consent.',
+  );
 }
 
 /** One DNS server, asked for the first tenant's MX (through the bot's own resolver code). */

@@ -83,3 +83,29 @@ describe('Entra groups as Teams approvers, read through Graph as the bot app', (
     }
   });
 });
+
+describe('doctor on Entra groups', () => {
+  it('says whether the Teams bot app may read group members, with the permission to grant', async () => {
+    const { entraGroupsFinding } = await import('../../src/doctor/run-doctor.js');
+    const { lab, config } = await teamsBotConfig([`teams:${LAB_GROUPS.itAdmins}`]);
+    expect(await entraGroupsFinding(config, configuredCa(config), logger)).toMatchObject({
+      id: 'roles:teams-groups',
+      status: 'ok',
+      sentence: "the Teams bot's app may read group members (GroupMember.Read.All).",
+    });
+    lab.state.microsoft.botApp.graphRoles = [];
+    expect(await entraGroupsFinding(config, configuredCa(config), logger)).toMatchObject({
+      status: 'fail',
+      sentence: `the Teams bot's app ${lab.state.microsoft.botApp.appId} may not read group members, so members of an Entra group named there cannot approve or respond.`,
+      fix: expect.stringContaining('GroupMember.Read.All, then Grant admin consent'),
+    });
+    const noTenant = parseConfig(
+      { ...lab.config, teams: { appId: 'x', appType: 'MultiTenant', appPassword: 'p' }, approvals: { approvers: [`teams:${ADA}`] } },
+      { env: {} },
+    );
+    expect(await entraGroupsFinding(noTenant, undefined, logger)).toMatchObject({
+      status: 'warn',
+      sentence: expect.stringContaining('teams: entries match people only'),
+    });
+  });
+});
