@@ -266,3 +266,50 @@ describe('lab Exchange admin endpoint', () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe('lab Graph: Entra groups, for the Teams bot app only', () => {
+  async function botGraphToken(tenant: string) {
+    const { botApp } = lab.state.microsoft;
+    return send({
+      url: `${services.authorityHost}/${tenant}/oauth2/v2.0/token`,
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: botApp.appId,
+        client_secret: botApp.password,
+        scope: `${new URL(services.graphUrl).origin}/.default`,
+      }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+  const get = (path: string, accessToken: string) =>
+    send({ url: `${services.graphUrl}${path}`, method: 'GET', headers: { authorization: `Bearer ${accessToken}` } });
+
+  it('issues the bot app a Graph token at its tenant (with its roles), not at botframework.com', async () => {
+    const answer = await botGraphToken(tenantId());
+    expect(answer.status).toBe(200);
+    const accessToken = json(answer.body).access_token as string;
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString('utf8'));
+    expect(claims).toMatchObject({ appid: lab.state.microsoft.botApp.appId, tid: tenantId(), roles: ['GroupMember.Read.All'] });
+    expect((await botGraphToken('botframework.com')).status).toBe(400);
+  });
+
+  it('the bot app reads group members but not users; the checking app reads users but not groups', async () => {
+    const botToken = json((await botGraphToken(tenantId())).body).access_token as string;
+    const group = lab.state.microsoft.graph.groups[0]?.id as string;
+    const members = await get(`/groups/${group}/transitiveMembers/microsoft.graph.user?$select=id`, botToken);
+    expect(members.status).toBe(200);
+    expect(json(members.body)['@odata.nextLink']).toMatch(
+      new RegExp(`/v1\\.0/groups/${group}/transitiveMembers/microsoft\\.graph\\.user\\?\\$select=id&\\$skiptoken=`),
+    );
+    expect((await get('/users', botToken)).status).toBe(403);
+    const appToken = await bearer('graph');
+    expect((await get('/users', appToken)).status).toBe(200);
+    const refused = await get(`/groups/${group}/transitiveMembers/microsoft.graph.user`, appToken);
+    expect(refused.status).toBe(403);
+    expect(json(refused.body).error).toMatchObject({ code: 'Authorization_RequestDenied' });
+    const person = await get(`/groups/${lab.state.microsoft.graph.users[0]?.id}/transitiveMembers/microsoft.graph.user`, botToken);
+    expect(person.status).toBe(404);
+    expect(json(person.body).error).toMatchObject({ code: 'Request_ResourceNotFound' });
+  });
+});
