@@ -3,7 +3,9 @@ import { attachStandalonePosters } from '../chat/alert-posters.js';
 import { watchCommand } from '../commands/watch.js';
 import type { MailsetupConfig } from '../config/schema.js';
 import { createCore } from '../core.js';
+import { MailsetupError } from '../errors.js';
 import type { DeliveryCounts } from '../monitor/outbox-delivery.js';
+import { WatchRunnerRecord } from '../monitor/watch-runner.js';
 import { setUpWatch, storedWatchControl } from '../monitor/watcher-setup.js';
 import { renderText } from '../render/text.js';
 import { Store } from '../store/store.js';
@@ -48,6 +50,16 @@ export async function runWatchCli(
     // from the same store (the outbox's lease): then they go out with the bot's next pass.
     const dryRun = lab || values.cycles !== undefined;
     const startedAt = new Date().toISOString();
+    const runner = dryRun ? undefined : new WatchRunnerRecord(store).other();
+    if (runner) {
+      throw new MailsetupError(
+        'UsageError',
+        `The bot (pid ${runner.pid} on ${runner.host}) runs the watch on this store, its last cycle at ${runner.at.slice(11, 19)} UTC: a cycle from here would check every tenant a second time and count each failure twice.`,
+        {
+          hint: 'See its runs with `mailsetup watch`; run a check now from an alert (Run check now); stop the bot to watch from cron instead.',
+        },
+      );
+    }
     const { watcher, messages, alerts } = setUpWatch({ core, store, logger, dryRun });
     let failing = false;
     let delivery: DeliveryCounts | undefined;

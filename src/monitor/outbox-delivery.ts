@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { redact } from '../config/secret.js';
-import type { DeliveryLease, OutboxRow, OutboxStore } from '../store/outbox.js';
+import type { OutboxRow, OutboxStore } from '../store/outbox.js';
 import { type AlertChannel, type AlertPoster, type AlertPosterRegistry, DeliveryError, type OutboxDelivery } from './contract.js';
+import { processGone } from './process-gone.js';
 
 export interface DeliveryOptions {
   outbox: OutboxStore;
@@ -177,16 +178,4 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
 
 function sameChannel(a: AlertChannel, b: AlertChannel): boolean {
   return a.platform === b.platform && a.conversationId === b.conversationId;
-}
-
-/** A lease holder on this host whose process no longer exists (it was killed mid-pass). */
-function processGone(held: DeliveryLease): boolean {
-  if (held.host !== hostname()) return false;
-  try {
-    process.kill(held.pid, 0);
-    return false;
-  } catch (error) {
-    // EPERM: it exists, as another user's process.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }

@@ -7,6 +7,7 @@ import type { Clock } from './scheduler-clock.js';
 import type { WatchControl } from './watch-control.js';
 import { LastWatchRuns } from './watch-last-runs.js';
 import { WatchPauses } from './watch-pauses.js';
+import { WatchRunnerRecord } from './watch-runner.js';
 import { Watcher } from './watcher.js';
 import { createWatcherAlerts, type WatcherAlerts } from './watcher-alerts.js';
 
@@ -54,6 +55,7 @@ export function setUpWatch(options: WatchSetupOptions): WatchSetup {
     ...(options.dryRun ? {} : { outbox: alerts.outbox }),
     pauses,
     lastRuns,
+    ...(options.dryRun ? {} : { runner: new WatchRunnerRecord(store, () => options.clock?.now() ?? new Date()) }),
     logger: logger.child({ component: 'watch' }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(service ? { metrics: service.metrics, events: service.events, heartbeat: service.scheduler(core.config.watch.every) } : {}),

@@ -13,6 +13,7 @@ import { type FinishedRun, type TenantRunOutcome, type TenantRunRequest, WatchSc
 import { type Clock, type Repeating, SystemClock } from './scheduler-clock.js';
 import type { LastWatchRun, LastWatchRuns } from './watch-last-runs.js';
 import type { WatchPause, WatchPauses } from './watch-pauses.js';
+import type { WatchRunnerRecord } from './watch-runner.js';
 
 export interface WatcherOptions {
   core: Core;
@@ -22,6 +23,8 @@ export interface WatcherOptions {
   outbox?: OutboxDelivery;
   pauses?: WatchPauses;
   lastRuns?: LastWatchRuns;
+  /** Where the running watch says which process it is (read by `watch --once` in other processes). */
+  runner?: WatchRunnerRecord;
   clock?: Clock;
   logger: Logger;
   metrics?: Metrics;
@@ -59,6 +62,8 @@ export class Watcher {
   #delivering: Promise<void> | undefined;
   #deliverAgain = false;
   #deliveryTimer: Repeating | undefined;
+  /** `start()` ran: this process is the store's watch (not a one-off cycle). */
+  #started = false;
 
   constructor(options: WatcherOptions) {
     this.#options = options;
@@ -89,6 +94,8 @@ export class Watcher {
 
   /** Runs on the timers until `stop()`. */
   start(): void {
+    this.#started = true;
+    this.#asRunner((runner) => runner.beat(this.everyMs));
     this.scheduler.start();
     const every = Math.min(DELIVERY_EVERY_MS, this.everyMs);
     this.#deliveryTimer = this.#clock.repeat({ startAt: new Date(this.#clock.now().getTime() + every), intervalMs: every }, () =>
@@ -191,6 +198,7 @@ export class Watcher {
     this.#deliveryTimer?.stop();
     await this.scheduler.stop(graceMs);
     await this.deliver();
+    if (this.#started) this.#asRunner((runner) => runner.clear());
     this.#options.logger.info('watch stopped');
   }
 
@@ -218,6 +226,7 @@ export class Watcher {
 
   #cycleBegan(cycle: number, dueAt: Date): void {
     this.#options.heartbeat?.ticked({ dueAt });
+    if (this.#started) this.#asRunner((runner) => runner.beat(this.everyMs));
     this.#record(
       this.#safely('tick', () => this.#options.book.tick(this.#clock.now())),
       undefined,
@@ -255,6 +264,17 @@ export class Watcher {
     for (const t of transitions) {
       this.transitions.push(t);
       this.#options.events?.alertTransition({ ...(runId ? { runId } : {}), tenant: t.tenant, check: t.checkId, from: t.from, to: t.to });
+    }
+  }
+
+  /** Says in the store that this process runs the watch; a failed write is logged, the watch goes on. */
+  #asRunner(fn: (runner: WatchRunnerRecord) => void): void {
+    const { runner, logger } = this.#options;
+    if (!runner) return;
+    try {
+      fn(runner);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'the watch could not record itself in the store');
     }
   }
 

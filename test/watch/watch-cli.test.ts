@@ -190,4 +190,28 @@ describe('mailsetup watch --once --config from cron posts its own alerts', () =>
       await lab.stop();
     }
   });
+
+  it('refuses to run a cycle beside a bot that runs the watch on the same store, and says why', async () => {
+    const { lab, storePath, file, roots } = await cronLab();
+    try {
+      const store = Store.open(storePath);
+      // Another live process (this test's parent) said a minute ago that it watches this store.
+      const beat = (pid: number, at: Date) =>
+        store.set('watch-runner', { host: hostname(), pid, everyMs: 5 * 60_000, at: at.toISOString() });
+      beat(process.ppid, new Date(Date.now() - 60_000));
+      const refused = await runCli(['watch', '--once', '--config', file]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`The bot (pid ${process.ppid} on ${hostname()}) runs the watch on this store`);
+      expect(refused.stderr).toContain('count each failure twice');
+      expect(lab.state.requests.some((r) => r.service === 'erp')).toBe(false);
+      // Its last word is older than two intervals (it stopped without saying so): the cycle runs.
+      beat(process.ppid, new Date(Date.now() - 11 * 60_000));
+      expect((await runCli(['watch', '--once', '--config', file])).code).toBe(1);
+      expect(lab.state.requests.some((r) => r.service === 'erp')).toBe(true);
+      store.close();
+      expect(roots()).toHaveLength(0);
+    } finally {
+      await lab.stop();
+    }
+  });
 });

@@ -75,6 +75,20 @@ describe('the watcher against the lab (injected clock)', () => {
     await w.watcher.stop();
   });
 
+  it('the running watch says in the store which process it is, at each cycle, and clears it at stop', async () => {
+    const w = await watchLab('healthy');
+    const startedAt = w.clock.now().getTime();
+    w.watcher.start();
+    expect(w.store.get('watch-runner')).toMatchObject({ pid: process.pid, everyMs: 5 * 60_000, at: new Date(startedAt).toISOString() });
+    await w.clock.advance(5 * 60_000, { settleEach: true });
+    // Said again at the cycle (its tenant's slot in the interval).
+    const at = Date.parse((w.store.get('watch-runner') as { at: string }).at);
+    expect(at).toBeGreaterThan(startedAt);
+    expect(at).toBeLessThanOrEqual(w.clock.now().getTime());
+    await w.watcher.stop();
+    expect(w.store.get('watch-runner')).toBeUndefined();
+  });
+
   it('a paused tenant is not run, and runs again after resume', async () => {
     const w = await watchLab('healthy');
     w.control.pauses.pause('contoso', 60 * 60_000, 'vendor changing IPs', { platform: 'cli', userId: 'ana' });
