@@ -77,11 +77,12 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
 
   async #deliver(): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, failed: 0, waiting: 0 };
-    const rows = this.#outbox.unsent();
-    if (rows.length === 0) return counts;
-    if (!this.#claim()) return this.#heldElsewhere(rows.length);
+    if (this.#outbox.unsent().length === 0) return counts;
+    if (!this.#claim()) return this.#heldElsewhere(this.#outbox.unsent().length);
     this.#heldLogged = false;
     try {
+      // Read under the lease: rows read before it may have been sent by the pass that held it.
+      const rows = this.#outbox.unsent();
       // Per alert and channel, rows go out in the order they were written; one waiting row holds the rest.
       const blocked = new Set<string>();
       for (const [index, row] of rows.entries()) {
