@@ -65,8 +65,8 @@ export const mailScenarios: Scenario[] = [
       if (param) param.value = 'erp-hosting.example';
     },
     expect: { 'erp-envelope-sender': 'fail', 'erp-system-params': 'fail' },
-    // The catch-all domain is wrong too, so the ERP routes the test mail to no alias.
-    testEmail: { verdict: 'fail', hop: 'crm-lead', cause: 'erp-sales-alias' },
+    // The catch-all domain is wrong too, so the ERP routes the test mail to no alias: that is the cause.
+    testEmail: { verdict: 'fail', hop: 'crm-lead', cause: 'erp-system-params' },
   }),
   defineScenario({
     name: 'erp-bounce-alias-missing',

@@ -1,3 +1,5 @@
+import type { MappedCause } from '../../engine/result.js';
+import type { E2eRun } from '../context.js';
 import { defineHop, hopCause } from '../hop.js';
 import { pollUntil } from '../poll.js';
 
@@ -24,7 +26,7 @@ export const crmLead = defineHop({
         status: 'fail',
         detail: `The ERP took the test mail but created nothing from it: no mail.message has the Message-Id ${salesMessageId}.`,
         evidence: { messageId: salesMessageId },
-        cause: aliasCause('The mail was fetched but not routed.'),
+        cause: (await catchallDomainCause(run)) ?? aliasCause('The mail was fetched but not routed.'),
       };
     }
     if (ref.model !== 'crm.lead' || ref.resId === null) {
@@ -53,3 +55,24 @@ export const crmLead = defineHop({
     };
   },
 });
+
+/**
+ * Up to version 16 the ERP matches aliases (sales@) only in `mail.catchall.domain`: when that is
+ * another domain than the tenant's, no alias matches and the mail is dropped whatever the sales
+ * team's alias says. Read after the fact; a read that fails leaves the alias cause.
+ */
+async function catchallDomainCause(run: E2eRun): Promise<MappedCause | undefined> {
+  const { adapters, tenant, salesTo, signal } = run;
+  try {
+    const domain = (await adapters.erp.systemParams(['mail.catchall.domain'], signal))['mail.catchall.domain'];
+    if (!domain || domain.toLowerCase() === tenant.domain.toLowerCase()) return undefined;
+    return hopCause(
+      'catch-all domain',
+      'erp-system-params',
+      `The ERP's mail.catchall.domain is "${domain}", not ${tenant.domain}: it matches aliases such as ${salesTo} only in that domain, so the mail had no route and was dropped.`,
+      `Set mail.catchall.domain to ${tenant.domain} (\`check erp-system-params\` shows the steps).`,
+    );
+  } catch {
+    return undefined;
+  }
+}
