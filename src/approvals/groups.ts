@@ -1,3 +1,4 @@
+import type { MailsetupConfig } from '../config/schema.js';
 import type { PlanActor } from './plan.js';
 
 /** Where a platform's groups live: the members of a group the policy names (`S…` or `@handle` on Slack). */
@@ -87,4 +88,16 @@ export function slackGroupsIn(entries: readonly string[]): string[] {
 /** The `teams:` entries of a list, without the prefix: people or Entra groups (both are object ids). */
 export function teamsEntriesIn(entries: readonly string[]): string[] {
   return entries.filter((e) => e.startsWith('teams:')).map((e) => e.slice('teams:'.length));
+}
+
+/**
+ * The config's lists of people, by key: who approves, who may ask for fixes, who may acknowledge
+ * alerts. The bot reads the groups they name; doctor checks it may.
+ */
+export function peopleLists(config: Pick<MailsetupConfig, 'approvals' | 'alerts'>): [key: string, entries: readonly string[]][] {
+  return [
+    ['approvals.approvers', config.approvals.approvers],
+    ['approvals.requesters', config.approvals.requesters ?? []],
+    ['alerts.responders', config.alerts.responders ?? []],
+  ];
 }

@@ -3,7 +3,7 @@ import type { Core } from '../commands/context.js';
 import { configuredCa } from '../core.js';
 import type { Store } from '../store/store.js';
 import { entraGroupDirectory } from './entra-groups.js';
-import { ApproverGroups, slackGroupsIn, teamsEntriesIn } from './groups.js';
+import { ApproverGroups, peopleLists, slackGroupsIn, teamsEntriesIn } from './groups.js';
 import { FixApprovals } from './service.js';
 import { SlackUserGroups } from './slack-user-groups.js';
 
@@ -13,8 +13,8 @@ import { SlackUserGroups } from './slack-user-groups.js';
  */
 export function createApprovals(core: Core, store: Store, logger: Logger): FixApprovals {
   const { approvers, required, expiresMinutes, requesters } = core.config.approvals;
-  // The alert responders' groups too: one cache of groups serves both lists.
-  const people = [...approvers, ...(requesters ?? []), ...(core.config.alerts.responders ?? [])];
+  // The alert responders' groups too: one cache of groups serves every list.
+  const people = peopleLists(core.config).flatMap(([, entries]) => entries);
   const slackGroups = slackGroupsIn(people);
   const slack = core.config.slack;
   const groups: ApproverGroups[] = [];

@@ -1,21 +1,19 @@
 import type { Logger } from 'pino';
 import type { MailsetupConfig } from '../config/schema.js';
-import type { AlertChannel, AlertPosterRegistry } from '../monitor/contract.js';
+import type { AlertPosterRegistry } from '../monitor/contract.js';
 import type { Store } from '../store/store.js';
 
 /**
  * Alert posters for a process that runs no chat front end (`watch --once` from cron): Slack with
  * the bot token over the Web API, Teams proactively through the conversation references the bot
- * stored on install. The chat SDKs load only for the platforms configured. Returns the platforms
- * that got a poster.
+ * stored on install. The chat SDKs load only for the platforms configured.
  */
 export async function attachStandalonePosters(
   registry: AlertPosterRegistry,
   config: MailsetupConfig,
   store: Store,
   logger: Logger,
-): Promise<AlertChannel['platform'][]> {
-  const attached: AlertChannel['platform'][] = [];
+): Promise<void> {
   if (config.slack) {
     const [{ SlackAlertPoster, alertWebClient }, { boltLogger }] = await Promise.all([
       import('./slack/alert-poster.js'),
@@ -26,7 +24,6 @@ export async function attachStandalonePosters(
       logger: boltLogger(logger),
     });
     registry.setPoster('slack', new SlackAlertPoster(client));
-    attached.push('slack');
   }
   if (config.teams) {
     const [{ CloudAdapter }, { teamsAuthentication }, { TeamsAlertPoster }] = await Promise.all([
@@ -36,7 +33,5 @@ export async function attachStandalonePosters(
     ]);
     const adapter = new CloudAdapter(teamsAuthentication(config.teams));
     registry.setPoster('teams', new TeamsAlertPoster(adapter, config.teams.appId, store));
-    attached.push('teams');
   }
-  return attached;
 }

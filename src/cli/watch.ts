@@ -4,7 +4,7 @@ import { watchCommand } from '../commands/watch.js';
 import type { MailsetupConfig } from '../config/schema.js';
 import { createCore } from '../core.js';
 import { MailsetupError } from '../errors.js';
-import type { DeliveryCounts } from '../monitor/outbox-delivery.js';
+import type { DeliveryCounts } from '../monitor/contract.js';
 import { WatchRunnerRecord } from '../monitor/watch-runner.js';
 import { setUpWatch, storedWatchControl } from '../monitor/watcher-setup.js';
 import { renderText } from '../render/text.js';

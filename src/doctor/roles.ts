@@ -1,4 +1,4 @@
-import { slackGroupsIn } from '../approvals/groups.js';
+import { peopleLists, slackGroupsIn } from '../approvals/groups.js';
 import type { MailsetupConfig } from '../config/schema.js';
 
 /** The application permissions the checks need, by resource (README "Register the app", step 3). */
@@ -15,12 +15,9 @@ export const REQUIRED_SLACK_SCOPES = ['commands', 'chat:write'] as const;
  * people names a Slack user group (the bot reads its members to decide a click), with where.
  */
 export function slackScopesFor(config: Pick<MailsetupConfig, 'approvals' | 'alerts'>): { scopes: string[]; groupsNamedIn: string[] } {
-  const lists: [string, readonly string[] | undefined][] = [
-    ['approvals.approvers', config.approvals.approvers],
-    ['approvals.requesters', config.approvals.requesters],
-    ['alerts.responders', config.alerts.responders],
-  ];
-  const groupsNamedIn = lists.filter(([, list]) => slackGroupsIn(list ?? []).length > 0).map(([key]) => key);
+  const groupsNamedIn = peopleLists(config)
+    .filter(([, entries]) => slackGroupsIn(entries).length > 0)
+    .map(([key]) => key);
   return { scopes: [...REQUIRED_SLACK_SCOPES, ...(groupsNamedIn.length > 0 ? ['usergroups:read'] : [])], groupsNamedIn };
 }
 

@@ -5,6 +5,7 @@ import type { DnsPort } from '../adapters/dns/port.js';
 import { createExchangeAdapter } from '../adapters/exchange/live.js';
 import { createTokenProvider, type MicrosoftResource } from '../adapters/microsoft/tokens.js';
 import { GROUP_MEMBER_ROLES, teamsBotAppOptions } from '../approvals/entra-groups.js';
+import { peopleLists, teamsEntriesIn } from '../approvals/groups.js';
 import type { MailsetupConfig, TenantConfig } from '../config/schema.js';
 import { redact } from '../config/secret.js';
 import { toMailsetupError } from '../errors.js';
@@ -96,8 +97,8 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
  * app may read group members: its Graph token in `teams.tenantId` must carry GroupMember.Read.All.
  */
 export async function entraGroupsFinding(config: MailsetupConfig, ca: string | undefined, logger: Logger): Promise<Finding | undefined> {
-  const named = [...config.approvals.approvers, ...(config.approvals.requesters ?? []), ...(config.alerts.responders ?? [])];
-  if (!config.teams || !named.some((e) => e.startsWith('teams:'))) return undefined;
+  const named = peopleLists(config).flatMap(([, entries]) => teamsEntriesIn(entries));
+  if (!config.teams || named.length === 0) return undefined;
   const id = 'roles:teams-groups';
   const title = 'Entra groups in approvers and responders';
   const options = teamsBotAppOptions(config, logger, ca);
@@ -115,14 +116,8 @@ export async function entraGroupsFinding(config: MailsetupConfig, ca: string | u
   } catch (error) {
     return errorFinding(id, title, error);
   }
-  const roles = tokenRoles(token) ?? [];
-  if (roles.some((r) => (GROUP_MEMBER_ROLES as readonly string[]).includes(r))) {
-    return ok(
-      id,
-      title,
-      `the Teams bot's app may read group members (${roles.filter((r) => (GROUP_MEMBER_ROLES as readonly string[]).includes(r)).join(', ')}).`,
-    );
-  }
+  const granted = (tokenRoles(token) ?? []).filter((r) => (GROUP_MEMBER_ROLES as readonly string[]).includes(r));
+  if (granted.length > 0) return ok(id, title, `the Teams bot's app may read group members (${granted.join(', ')}).`);
   return fail(
     id,
     title,

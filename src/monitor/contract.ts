@@ -135,7 +135,15 @@ export interface AlertBook {
 }
 
 /** Delivers what the outbox holds: posts, updates, thread replies; retries 429/5xx; marks sent. */
+/** What one delivery pass did; `heldBy` when another process was delivering and this pass sent nothing. */
+export interface DeliveryCounts {
+  sent: number;
+  failed: number;
+  waiting: number;
+  heldBy?: { host: string; pid: number };
+}
+
 export interface OutboxDelivery {
   /** Delivers every due message once (those with a future retry time stay); resolves when done. */
-  deliverDue(): Promise<{ sent: number; failed: number; waiting: number; heldBy?: { host: string; pid: number } }>;
+  deliverDue(): Promise<DeliveryCounts>;
 }

@@ -3,7 +3,14 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { redact } from '../config/secret.js';
 import type { OutboxRow, OutboxStore } from '../store/outbox.js';
-import { type AlertChannel, type AlertPoster, type AlertPosterRegistry, DeliveryError, type OutboxDelivery } from './contract.js';
+import {
+  type AlertChannel,
+  type AlertPoster,
+  type AlertPosterRegistry,
+  type DeliveryCounts,
+  DeliveryError,
+  type OutboxDelivery,
+} from './contract.js';
 import { processGone } from './process-gone.js';
 
 export interface DeliveryOptions {
@@ -17,14 +24,6 @@ export interface DeliveryOptions {
   maxAttempts?: number;
   /** How long a delivery pass holds the store's lease without renewing it (renewed before each row). */
   leaseMs?: number;
-}
-
-/** What one delivery pass did; `heldBy` when another process was delivering and this pass sent nothing. */
-export interface DeliveryCounts {
-  sent: number;
-  failed: number;
-  waiting: number;
-  heldBy?: { host: string; pid: number };
 }
 
 /**
@@ -77,8 +76,9 @@ export class StoredOutboxDelivery implements OutboxDelivery, AlertPosterRegistry
 
   async #deliver(): Promise<DeliveryCounts> {
     const counts: DeliveryCounts = { sent: 0, failed: 0, waiting: 0 };
-    if (this.#outbox.unsent().length === 0) return counts;
-    if (!this.#claim()) return this.#heldElsewhere(this.#outbox.unsent().length);
+    const due = this.#outbox.unsentCount();
+    if (due === 0) return counts;
+    if (!this.#claim()) return this.#heldElsewhere(due);
     this.#heldLogged = false;
     try {
       // Read under the lease: rows read before it may have been sent by the pass that held it.

@@ -100,6 +100,11 @@ export class OutboxStore {
     return (this.#db.prepare('SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY id').all() as Row[]).map(fromRow);
   }
 
+  /** How many rows are neither sent nor given up (a count, without reading the messages). */
+  unsentCount(): number {
+    return (this.#db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { n: number }).n;
+  }
+
   /** Every row, in order (for `watch --json` and tests); of one alert when given. */
   all(alertId?: string): OutboxRow[] {
     const rows = (
