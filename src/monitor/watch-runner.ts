@@ -34,7 +34,7 @@ export class WatchRunnerRecord {
   /** At stop: the record goes, when it is this process's. */
   clear(): void {
     const held = this.#records.get<WatchRunner>(KEY);
-    if (held && held.host === hostname() && held.pid === process.pid) this.#records.delete(KEY);
+    if (held && isThisProcess(held)) this.#records.delete(KEY);
   }
 
   /**
@@ -43,8 +43,12 @@ export class WatchRunnerRecord {
    */
   other(): WatchRunner | undefined {
     const held = this.#records.get<WatchRunner>(KEY);
-    if (!held || (held.host === hostname() && held.pid === process.pid)) return undefined;
+    if (!held || isThisProcess(held)) return undefined;
     if (this.#now().getTime() - Date.parse(held.at) > 2 * held.everyMs) return undefined;
     return processGone(held) ? undefined : held;
   }
+}
+
+function isThisProcess(runner: WatchRunner): boolean {
+  return runner.host === hostname() && runner.pid === process.pid;
 }
